@@ -1,0 +1,21 @@
+"""GTEC Observatory: entry point only (page config, language, reference store, navigation)."""
+
+import streamlit as st
+
+from components import session
+from components.registry import pages_for
+from gtec.i18n import t
+
+st.set_page_config(page_title="GTEC Observatory", page_icon=":material/diversity_3:", layout="wide")
+
+lang = session.language_switch()
+session.ensure_store(lang)
+actor = session.current_actor()
+
+sections: dict[str, list] = {}
+for spec in pages_for(actor):
+    page = st.Page(spec.path, title=t(spec.title_key, lang), icon=spec.icon, url_path=spec.url_path, default=spec.default)
+    sections.setdefault(t(spec.section_key, lang), []).append(page)
+
+session.sidebar_footer(lang)
+st.navigation(sections).run()

@@ -1,0 +1,53 @@
+"""Provenance badge: status, source and vintage next to every figure."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import streamlit as st
+
+from gtec.i18n import t
+from gtec.provenance import STATUS_COLOURS, Source
+
+
+def status_markdown(status: str, lang: str) -> str:
+    """Inline Markdown badge for a status (``:green-badge[officiel]``)."""
+    return f":{STATUS_COLOURS.get(status, 'gray')}-badge[{t(f'status.{status}', lang)}]"
+
+
+def badge(source: Source, lang: str, *, container=None) -> None:
+    """Status badge + one caption line with the source title, publisher and vintage."""
+    target = container or st
+    target.markdown(
+        f"{status_markdown(source.status, lang)} <small>{_md_escape(source.title(lang))} · {_md_escape(source.publisher)}"
+        f" · {t('provenance.vintage', lang)} {_md_escape(source.vintage)}</small>",
+        unsafe_allow_html=False,
+    )
+
+
+def sources_list(sources: Iterable[Source], lang: str, *, expanded: bool = False) -> None:
+    """An expander listing every source used on the page, with licence, address and note."""
+    sources = sorted({s.id: s for s in sources}.values(), key=lambda s: (s.status, s.id))
+    if not sources:
+        return
+    if any(s.status == "illustrative" for s in sources):
+        st.warning(t("provenance.illustrative_warning", lang), icon=":material/science:")
+    with st.expander(t("provenance.sources_title", lang), expanded=expanded):
+        for s in sources:
+            line = f"{status_markdown(s.status, lang)} **{_md_escape(s.title(lang))}**, {_md_escape(s.publisher)}"
+            line += f" · {t('provenance.vintage', lang)} {_md_escape(s.vintage)}"
+            if s.licence:
+                line += f" · {_md_escape(s.licence)}"
+            st.markdown(line)
+            if s.url:
+                st.caption(s.url)
+            if s.note(lang):
+                st.caption(s.note(lang))
+
+
+def _md_escape(text: str) -> str:
+    """Neutralise Markdown control characters in data strings (HTML is already escaped by st.markdown)."""
+    out = str(text)
+    for ch in "\\`*_[]<>#|~$":
+        out = out.replace(ch, "\\" + ch)
+    return out

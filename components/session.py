@@ -1,0 +1,84 @@
+"""Per-session shell: language, reference store readiness, current actor, sidebar footer."""
+
+from __future__ import annotations
+
+import threading
+
+import streamlit as st
+
+from gtec import auth, build, store
+from gtec.i18n import DEFAULT_LANG, LANGS, normalise_lang, t
+
+_BUILD_LOCK = threading.Lock()
+_LANG_NAMES = {"fr": "Français", "en": "English"}
+
+
+def language_switch() -> str:
+    """FR/EN switch in the sidebar; the choice is kept in the URL (``?lang=en``). Returns the language."""
+    if "lang" not in st.session_state:
+        st.session_state["lang"] = normalise_lang(st.query_params.get("lang", DEFAULT_LANG))
+    choice = st.sidebar.segmented_control(
+        "Langue / Language",
+        options=list(LANGS),
+        format_func=_LANG_NAMES.__getitem__,
+        key="lang",
+        required=True,
+    )
+    lang = normalise_lang(choice)
+    if lang == DEFAULT_LANG:
+        st.query_params.pop("lang", None)
+    else:
+        st.query_params["lang"] = lang
+    return lang
+
+
+def current_lang() -> str:
+    """The language chosen in this session (French by default)."""
+    return normalise_lang(st.session_state.get("lang"))
+
+
+def current_actor() -> auth.Actor:
+    """Who is using this session; the public reader unless signed in."""
+    actor = st.session_state.get("actor")
+    return actor if isinstance(actor, auth.Actor) else auth.ANONYMOUS
+
+
+def _build_with_progress(lang: str) -> None:
+    bar = st.progress(0.0, text=t("build.step.schema", lang))
+
+    def progress(step: str, fraction: float) -> None:
+        bar.progress(min(max(fraction, 0.0), 1.0), text=t(step, lang))
+
+    with _BUILD_LOCK:
+        if not store.check_reference().ok:
+            build.build_reference(progress=progress)
+    bar.empty()
+    st.cache_data.clear()
+    st.cache_resource.clear()
+
+
+def ensure_store(lang: str) -> None:
+    """Make sure the reference store is usable before any page runs.
+
+    Missing (first start): build it with a visible progress bar. Corrupt or outdated: say so plainly and
+    offer a rebuild button; the page stops there instead of showing a traceback.
+    """
+    status = store.check_reference()
+    if status.ok:
+        return
+    if status.code == "missing":
+        st.info(t("store.first_build", lang))
+        _build_with_progress(lang)
+        st.rerun()
+    st.error(t(f"store.{status.code}", lang, path=str(status.path)))
+    st.caption(t("store.rebuild_hint", lang))
+    if st.button(t("store.rebuild", lang), type="primary"):
+        _build_with_progress(lang)
+        st.rerun()
+    st.stop()
+
+
+def sidebar_footer(lang: str) -> None:
+    """Data attribution, shown on every page."""
+    st.sidebar.divider()
+    st.sidebar.caption(t("footer.attribution", lang))

@@ -1,0 +1,5 @@
+import sys
+
+from gtec.cli import main
+
+sys.exit(main())
