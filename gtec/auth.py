@@ -20,7 +20,15 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "import.write": frozenset({"admin"}),
     "user.manage": frozenset({"admin"}),
     "audit.read": frozenset({"admin"}),
+    # Access control (gtec.accounts): sign-ins are audited; workshop session codes scope participants.
+    "session.sign_in": frozenset({"facilitator", "admin"}),
+    "workshop.create": frozenset({"facilitator", "admin"}),
+    "workshop.close": frozenset({"facilitator", "admin"}),
+    "workshop.contribute": frozenset({"participant", "facilitator", "admin"}),
 }
+
+#: Roles whose permissions only hold inside their ``Actor.scope`` (a workshop session code).
+SCOPED_ROLES: frozenset[str] = frozenset({"participant"})
 
 
 class PermissionDenied(PermissionError):
@@ -48,13 +56,21 @@ class Actor:
 ANONYMOUS = Actor("anonymous", "reader")
 
 
-def can(actor: Actor, action: str) -> bool:
-    """True when ``actor`` may perform ``action`` (unknown actions are refused)."""
+def can(actor: Actor, action: str, scope: str | None = None) -> bool:
+    """True when ``actor`` may perform ``action`` (unknown actions are refused).
+
+    A scoped role (participant) needs a scope of its own, and when ``scope`` is given (the workshop session
+    the action touches) it must be the actor's: a participant of session A may not write into session B.
+    """
     allowed = PERMISSIONS.get(action)
-    return bool(allowed) and actor.role in allowed
+    if not allowed or actor.role not in allowed:
+        return False
+    if actor.role in SCOPED_ROLES:
+        return bool(actor.scope) and (scope is None or scope == actor.scope)
+    return True
 
 
-def require(actor: Actor, action: str) -> None:
-    """Raise :class:`PermissionDenied` unless ``actor`` may perform ``action``."""
-    if not can(actor, action):
+def require(actor: Actor, action: str, scope: str | None = None) -> None:
+    """Raise :class:`PermissionDenied` unless ``actor`` may perform ``action`` (in ``scope``, if given)."""
+    if not can(actor, action, scope):
         raise PermissionDenied(actor, action)
