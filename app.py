@@ -14,7 +14,9 @@ actor = session.current_actor()
 
 sections: dict[str, list] = {}
 for spec in pages_for(actor):
-    page = st.Page(spec.path, title=t(spec.title_key, lang), icon=spec.icon, url_path=spec.url_path, default=spec.default)
+    page = st.Page(
+        spec.path, title=t(spec.title_key, lang), icon=spec.icon, url_path=spec.url_path, default=spec.default
+    )
     sections.setdefault(t(spec.section_key, lang), []).append(page)
 
 session.sidebar_footer(lang)

@@ -19,8 +19,8 @@ def badge(source: Source, lang: str, *, container=None) -> None:
     """Status badge + one caption line with the source title, publisher and vintage."""
     target = container or st
     target.markdown(
-        f"{status_markdown(source.status, lang)} <small>{_md_escape(source.title(lang))} · {_md_escape(source.publisher)}"
-        f" · {t('provenance.vintage', lang)} {_md_escape(source.vintage)}</small>",
+        f"{status_markdown(source.status, lang)} {_md_escape(source.title(lang))} · {_md_escape(source.publisher)}"
+        f" · {t('provenance.vintage', lang)} {_md_escape(source.vintage)}",
         unsafe_allow_html=False,
     )
 

@@ -22,7 +22,14 @@ class PageSpec:
 
 
 PAGES: tuple[PageSpec, ...] = (
-    PageSpec("pages/portrait.py", "portrait", "nav.portrait", "nav.section.territories", ":material/location_city:", default=True),
+    PageSpec(
+        "pages/portrait.py",
+        "portrait",
+        "nav.portrait",
+        "nav.section.territories",
+        ":material/location_city:",
+        default=True,
+    ),
 )
 
 

@@ -23,7 +23,7 @@ COUNT_LABELS = {
 def _progress_printer(stream=sys.stderr):
     def progress(step: str, fraction: float) -> None:
         width = 30
-        filled = int(round(fraction * width))
+        filled = round(fraction * width)
         stream.write(f"\r[{'#' * filled}{'.' * (width - filled)}] {fraction * 100:5.1f}%  {t(step, 'en'):<60}")
         stream.flush()
         if fraction >= 1.0:
@@ -48,8 +48,10 @@ def cmd_build(args: argparse.Namespace) -> int:
         if key not in COUNT_LABELS:
             print(f"  {key:<20} {value:>7,}")
     applied = workspace.migrate()
-    print(f"Workspace {config.workspace_path()} at schema v{workspace.schema_version()}"
-          + (f" (applied {applied})" if applied else ""))
+    print(
+        f"Workspace {config.workspace_path()} at schema v{workspace.schema_version()}"
+        + (f" (applied {applied})" if applied else "")
+    )
     return 0
 
 

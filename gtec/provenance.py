@@ -35,7 +35,8 @@ class Source:
 
     def short(self, lang: str) -> str:
         """One line: ``Title (publisher), vintage 2024, official``."""
-        return f"{self.title(lang)} ({self.publisher}), {t('provenance.vintage', lang)} {self.vintage}, {self.status_label(lang)}"
+        vintage = f"{t('provenance.vintage', lang)} {self.vintage}"
+        return f"{self.title(lang)} ({self.publisher}), {vintage}, {self.status_label(lang)}"
 
 
 def load_sources(conn: sqlite3.Connection) -> dict[str, Source]:

@@ -1,0 +1,45 @@
+"""Pure Altair chart builders for the portrait (tested through ``to_dict()``)."""
+
+from __future__ import annotations
+
+import altair as alt
+import pandas as pd
+
+OUTLINE_COLOUR = "#1f4e79"
+MEMBER_FILL = "#cfe0f1"
+
+
+def outline_chart(features: dict, height: int = 320) -> alt.LayerChart:
+    """Territory outline over its members, Mercator projection; works offline (no tiles)."""
+    feats = features.get("features", [])
+    members = [f for f in feats if f["properties"].get("role") == "member"]
+    outline = [f for f in feats if f["properties"].get("role") == "outline"]
+    layers = []
+    if members:
+        layers.append(
+            alt.Chart(alt.Data(values=members))
+            .mark_geoshape(fill=MEMBER_FILL, stroke="#ffffff", strokeWidth=0.6)
+            .encode(tooltip=[alt.Tooltip("properties.name:N", title="")])
+        )
+    if outline:
+        layers.append(
+            alt.Chart(alt.Data(values=outline)).mark_geoshape(filled=False, stroke=OUTLINE_COLOUR, strokeWidth=2.5)
+        )
+    return alt.layer(*layers).project(type="mercator").properties(height=height)
+
+
+def trend_chart(df: pd.DataFrame, names: dict[str, str], y_title: str, height: int = 280) -> alt.Chart:
+    """Index lines (first common year = 100) for a territory, its parent and its country."""
+    data = df.assign(name=df["territory_id"].map(names).fillna(df["territory_id"]))
+    order = list(dict.fromkeys(data["name"]))
+    return (
+        alt.Chart(data)
+        .mark_line(point=True, strokeWidth=3)
+        .encode(
+            x=alt.X("year:O", title=None),
+            y=alt.Y("index:Q", title=y_title, scale=alt.Scale(zero=False)),
+            color=alt.Color("name:N", title=None, sort=order, scale=alt.Scale(scheme="dark2")),
+            tooltip=[alt.Tooltip("name:N"), alt.Tooltip("year:O"), alt.Tooltip("index:Q", format=".1f")],
+        )
+        .properties(height=height)
+    )
