@@ -27,5 +27,13 @@ def reference_path() -> Path:
 
 
 def workspace_path() -> Path:
-    """Path of the workspace SQLite store (what people create; never touched by a rebuild)."""
+    """Path of the workspace SQLite store (what people create; never touched by a rebuild).
+
+    ``GTEC_WORKSPACE`` overrides it (tests give each case a fresh workspace beside a shared reference build).
+    """
+    override = os.environ.get("GTEC_WORKSPACE")
+    if override:
+        path = Path(override).expanduser()
+        path.parent.mkdir(parents=True, exist_ok=True)
+        return path
     return data_dir() / WORKSPACE_NAME

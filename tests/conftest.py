@@ -1,0 +1,36 @@
+"""Shared fixtures. Tests never touch the user's data: every store lives in a temporary directory.
+
+``built_data_dir`` runs the real build once per test session (the same code as ``python -m gtec build``);
+``GTEC_TEST_DATA_DIR`` may point at an already built directory to skip that step while iterating locally.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from gtec import build, store, workspace
+
+
+@pytest.fixture(scope="session")
+def built_data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A full reference build in a temporary directory; sets GTEC_DATA_DIR for the session."""
+    reuse = os.environ.get("GTEC_TEST_DATA_DIR")
+    if reuse and store.check_reference(Path(reuse) / "reference.sqlite").ok:
+        path = Path(reuse)
+    else:
+        path = tmp_path_factory.mktemp("gtec-data")
+        build.build_reference(path / "reference.sqlite")
+    os.environ["GTEC_DATA_DIR"] = str(path)
+    return path
+
+
+@pytest.fixture
+def workspace_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A fresh, migrated workspace for one test (GTEC_WORKSPACE points at it)."""
+    path = tmp_path / "workspace.sqlite"
+    monkeypatch.setenv("GTEC_WORKSPACE", str(path))
+    workspace.migrate(path)
+    return path
