@@ -1,0 +1,63 @@
+"""AppTest over app.py and every registered page: no exception, language switch, territory choice."""
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from components.registry import PAGES
+from gtec import auth
+from gtec.i18n import t
+
+TIMEOUT = 90
+
+
+@pytest.fixture
+def app(built_data_dir, workspace_path) -> AppTest:
+    at = AppTest.from_file("app.py", default_timeout=TIMEOUT)
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def test_home_is_the_vannes_portrait_in_french(app):
+    assert app.title[0].value == t("portrait.title", "fr")
+    assert any(h.value == "Pays de Vannes" for h in app.header)
+    assert app.metric, "key figures are shown as metrics"
+    assert (
+        app.query_params.get("territory") == ["FR-BASIN-VANNES"]
+        or app.query_params.get("territory") == "FR-BASIN-VANNES"
+    )
+
+
+def test_language_switch_changes_visible_text(app):
+    app.sidebar.segmented_control[0].set_value("en").run()
+    assert not app.exception
+    assert app.title[0].value == t("portrait.title", "en")
+
+
+def test_choosing_another_territory_updates_the_portrait(app):
+    level = app.selectbox(key="territory_level")
+    level.set_value("departement").run()
+    app.selectbox(key="territory_select_departement").set_value("FR-DEP-80").run()
+    assert not app.exception
+    assert any(h.value == "Somme" for h in app.header)
+
+
+def test_unknown_territory_in_url_falls_back_to_default(built_data_dir, workspace_path):
+    at = AppTest.from_file("app.py", default_timeout=TIMEOUT)
+    at.query_params["territory"] = "<script>alert(1)</script>"
+    at.run()
+    assert not at.exception
+    assert any(h.value == "Pays de Vannes" for h in at.header)
+
+
+@pytest.mark.parametrize("spec", PAGES, ids=[p.url_path for p in PAGES])
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_every_page_runs_without_exception(built_data_dir, workspace_path, spec, lang):
+    at = AppTest.from_file("app.py", default_timeout=TIMEOUT)
+    if spec.permission:
+        at.session_state["actor"] = auth.Actor("Test Admin", "admin")
+    at.query_params["lang"] = lang
+    at.run()
+    at.switch_page(spec.path).run()
+    assert not at.exception, f"{spec.path}: {at.exception}"
+    assert not at.error or spec.permission, [e.value for e in at.error]

@@ -1,0 +1,97 @@
+"""The reference build is atomic: a failed or killed build leaves the previous store usable."""
+
+import hashlib
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from gtec import build, store
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+@pytest.fixture(scope="module")
+def small_store(tmp_path_factory) -> Path:
+    """A real build restricted to the Morbihan (56): same code path, a fraction of the time."""
+    path = tmp_path_factory.mktemp("small") / "reference.sqlite"
+    report = build.build_reference(path, departements=["56"])
+    assert report.counts["departements"] == 1
+    return path
+
+
+def test_small_build_is_usable(small_store):
+    status = store.check_reference(small_store)
+    assert status.ok, status
+    conn = store.connect_reference(small_store)
+    assert conn.execute("SELECT COUNT(*) FROM territories WHERE level = 'epci'").fetchone()[0] > 5
+    with pytest.raises(sqlite3.OperationalError):
+        conn.execute("DELETE FROM territories")  # opened read-only
+
+
+def test_failed_build_keeps_previous_store(small_store, tmp_path):
+    path = tmp_path / "reference.sqlite"
+    path.write_bytes(small_store.read_bytes())
+    before = _digest(path)
+
+    def boom(_conn):
+        raise RuntimeError("interrupted")
+
+    with pytest.raises(RuntimeError):
+        build.build_reference(path, departements=["56"], _fail_after=boom)
+    assert _digest(path) == before
+    assert store.check_reference(path).ok
+    assert not list(tmp_path.glob("*.tmp-*")), "temporary file left behind"
+
+
+def test_killed_build_keeps_previous_store(small_store, tmp_path):
+    path = tmp_path / "reference.sqlite"
+    path.write_bytes(small_store.read_bytes())
+    before = _digest(path)
+    env = {**os.environ, "GTEC_DATA_DIR": str(tmp_path)}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "gtec", "build"], cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+    deadline = time.monotonic() + 30
+    while not list(tmp_path.glob("reference.sqlite.tmp-*")) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    time.sleep(1.0)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    assert _digest(path) == before
+    assert store.check_reference(path).ok
+    # the next build cleans the orphaned temporary file up and succeeds
+    build.build_reference(path, departements=["56"])
+    assert store.check_reference(path).ok
+    assert not list(tmp_path.glob("*.tmp-*"))
+
+
+def test_missing_and_corrupt_stores_are_reported_not_raised(tmp_path):
+    missing = store.check_reference(tmp_path / "nope.sqlite")
+    assert (missing.ok, missing.code) == (False, "missing")
+    bad = tmp_path / "bad.sqlite"
+    bad.write_bytes(b"this is not a database" * 100)
+    status = store.check_reference(bad)
+    assert (status.ok, status.code) == (False, "corrupt")
+    with pytest.raises(store.StoreError) as err:
+        store.connect_reference(bad)
+    assert err.value.code == "corrupt"
+
+
+def test_cli_check_and_if_missing(small_store, tmp_path):
+    env = {**os.environ, "GTEC_DATA_DIR": str(small_store.parent)}
+    out = subprocess.run([sys.executable, "-m", "gtec", "check"], cwd=ROOT, env=env, capture_output=True, text=True)
+    assert out.returncode == 0 and "ok" in out.stdout
+    out = subprocess.run(
+        [sys.executable, "-m", "gtec", "build", "--if-missing"], cwd=ROOT, env=env, capture_output=True, text=True
+    )
+    assert out.returncode == 0 and "ready" in out.stdout
