@@ -14,13 +14,14 @@ CREATE TABLE accounts (
 );
 
 -- Every sign-in attempt (kept so that a server restart does not reset the rate limit).
--- outcome: 'success', 'failure' (wrong username or password) or 'locked' (refused without checking).
+-- outcome: 'success', 'failure' (wrong username, password or code), 'locked' (refused without checking)
+-- or 'reset' (an admin lifted the lock: earlier failures no longer count).
 CREATE TABLE login_attempts (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
     at REAL NOT NULL,
     username TEXT NOT NULL,
     client TEXT NOT NULL DEFAULT '',
-    outcome TEXT NOT NULL CHECK (outcome IN ('success', 'failure', 'locked'))
+    outcome TEXT NOT NULL CHECK (outcome IN ('success', 'failure', 'locked', 'reset'))
 );
 CREATE INDEX login_attempts_username ON login_attempts(username, at);
 CREATE INDEX login_attempts_client ON login_attempts(client, at);
