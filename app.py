@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from components import session
+from components import auth_ui, session
 from components.registry import pages_for
 from gtec.i18n import t
 
@@ -19,5 +19,7 @@ for spec in pages_for(actor):
     )
     sections.setdefault(t(spec.section_key, lang), []).append(page)
 
+navigation = st.navigation(sections)
+auth_ui.sidebar_status(lang)  # after st.navigation: it links to the sign-in page
 session.sidebar_footer(lang)
-st.navigation(sections).run()
+navigation.run()

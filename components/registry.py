@@ -30,6 +30,31 @@ PAGES: tuple[PageSpec, ...] = (
         ":material/location_city:",
         default=True,
     ),
+    PageSpec("pages/sign_in.py", "sign-in", "nav.sign_in", "nav.section.admin", ":material/login:"),
+    PageSpec(
+        "pages/admin_workshops.py",
+        "workshops",
+        "nav.admin_workshops",
+        "nav.section.admin",
+        ":material/groups:",
+        permission="workshop.create",
+    ),
+    PageSpec(
+        "pages/admin_users.py",
+        "accounts",
+        "nav.admin_users",
+        "nav.section.admin",
+        ":material/manage_accounts:",
+        permission="user.manage",
+    ),
+    PageSpec(
+        "pages/admin_audit.py",
+        "audit",
+        "nav.admin_audit",
+        "nav.section.admin",
+        ":material/history:",
+        permission="audit.read",
+    ),
 )
 
 

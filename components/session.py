@@ -38,9 +38,10 @@ def current_lang() -> str:
 
 
 def current_actor() -> auth.Actor:
-    """Who is using this session; the public reader unless signed in."""
-    actor = st.session_state.get("actor")
-    return actor if isinstance(actor, auth.Actor) else auth.ANONYMOUS
+    """Who is using this session; the public reader unless signed in (and not expired: see auth_ui)."""
+    from components import auth_ui  # local import: auth_ui must stay importable without this module
+
+    return auth_ui.resolve_actor()
 
 
 def _build_with_progress(lang: str) -> None:

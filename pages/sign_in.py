@@ -1,0 +1,97 @@
+"""Sign in: join a workshop with its code (participants), or sign in with an account (facilitators, admins)."""
+
+from datetime import datetime
+
+import streamlit as st
+
+from components import auth_ui
+from components.session import current_actor, current_lang
+from gtec import accounts
+from gtec.i18n import t
+
+lang = current_lang()
+actor = current_actor()
+st.title(t("auth.sign_in.title", lang))
+
+if actor.role != "reader":
+    done = st.session_state.pop("auth_just_signed_in", None)
+    if done:
+        st.success(done)
+    if actor.role == "participant":
+        st.markdown(
+            t(
+                "auth.sidebar.workshop",
+                lang,
+                code=accounts.format_code(actor.scope or ""),
+                name=auth_ui.plain(actor.name),
+            )
+        )
+    else:
+        st.markdown(
+            t("auth.sidebar.signed_in", lang, name=auth_ui.plain(actor.name), role=auth_ui.role_label(actor.role, lang))
+        )
+    st.caption(auth_ui.expiry_caption(lang))
+    st.button(t("auth.sign_out", lang), on_click=auth_ui.sign_out, type="primary", icon=":material/logout:")
+    st.stop()
+
+st.markdown(t("auth.sign_in.intro", lang))
+workshop_col, staff_col = st.columns(2, gap="large")
+
+with workshop_col:
+    st.subheader(t("auth.workshop.heading", lang))
+    st.caption(t("auth.workshop.help", lang))
+    with st.form("join_workshop"):
+        code = st.text_input(t("auth.workshop.code", lang), max_chars=12, placeholder="K7M 4QP", autocomplete="off")
+        joined = st.form_submit_button(t("auth.workshop.join", lang), type="primary")
+    if joined:
+        try:
+            participant, workshop = accounts.join_workshop(code or "", auth_ui.client_id())
+        except accounts.AccountError as error:
+            st.error(auth_ui.error_text(error, lang))
+        else:
+            closes = datetime.fromisoformat(workshop.closes_at).timestamp()
+            auth_ui.start_session(participant, "workshop", closes_at=closes)
+            st.session_state["auth_just_signed_in"] = t("auth.workshop.joined", lang, title=workshop.title)
+            st.rerun()
+
+with staff_col:
+    st.subheader(t("auth.staff.heading", lang))
+    if accounts.count_admins() == 0:
+        st.info(t("auth.staff.no_admin", lang))
+    with st.form("staff_sign_in"):
+        username = st.text_input(t("auth.staff.username", lang), max_chars=64, autocomplete="username")
+        password = st.text_input(
+            t("auth.staff.password", lang),
+            type="password",
+            max_chars=accounts.MAX_PASSWORD_LENGTH,
+            autocomplete="current-password",
+        )
+        submitted = st.form_submit_button(t("auth.staff.submit", lang), type="primary")
+    if submitted:
+        with st.spinner():
+            result = accounts.sign_in(username or "", password or "", auth_ui.client_id())
+        if result.ok and result.actor is not None:
+            auth_ui.start_session(result.actor, "password", username=result.username)
+            role = auth_ui.role_label(result.actor.role, lang)
+            st.session_state["auth_just_signed_in"] = t("auth.sign_in.done", lang, name=result.actor.name, role=role)
+            st.rerun()
+        elif result.reason == "locked":
+            st.error(t("auth.sign_in.locked", lang, minutes=auth_ui.minutes(result.retry_after_s)))
+        elif result.reason == "disabled":
+            st.error(t("auth.sign_in.disabled", lang))
+        else:
+            st.error(t("auth.sign_in.invalid", lang))
+            if result.retry_after_s > 0:
+                st.warning(t("auth.sign_in.locked", lang, minutes=auth_ui.minutes(result.retry_after_s)))
+            elif result.delay_s > 0:
+                st.caption(t("auth.sign_in.slowed", lang, seconds=f"{result.delay_s:g}"))
+
+    configured, _allow = auth_ui.oidc_settings()
+    if configured:
+        st.subheader(t("auth.oidc.heading", lang))
+        try:
+            import authlib  # noqa: F401 - st.login needs it
+        except ImportError:
+            st.caption(t("auth.oidc.unavailable", lang))
+        else:
+            st.button(t("auth.oidc.button", lang), on_click=st.login, icon=":material/badge:")
