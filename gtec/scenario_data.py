@@ -1,0 +1,200 @@
+"""Inputs of the foresight scenarios, read from the reference store (pure; no streamlit).
+
+Per EPCI and occupation family, base-year employment = the EPCI's employment (indicator ``employment``, latest
+year) split by the national family structure (``occupation_baseline.employment_2019``). Family rates (baseline
+growth, departures, young entrants) come from ``occupation_baseline``; driver sensitivities from
+``scenario_sensitivities``. An EPCI's departure rates are scaled by its share of workers aged 55 and over
+(``seniors_share``) compared with the national share. Aggregates (basins, départements, régions, France) are sums
+of their EPCIs, with the population shares of EPCIs straddling départements (:func:`gtec.illustrative.french_members`).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from gtec import illustrative
+from gtec.scenario import CRISIS_DRIVER, DRIVERS, Inputs
+
+#: Levels offered in the scenario page, in the order shown (French territories only: the family structure and
+#: rates are French).
+SCENARIO_LEVELS: tuple[str, ...] = ("basin", "epci", "departement", "region", "country")
+BASELINE_SOURCES: tuple[str, ...] = ("gtec-occupation-sizes", "gtec-occupation-calibration", "dares-metiers-2030")
+
+
+@dataclass(frozen=True, eq=False)
+class ScenarioBase:
+    """Everything the scenario page needs from the reference store, loaded once.
+
+    - ``inputs``: engine inputs for every EPCI that has an employment value (others are missing, not zero);
+    - ``members``: parent_id, child_id (EPCI), share for every French aggregate;
+    - ``territories``: id, code, name, level, departement_id, region_id of the pickable French territories;
+    - ``families``: id, label_fr, label_en (index = family id);
+    - ``source_ids``: sources of the inputs (for the provenance list).
+    """
+
+    inputs: Inputs
+    members: pd.DataFrame
+    territories: pd.DataFrame
+    families: pd.DataFrame
+    source_ids: tuple[str, ...]
+
+    @property
+    def base_year(self) -> int:
+        return self.inputs.base_year
+
+    def group(self, territory_id: str) -> dict[str, float]:
+        """EPCI id -> share counted in ``territory_id`` (an EPCI is its own group). Only EPCIs with data."""
+        known = set(self.inputs.territory_ids)
+        if territory_id in known:
+            return {territory_id: 1.0}
+        rows = self.members.loc[self.members["parent_id"] == territory_id]
+        return {c: float(s) for c, s in zip(rows["child_id"], rows["share"], strict=True) if c in known}
+
+    def coverage(self, territory_id: str) -> tuple[int, int]:
+        """(EPCIs with data, EPCIs in the territory): tells when part of a territory is missing."""
+        if territory_id in set(self.inputs.territory_ids):
+            return 1, 1
+        rows = self.members.loc[self.members["parent_id"] == territory_id, "child_id"]
+        known = set(self.inputs.territory_ids)
+        return int(rows.isin(known).sum()), len(rows)
+
+    def territory_inputs(self, territory_id: str) -> Inputs:
+        """Inputs of the territory's EPCIs, employment weighted by their share: the sum over rows is the territory."""
+        group = self.group(territory_id)
+        if not group:
+            raise KeyError(territory_id)
+        return self.inputs.subset(list(group), list(group.values()))
+
+    def neighbourhood(self, territory_id: str) -> list[str]:
+        """EPCIs shown in the heatmap and the map: the territory's own EPCIs, or for an EPCI, those of its
+        département; France: every EPCI (the heatmap then keeps the largest)."""
+        terr = self.territories.set_index("id")
+        if territory_id in set(self.inputs.territory_ids) and territory_id in terr.index:
+            dep = terr.at[territory_id, "departement_id"]
+            return sorted(self.group(dep)) if dep else [territory_id]
+        return sorted(self.group(territory_id))
+
+    def name(self, territory_id: str) -> str:
+        match = self.territories.loc[self.territories["id"] == territory_id, "name"]
+        return str(match.iloc[0]) if len(match) else territory_id
+
+
+def read_family_baseline(conn: sqlite3.Connection) -> pd.DataFrame:
+    """Families with labels and rates in % (id, label_fr, label_en, employment_2019, departure_rate, growth_rate,
+    young_entrant_rate), ordered by id."""
+    return pd.read_sql_query(
+        "SELECT f.id, f.label_fr, f.label_en, b.employment_2019, b.departure_rate, b.growth_rate,"
+        " b.young_entrant_rate FROM occupation_families f JOIN occupation_baseline b ON b.family_id = f.id"
+        " ORDER BY f.id",
+        conn,
+    ).set_index("id", drop=False)
+
+
+def read_sensitivities(conn: sqlite3.Connection, family_ids: list[str]) -> np.ndarray:
+    """[len(DRIVERS), F] sensitivities (growth drivers as fractions a year, crisis as relative exposure)."""
+    out = np.zeros((len(DRIVERS), len(family_ids)))
+    out[DRIVERS.index(CRISIS_DRIVER)] = 1.0
+    col = {f: i for i, f in enumerate(family_ids)}
+    for fid, driver, value in conn.execute("SELECT family_id, driver, value FROM scenario_sensitivities"):
+        if fid in col and driver in DRIVERS:
+            out[DRIVERS.index(driver), col[fid]] = value if driver == CRISIS_DRIVER else value / 100
+    return out
+
+
+def family_inputs(
+    baseline: pd.DataFrame,
+    sensitivities: np.ndarray,
+    employment: pd.Series,
+    base_year: int,
+    departure_factor: pd.Series | None = None,
+) -> Inputs:
+    """Engine inputs: ``employment`` (territory id -> jobs) split by the national family structure of
+    ``baseline`` (rates in %, as in ``occupation_baseline``)."""
+    share = baseline["employment_2019"].to_numpy(dtype=float)
+    share = share / share.sum()
+    emp = employment.to_numpy(dtype=float)
+    factor = None if departure_factor is None else departure_factor.reindex(employment.index).fillna(1.0).to_numpy()
+    return Inputs(
+        territory_ids=tuple(employment.index),
+        family_ids=tuple(baseline.index),
+        employment=emp[:, None] * share[None, :],
+        growth=baseline["growth_rate"].to_numpy(dtype=float) / 100,
+        departure_rate=baseline["departure_rate"].to_numpy(dtype=float) / 100,
+        entrant_rate=baseline["young_entrant_rate"].to_numpy(dtype=float) / 100,
+        sensitivities=sensitivities,
+        base_year=base_year,
+        departure_factor=factor,
+    )
+
+
+def national_inputs(baseline: pd.DataFrame, sensitivities: np.ndarray, base_year: int = 2019) -> Inputs:
+    """France as one territory with the national employment per family of ``baseline`` (the national check)."""
+    emp = pd.Series([baseline["employment_2019"].sum()], index=["FR"], dtype=float)
+    return family_inputs(baseline, sensitivities, emp, base_year)
+
+
+def _latest(conn: sqlite3.Connection, indicator: str, level: str) -> tuple[pd.Series, int | None, set[str]]:
+    """Latest-year values of an indicator for one level: (values by territory id, year, source ids)."""
+    row = conn.execute(
+        "SELECT MAX(v.year) FROM indicator_values v JOIN territories t ON t.id = v.territory_id"
+        " WHERE v.indicator_id = ? AND t.level = ? AND v.value IS NOT NULL",
+        (indicator, level),
+    ).fetchone()
+    if not row or row[0] is None:
+        return pd.Series(dtype=float), None, set()
+    year = int(row[0])
+    cur = conn.execute(
+        "SELECT v.territory_id, v.value, v.source_id FROM indicator_values v JOIN territories t"
+        " ON t.id = v.territory_id WHERE v.indicator_id = ? AND t.level = ? AND v.year = ? AND v.value IS NOT NULL"
+        " ORDER BY v.territory_id",
+        (indicator, level, year),
+    )
+    rows = cur.fetchall()
+    values = pd.Series({r[0]: float(r[1]) for r in rows}, dtype=float)
+    return values, year, {r[2] for r in rows}
+
+
+def load_base(conn: sqlite3.Connection) -> ScenarioBase:
+    """Read the reference store once and build the engine inputs for every EPCI with an employment value.
+
+    Raises ``LookupError`` when the store has no EPCI employment or no family baseline.
+    """
+    baseline = read_family_baseline(conn)
+    if baseline.empty:
+        raise LookupError("occupation_baseline is empty")
+    employment, year, sources = _latest(conn, "employment", "epci")
+    if year is None or employment.empty:
+        raise LookupError("no EPCI employment values")
+    employment = employment[employment > 0]
+    seniors, _, senior_sources = _latest(conn, "seniors_share", "epci")
+    factor = None
+    if not seniors.empty:
+        common = seniors.reindex(employment.index).dropna()
+        national = float(np.average(common, weights=employment[common.index])) if len(common) else float("nan")
+        if national > 0:
+            factor = seniors / national
+            sources |= senior_sources
+    sens = read_sensitivities(conn, list(baseline.index))
+    inputs = family_inputs(baseline, sens, employment, year, factor)
+    cur = conn.execute(
+        "SELECT id, code, name, level, country, parent_id, departement_id, region_id, population FROM territories"
+    )
+    terr = pd.DataFrame(cur.fetchall(), columns=[d[0] for d in cur.description])
+    memberships = pd.read_sql_query("SELECT parent_id, child_id FROM memberships", conn)
+    members = illustrative.french_members(terr, memberships)
+    members = members.loc[members["child_id"].isin(set(inputs.territory_ids))].reset_index(drop=True)
+    with_data = set(members["parent_id"]) | set(inputs.territory_ids)
+    pickable = terr.loc[terr["level"].isin(SCENARIO_LEVELS) & (terr["country"] == "FR") & terr["id"].isin(with_data)]
+    order = {lvl: i for i, lvl in enumerate(SCENARIO_LEVELS)}
+    pickable = (
+        pickable.assign(_o=pickable["level"].map(order))
+        .sort_values(["_o", "name"])
+        .drop(columns=["_o", "country", "parent_id", "population"])
+        .reset_index(drop=True)
+    )
+    source_ids = tuple(sorted(sources | set(BASELINE_SOURCES) | {"gtec-scenario-sensitivities"}))
+    return ScenarioBase(inputs, members, pickable, baseline[["id", "label_fr", "label_en"]], source_ids)
