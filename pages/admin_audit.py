@@ -20,8 +20,8 @@ st.caption(t("auth.audit.intro", lang))
 facets = audit.audit_facets()
 today = datetime.now(UTC).date()
 actor_col, action_col, date_col = st.columns([2, 2, 2])
-actors = actor_col.multiselect(t("auth.audit.actor", lang), facets["actors"])
-actions = action_col.multiselect(t("auth.audit.action", lang), facets["actions"])
+actors = actor_col.multiselect(t("auth.audit.actor", lang), facets["actors"], placeholder=t("auth.audit.all", lang))
+actions = action_col.multiselect(t("auth.audit.action", lang), facets["actions"], placeholder=t("auth.audit.all", lang))
 period = date_col.date_input(
     t("auth.audit.dates", lang), value=(today - timedelta(days=30), today), max_value=today, format="DD/MM/YYYY"
 )

@@ -59,6 +59,7 @@ with add_tab, st.form("add_user", clear_on_submit=False):
     role = left.selectbox(
         t("auth.users.col.role", lang), accounts.ACCOUNT_ROLES, format_func=lambda r: auth_ui.role_label(r, lang)
     )
+    left, right = st.columns(2)
     password = left.text_input(t("auth.staff.password", lang), type="password", autocomplete="new-password")
     confirm = right.text_input(t("auth.users.password_confirm", lang), type="password", autocomplete="new-password")
     if st.form_submit_button(t("auth.users.create", lang), type="primary"):

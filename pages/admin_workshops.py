@@ -28,6 +28,7 @@ with st.form("open_workshop"):
         max_value=float(accounts.MAX_WORKSHOP_HOURS),
         value=3.0,
         step=0.5,
+        format="%.1f",
     )
     if st.form_submit_button(t("auth.workshops.create", lang), type="primary"):
         try:
