@@ -302,7 +302,7 @@ def load_curated(
         table = ds["table"]
         if table in SCHEMA_TARGETS:
             _check_schema_rows(conn, ds, rows)
-        elif table in schema_tables and table not in generic_created:
+        elif (table in schema_tables or table == COLUMNS_TABLE) and table not in generic_created:
             raise _fail(ds["file"], f"table {table!r} belongs to another build step; choose another name")
         else:
             _create_generic_table(conn, ds, exists=table in generic_created)
