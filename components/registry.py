@@ -30,6 +30,14 @@ PAGES: tuple[PageSpec, ...] = (
         ":material/location_city:",
         default=True,
     ),
+    PageSpec("pages/alternance.py", "alternance-ktp", "nav.alternance", "nav.section.tools", ":material/handshake:"),
+    PageSpec(
+        "pages/transferability.py",
+        "transferability",
+        "nav.transferability",
+        "nav.section.tools",
+        ":material/swap_horiz:",
+    ),
     PageSpec("pages/sign_in.py", "sign-in", "nav.sign_in", "nav.section.admin", ":material/login:"),
     PageSpec(
         "pages/admin_workshops.py",

@@ -1,0 +1,315 @@
+"""Alternance / KTP building blocks: cached data, widgets drawn from the parameter table, chart builders.
+
+Chart builders are pure (``-> alt.Chart``) and tested through ``to_dict()``; PNG/SVG come from vl-convert
+(offline). Widgets are drawn from :class:`gtec.costsplit.ParamTable`, so labels, units, bounds, steps, help and
+sources are declared once, in ``data/wbl_parameters.csv``.
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+
+import altair as alt
+import pandas as pd
+import streamlit as st
+import vl_convert
+
+from components.data import reference
+from gtec import alternance, costsplit
+from gtec.fmt import number
+from gtec.i18n import t
+
+PARTY_COLOURS = {"learner": "#8c564b", "company": "#1f77b4", "training": "#2ca02c", "public": "#ff7f0e"}
+SYSTEM_COLOURS = {"fr_appr": "#1f4e9c", "uk_ktp": "#b42318"}
+FONT = 15
+
+
+@st.cache_resource(show_spinner=False)
+def bundle() -> alternance.Bundle:
+    """Curated work-based-learning data from the reference store, read once per process (read-only)."""
+    return alternance.load_from_store(reference())
+
+
+@st.cache_data(show_spinner=False)
+def comparison_html(lang: str) -> str:
+    return "<style>" + alternance.TABLE_CSS + "</style>" + alternance.comparison_html(bundle(), lang)
+
+
+def _source_line(table_param: costsplit.Param, lang: str) -> str:
+    sources = bundle().sources
+    parts = []
+    for sid in table_param.source_ids:
+        s = sources[sid]
+        parts.append(
+            f"{s.title(lang)} ({s.publisher}), {t('provenance.vintage', lang)} {s.vintage}, "
+            + t(f"status.{s.status}", lang)
+        )
+    return f"{table_param.help(lang)}\n\n{t('provenance.source', lang)} : " + " ; ".join(parts)
+
+
+def param_widget(p: costsplit.Param, lang: str, container=None) -> object:
+    """One widget for one parameter (key ``wbl_<name>``); returns its raw value for validation."""
+    target = container or st
+    label = p.label(lang) + (f" ({p.unit(lang)})" if p.unit(lang) else "")
+    key, help_text = f"wbl_{p.name}", _source_line(p, lang)
+    if p.kind == "choice":
+        values = [o.value for o in p.options]
+        return target.selectbox(
+            label,
+            values,
+            index=values.index(str(p.default)),
+            format_func=lambda v: p.option_label(v, lang),
+            key=key,
+            help=help_text,
+        )
+    if p.kind == "bool":
+        return target.toggle(label, value=bool(p.default), key=key, help=help_text)
+    if p.kind == "int":
+        return target.number_input(
+            label, min_value=int(p.min), max_value=int(p.max), value=int(p.default), step=int(p.step or 1),
+            key=key, help=help_text,
+        )  # fmt: skip
+    decimals = 2 if (p.step or 1) < 0.1 else (1 if (p.step or 1) < 1 else 0)
+    return target.number_input(
+        label, min_value=float(p.min), max_value=float(p.max), value=float(p.default), step=float(p.step or 1),
+        format=f"%.{decimals}f", key=key, help=help_text,
+    )  # fmt: skip
+
+
+def param_widgets(table: costsplit.ParamTable, sections: tuple[str, ...], lang: str, columns: int = 3) -> dict:
+    """Main parameters of ``sections`` in columns, the advanced ones in an expander. Returns raw values."""
+    raw: dict[str, object] = {}
+    main = [p for s in sections for p in table.section(s, advanced=False)]
+    cols = st.columns(columns)
+    for i, p in enumerate(main):
+        raw[p.name] = param_widget(p, lang, cols[i % columns])
+    advanced = [p for s in sections for p in table.section(s, advanced=True)]
+    if advanced:
+        with st.expander(t("alternance.calc.advanced", lang)):
+            cols = st.columns(columns)
+            for i, p in enumerate(advanced):
+                raw[p.name] = param_widget(p, lang, cols[i % columns])
+    return raw
+
+
+# ----------------------------------------------------------------------------------------------------------
+# Pure chart builders
+# ----------------------------------------------------------------------------------------------------------
+
+
+def split_frame(results: tuple[costsplit.CostSplit, ...], lang: str) -> pd.DataFrame:
+    """One row per line item: system, party, item labels, EUR and native amounts, share of the total."""
+    rows = []
+    for r in results:
+        for item in r.items:
+            rows.append(
+                {
+                    "system": t(f"alternance.system.{r.system}", lang),
+                    "party": t(f"alternance.party.{item.party}", lang),
+                    "party_code": item.party,
+                    "item": t(f"alternance.item.{item.item}", lang),
+                    "eur": round(item.amount_eur, 2),
+                    "native": round(item.amount_native, 2),
+                    "currency": item.currency,
+                    "share": (item.amount_eur / r.total_eur) if r.total_eur else None,
+                }
+            )
+    return pd.DataFrame.from_records(rows)
+
+
+def split_chart(results: tuple[costsplit.CostSplit, ...], lang: str) -> alt.Chart:
+    """Stacked horizontal bars: per system, the EUR paid by each party (tooltip: line items)."""
+    df = split_frame(results, lang)
+    df = df[df["eur"] != 0]
+    order = [t(f"alternance.party.{p}", lang) for p in costsplit.PARTIES]
+    colours = [PARTY_COLOURS[p] for p in costsplit.PARTIES]
+    return (
+        alt.Chart(df, title=t("alternance.chart.split_title", lang))
+        .mark_bar()
+        .encode(
+            y=alt.Y("system:N", title=None, sort=None),
+            x=alt.X("sum(eur):Q", title=t("alternance.chart.eur", lang), axis=alt.Axis(format=",.0f")),
+            color=alt.Color(
+                "party:N",
+                title=t("alternance.chart.party", lang),
+                scale=alt.Scale(domain=order, range=colours),
+                legend=alt.Legend(orient="bottom"),
+            ),
+            order=alt.Order("party_code:N"),
+            tooltip=[
+                alt.Tooltip("system:N", title=t("alternance.chart.system", lang)),
+                alt.Tooltip("party:N", title=t("alternance.chart.party", lang)),
+                alt.Tooltip("item:N", title=t("alternance.chart.item", lang)),
+                alt.Tooltip("eur:Q", title="EUR", format=",.0f"),
+            ],
+        )
+        .properties(height=170, width=640)
+        .configure_axis(labelFontSize=FONT, titleFontSize=FONT)
+        .configure_legend(labelFontSize=FONT, titleFontSize=FONT)
+        .configure_title(fontSize=FONT + 3)
+    )
+
+
+def sensitivity_frame(rows: list[costsplit.SensitivityRow], table: costsplit.ParamTable, lang: str) -> pd.DataFrame:
+    """Tornado data: one row per (system, parameter) with the result at the low and high ends."""
+    records = []
+    for r in rows:
+        p = table[r.param]
+        unit = f" {p.unit(lang)}" if p.unit(lang) else ""
+        records.append(
+            {
+                "system": t(f"alternance.system.{r.system}", lang),
+                "param": f"{p.label(lang)} ({costsplit.plain_number(r.low)}–{costsplit.plain_number(r.high)}{unit})",
+                "result_low": r.result_low,
+                "result_high": r.result_high,
+                "base": r.base,
+            }
+        )
+    return pd.DataFrame.from_records(records, columns=["system", "param", "result_low", "result_high", "base"])
+
+
+def sensitivity_chart(
+    rows: list[costsplit.SensitivityRow], table: costsplit.ParamTable, metric: str, lang: str
+) -> alt.Chart:
+    """Tornado chart per system: how the metric moves across each input's range (others kept)."""
+    df = sensitivity_frame(rows, table, lang).dropna(subset=["result_low", "result_high"])
+    charts = []
+    for code in costsplit.SYSTEMS:
+        name = t(f"alternance.system.{code}", lang)
+        part = df[df["system"] == name]
+        if part.empty:
+            continue
+        base = alt.Chart(part).encode(y=alt.Y("param:N", title=None, sort=None, axis=alt.Axis(labelLimit=420)))
+        bars = base.mark_bar(color=SYSTEM_COLOURS[code], opacity=0.75, height=16).encode(
+            x=alt.X(
+                "result_low:Q", title=t(f"alternance.metric.{metric}", lang) + " (EUR)", axis=alt.Axis(format=",.0f")
+            ),
+            x2="result_high:Q",
+            tooltip=[
+                alt.Tooltip("param:N", title=t("alternance.chart.input", lang)),
+                alt.Tooltip("result_low:Q", title=t("alternance.chart.at_low", lang), format=",.0f"),
+                alt.Tooltip("result_high:Q", title=t("alternance.chart.at_high", lang), format=",.0f"),
+            ],
+        )
+        rule = base.mark_tick(color="black", thickness=2, size=22).encode(x="base:Q")
+        charts.append((bars + rule).properties(title=name, width=560, height=alt.Step(28)))
+    if not charts:
+        return alt.Chart(pd.DataFrame({"x": []})).mark_point()
+    return (
+        alt.vconcat(*charts)
+        .configure_axis(labelFontSize=FONT - 1, titleFontSize=FONT)
+        .configure_title(fontSize=FONT + 2, anchor="start")
+    )
+
+
+def to_png(spec_json: str) -> bytes:
+    """PNG of a Vega-Lite spec (offline, vl-convert)."""
+    return vl_convert.vegalite_to_png(spec_json, scale=2)
+
+
+def to_svg(spec_json: str) -> str:
+    """SVG of a Vega-Lite spec (offline, vl-convert)."""
+    return vl_convert.vegalite_to_svg(spec_json)
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def png_cached(spec_json: str) -> bytes:
+    return to_png(spec_json)
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def svg_cached(spec_json: str) -> str:
+    return to_svg(spec_json)
+
+
+# ----------------------------------------------------------------------------------------------------------
+# Page pieces
+# ----------------------------------------------------------------------------------------------------------
+
+
+def show_issues(exc: costsplit.InputError, table: costsplit.ParamTable, lang: str) -> None:
+    """Each validation problem as a plain-language error naming the input."""
+    for issue in exc.issues:
+        label = table[issue.param].label(lang) if issue.param in table.names() else issue.param
+        st.error(t(issue.key, lang, label=label, **dict(issue.fmt)), icon=":material/error:")
+
+
+def _eur(value: float | None, lang: str) -> str:
+    return t("common.missing", lang) if value is None else f"{number(value, lang)} EUR"
+
+
+def _pct(share: float | None, lang: str) -> str:
+    return t("common.missing", lang) if share is None else f"{number(share * 100, lang)} %"
+
+
+def show_split(split: costsplit.CostSplit, lang: str) -> None:
+    """Total, company and public amounts (with shares) for one system, and what the learner is paid."""
+    st.markdown(f"#### {t(f'alternance.system.{split.system}', lang)}")
+    by_party, shares = split.by_party(), split.shares()
+    c1, c2, c3 = st.columns(3)
+    c1.metric(t("alternance.calc.total_year", lang, months=split.months), _eur(split.total_eur, lang))
+    c2.metric(t("alternance.party.company", lang), _eur(by_party["company"], lang))
+    c2.caption(t("alternance.calc.share", lang, share=_pct(shares["company"], lang)))
+    c3.metric(t("alternance.party.public", lang), _eur(by_party["public"], lang))
+    c3.caption(t("alternance.calc.share", lang, share=_pct(shares["public"], lang)))
+    if split.system == "fr_appr":
+        st.caption(
+            t("alternance.calc.appr_pay", lang, pay=_eur(split.learner_pay_eur, lang), pct=number(split.rate, lang))
+        )
+    else:
+        st.caption(t("alternance.calc.ktp_rate", lang, rate=number(split.rate * 100, lang),
+                     native=number(split.total_native, lang), pay=_eur(split.learner_pay_eur, lang)))  # fmt: skip
+
+
+def split_table(results: tuple[costsplit.CostSplit, ...], lang: str) -> pd.DataFrame:
+    """Line items with translated headers, for display and CSV."""
+    df = split_frame(results, lang)
+    df["share"] = (df["share"] * 100).round(1)
+    df = df.drop(columns=["party_code"])
+    df.columns = [t(f"alternance.table.{c}", lang) for c in df.columns]
+    return df
+
+
+def show_territory(result: costsplit.TerritoryResult, lang: str) -> None:
+    """Cost per learner retained and per job created (total and public) for one system."""
+    st.markdown(f"#### {t(f'alternance.system.{result.system}', lang)}")
+    c1, c2 = st.columns(2)
+    c1.metric(t("alternance.metric.cost_per_retained", lang), _eur(result.cost_per_retained, lang))
+    c1.caption(t("alternance.metric.public_per_retained", lang) + " : " + _eur(result.public_per_retained, lang))
+    c2.metric(t("alternance.metric.cost_per_job", lang), _eur(result.cost_per_job, lang))
+    c2.caption(t("alternance.metric.public_per_job", lang) + " : " + _eur(result.public_per_job, lang))
+    source = bundle().sources[result.retention_source]
+    st.caption(
+        t("alternance.territory.basis", lang, total=_eur(result.total_eur, lang),
+          retention=_pct(result.retention, lang), jobs=number(result.jobs, lang, 2), source=source.title(lang),
+          status=t(f"status.{source.status}", lang))
+    )  # fmt: skip
+
+
+def page_source_ids(data: alternance.Bundle) -> list[str]:
+    """Every source the page's figures and defaults rely on."""
+    ids = data.table.source_ids() | {f["source_id"] for f in data.facts}
+    return sorted(ids)
+
+
+def summary_page(
+    data: alternance.Bundle,
+    splits: tuple[costsplit.CostSplit, ...],
+    results: dict[str, costsplit.TerritoryResult],
+    split_json: str,
+    lang: str,
+) -> str:
+    """The one-page printable summary: comparison, cost split (table + chart as an image), territory results."""
+    png = base64.b64encode(png_cached(split_json)).decode("ascii")
+    image = f'<img alt="{html.escape(t("alternance.chart.split_title", lang))}" src="data:image/png;base64,{png}">'
+    sections = [
+        (t("alternance.tab.compare", lang), alternance.comparison_html(data, lang)),
+        (t("alternance.calc.result_title", lang), alternance.split_html(splits, lang) + image),
+        (t("alternance.territory.result_title", lang), alternance.territory_html(results, lang)),
+        (t("alternance.calc.simplifications", lang),
+         "<ul>" + "".join(f"<li>{html.escape(t(f'alternance.note.{n}', lang))}</li>" for s in splits for n in s.notes)
+         + "</ul>"),
+    ]  # fmt: skip
+    sources = [data.sources[s] for s in page_source_ids(data)]
+    return alternance.printable_html(t("alternance.title", lang), sections, sources, lang)

@@ -1,0 +1,496 @@
+"""Work-based learning side by side (French apprenticeship, engineering apprenticeship, UK KTP, Belgian
+work-based learning) and the transferability matrix that partners edit.
+
+Curated inputs (``data/wbl_*.csv``, declared in ``data/manifest.d/wbl.toml``) reach the reference store at
+build time; :func:`load_from_store` reads them back, :func:`load_from_curated` reads the same files directly
+(tests, command line). Partners' edits of the matrix live in the workspace (``transferability_edits``,
+migration 0003) and are written only through :func:`gtec.workspace.write` (permission + audit log).
+"""
+
+from __future__ import annotations
+
+import html
+import sqlite3
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from gtec import auth, costsplit, curated, workspace
+from gtec.fmt import NNBSP, number
+from gtec.i18n import t
+from gtec.provenance import Source
+
+COMPARED_SYSTEMS: tuple[str, ...] = ("fr_appr", "fr_eng", "uk_ktp", "be_wbl")
+DIFFICULTIES: tuple[str, ...] = ("low", "medium", "high")
+MAX_TEXT = 1000  # characters per matrix cell
+WBL_TABLES = (
+    "wbl_parameters",
+    "wbl_options",
+    "wbl_apprentice_pay",
+    "wbl_indicators",
+    "wbl_facts",
+    "wbl_transferability",
+)
+
+
+@dataclass(frozen=True)
+class Bundle:
+    """Everything the page reads from the reference data, loaded once (and cached by the page)."""
+
+    table: costsplit.ParamTable
+    indicators: tuple[dict[str, Any], ...]
+    facts: tuple[dict[str, Any], ...]
+    seeds: tuple[dict[str, Any], ...]
+    sources: Mapping[str, Source]
+
+
+def _bundle(rows: Mapping[str, list[dict[str, Any]]], sources: Mapping[str, Source]) -> Bundle:
+    table = costsplit.make_table(rows["wbl_parameters"], rows["wbl_options"], rows["wbl_apprentice_pay"])
+    used = (
+        table.source_ids()
+        | {r["source_id"] for r in rows["wbl_facts"]}
+        | {r["source_id"] for r in rows["wbl_transferability"]}
+    )
+    unknown = sorted(used - set(sources))
+    if unknown:
+        raise ValueError(f"work-based-learning data names unknown sources: {unknown}")
+    return Bundle(
+        table=table,
+        indicators=tuple(sorted(rows["wbl_indicators"], key=lambda r: r["rank"])),
+        facts=tuple(sorted(rows["wbl_facts"], key=lambda r: (r["indicator"], r["system"], r["entry"]))),
+        seeds=tuple(sorted(rows["wbl_transferability"], key=lambda r: r["rank"])),
+        sources=dict(sources),
+    )
+
+
+def load_from_store(conn: sqlite3.Connection) -> Bundle:
+    """Read the work-based-learning tables and their sources from the reference store."""
+    from gtec.provenance import load_sources
+
+    conn.row_factory = sqlite3.Row
+    rows = {name: [dict(r) for r in conn.execute(f"SELECT * FROM {name}")] for name in WBL_TABLES}
+    return _bundle(rows, load_sources(conn))
+
+
+def load_from_curated(curated_dir: Path | None = None) -> Bundle:
+    """Read the same data straight from ``data/`` through the manifest (validated by :mod:`gtec.curated`)."""
+    manifest = curated.load_manifest(curated_dir)
+    sources = {s["id"]: Source(**s) for s in manifest["sources"]}
+    rows: dict[str, list[dict[str, Any]]] = {}
+    for ds in manifest["datasets"]:
+        if ds["table"] in WBL_TABLES:
+            read = curated.read_dataset(ds, manifest["dir"], sources)
+            rows[ds["table"]] = [r[1] if isinstance(r, tuple) else r for r in read]
+    return _bundle(rows, sources)
+
+
+# ----------------------------------------------------------------------------------------------------------
+# Side-by-side comparison
+# ----------------------------------------------------------------------------------------------------------
+
+
+def fmt_value(value: float, lang: str) -> str:
+    """A curated figure in the reader's language, with no spurious decimals."""
+    decimals = 0 if float(value).is_integer() else (1 if round(value * 10, 6).is_integer() else 2)
+    return number(value, lang, decimals)
+
+
+def fmt_range(low: float | None, high: float | None, unit: str, lang: str) -> str:
+    """``878 900–889 400 contrats``; a single value when ``high`` is missing or equal; ``""`` when ``low`` is."""
+    if low is None:
+        return ""
+    text = fmt_value(low, lang)
+    if high is not None and high != low:
+        text += "–" + fmt_value(high, lang)
+    if unit:
+        text += (NNBSP if lang == "fr" else "") + unit if unit.startswith("%") else " " + unit
+    return text
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One sourced statement in a cell."""
+
+    figure: str  # formatted value or range ("" when the entry is only text)
+    text: str
+    source: Source
+
+
+@dataclass(frozen=True)
+class Cell:
+    """One indicator for one system: its entries and, when several numeric entries share a unit, their range."""
+
+    entries: tuple[Entry, ...]
+    range_text: str  # "" unless several sources give figures in the same unit
+
+    @property
+    def missing(self) -> bool:
+        return not self.entries
+
+
+def comparison(bundle: Bundle, lang: str) -> list[tuple[str, dict[str, Cell]]]:
+    """Rows ``(indicator label, {system: Cell})`` in display order; a system without a figure has an empty cell."""
+    out = []
+    for ind in bundle.indicators:
+        label = ind["label_en"] if lang == "en" else ind["label_fr"]
+        cells: dict[str, Cell] = {}
+        for system in COMPARED_SYSTEMS:
+            facts = [f for f in bundle.facts if f["indicator"] == ind["id"] and f["system"] == system]
+            entries = []
+            for f in facts:
+                unit = (f["unit_en"] if lang == "en" else f["unit_fr"]) or ""
+                entries.append(
+                    Entry(
+                        figure=fmt_range(f["value_low"], f["value_high"], unit, lang),
+                        text=(f["text_en"] if lang == "en" else f["text_fr"]) or "",
+                        source=bundle.sources[f["source_id"]],
+                    )
+                )
+            numeric = [f for f in facts if f["value_low"] is not None]
+            range_text = ""
+            if len(numeric) > 1 and len({f["unit_en"] for f in numeric}) == 1:
+                lows = [f["value_low"] for f in numeric]
+                highs = [f["value_high"] if f["value_high"] is not None else f["value_low"] for f in numeric]
+                unit = (numeric[0]["unit_en"] if lang == "en" else numeric[0]["unit_fr"]) or ""
+                range_text = fmt_range(min(lows), max(highs), unit, lang)
+            cells[system] = Cell(tuple(entries), range_text)
+        out.append((label, cells))
+    return out
+
+
+def comparison_frame(bundle: Bundle, lang: str) -> pd.DataFrame:
+    """The comparison in long form (one row per sourced entry, plus one per missing cell) for CSV export."""
+    records = []
+    labels = {r["id"]: (r["label_en"] if lang == "en" else r["label_fr"]) for r in bundle.indicators}
+    for ind in bundle.indicators:
+        for system in COMPARED_SYSTEMS:
+            facts = [f for f in bundle.facts if f["indicator"] == ind["id"] and f["system"] == system]
+            if not facts:
+                records.append({"indicator": labels[ind["id"]], "system": t(f"alternance.system.{system}", lang)})
+            for f in facts:
+                s = bundle.sources[f["source_id"]]
+                records.append(
+                    {
+                        "indicator": labels[ind["id"]],
+                        "system": t(f"alternance.system.{system}", lang),
+                        "value_low": f["value_low"],
+                        "value_high": f["value_high"],
+                        "unit": (f["unit_en"] if lang == "en" else f["unit_fr"]) or None,
+                        "text": (f["text_en"] if lang == "en" else f["text_fr"]) or None,
+                        "source": s.title(lang),
+                        "publisher": s.publisher,
+                        "vintage": s.vintage,
+                        "status": t(f"status.{s.status}", lang),
+                        "url": s.url or None,
+                    }
+                )
+    columns = ["indicator", "system", "value_low", "value_high", "unit", "text", "source", "publisher", "vintage"]
+    return pd.DataFrame.from_records(records, columns=[*columns, "status", "url"])
+
+
+def _status_chip(status: str, lang: str) -> str:
+    return f'<span class="chip {html.escape(status)}">{html.escape(t(f"status.{status}", lang))}</span>'
+
+
+def comparison_html(bundle: Bundle, lang: str) -> str:
+    """The comparison as an HTML table (every data string escaped): value, text, then status, source, vintage."""
+    esc = html.escape
+    head = "".join(f"<th>{esc(t(f'alternance.system.{s}', lang))}</th>" for s in COMPARED_SYSTEMS)
+    body = []
+    for label, cells in comparison(bundle, lang):
+        tds = []
+        for system in COMPARED_SYSTEMS:
+            cell = cells[system]
+            if cell.missing:
+                tds.append(f'<td class="missing">{esc(t("alternance.compare.no_figure", lang))}</td>')
+                continue
+            parts = []
+            if cell.range_text:
+                parts.append(
+                    f'<div class="range">{esc(t("alternance.compare.range", lang))} {esc(cell.range_text)}</div>'
+                )
+            for e in cell.entries:
+                fig = f'<div class="fig">{esc(e.figure)}</div>' if e.figure else ""
+                txt = f'<div class="txt">{esc(e.text)}</div>' if e.text else ""
+                src = (
+                    f'<div class="src">{_status_chip(e.source.status, lang)} {esc(e.source.title(lang))}'
+                    f" · {esc(e.source.publisher)} · {esc(t('provenance.vintage', lang))} {esc(e.source.vintage)}</div>"
+                )
+                parts.append(f'<div class="entry">{fig}{txt}{src}</div>')
+            tds.append("<td>" + "".join(parts) + "</td>")
+        body.append(f"<tr><th scope='row'>{esc(label)}</th>{''.join(tds)}</tr>")
+    return f'<table class="wbl"><thead><tr><th></th>{head}</tr></thead><tbody>{"".join(body)}</tbody></table>'
+
+
+TABLE_CSS = """
+table.wbl{border-collapse:collapse;width:100%;font-size:15px;line-height:1.35;font-family:sans-serif}
+table.wbl th,table.wbl td{border:1px solid #ccc;padding:6px 8px;vertical-align:top;text-align:left}
+table.wbl thead th{background:#f0f2f6;font-size:16px}
+table.wbl tbody th{background:#fafafa;width:14%}
+table.wbl .fig{font-weight:700;font-size:17px}
+table.wbl .range{font-weight:700;color:#7a4b00;margin-bottom:4px}
+table.wbl .src{font-size:12px;color:#555;margin-top:2px}
+table.wbl .entry+.entry{border-top:1px dashed #ddd;margin-top:4px;padding-top:4px}
+table.wbl td.missing{color:#888;font-style:italic}
+.chip{display:inline-block;border-radius:8px;padding:0 6px;font-size:11px;color:#fff}
+.chip.official{background:#1a7f37}.chip.estimate{background:#b35900}.chip.illustrative{background:#7b3fbf}
+.chip.low{background:#1a7f37}.chip.medium{background:#b35900}.chip.high{background:#b42318}
+"""
+
+
+# ----------------------------------------------------------------------------------------------------------
+# Transferability matrix
+# ----------------------------------------------------------------------------------------------------------
+
+MATRIX_COLUMNS = ("row_id", "system", "feature", "difficulty", "barriers", "actions")
+
+
+def load_edits(path: Path | None = None) -> list[dict[str, Any]]:
+    """Every edit of the matrix, oldest first (the full history: nothing is overwritten)."""
+    with workspace.read(path) as conn:
+        rows = conn.execute("SELECT * FROM transferability_edits ORDER BY id").fetchall()
+    return [dict(r) for r in rows]
+
+
+def current_matrix(seeds: Sequence[Mapping[str, Any]], edits: Iterable[Mapping[str, Any]], lang: str) -> list[dict]:
+    """The matrix as partners see it: curated seeds in ``lang``, each overlaid by its latest edit; rows added
+    by partners after them; deleted rows left out. Each row says who edited it last and when (``""`` for seeds)."""
+    latest: dict[str, Mapping[str, Any]] = {}
+    for e in edits:
+        latest[e["row_id"]] = e
+    rows = []
+    for s in seeds:
+        row = {
+            "row_id": s["row_id"],
+            "system": s["system"],
+            "feature": s[f"feature_{lang}"] if lang in ("fr", "en") else s["feature_fr"],
+            "difficulty": s["difficulty"],
+            "barriers": s["barriers_en"] if lang == "en" else s["barriers_fr"],
+            "actions": s["actions_en"] if lang == "en" else s["actions_fr"],
+            "edited_by": "",
+            "edited_at": "",
+            "source_id": s["source_id"],
+        }
+        rows.append(_overlay(row, latest.pop(s["row_id"], None)))
+    for row_id, e in sorted(latest.items(), key=lambda kv: kv[1]["id"]):
+        base = {"row_id": row_id, "source_id": ""}
+        rows.append(_overlay(base, e))
+    return [r for r in rows if not r.get("deleted")]
+
+
+def _overlay(row: dict[str, Any], edit: Mapping[str, Any] | None) -> dict[str, Any]:
+    if edit is None:
+        return row
+    out = dict(row)
+    for key in ("system", "feature", "difficulty", "barriers", "actions", "edited_by", "edited_at", "deleted"):
+        out[key] = edit[key]
+    out["lang"] = edit["lang"]
+    return out
+
+
+@dataclass(frozen=True)
+class MatrixChange:
+    """One row to write: an edit of an existing row, a new row (``row_id`` None) or a deletion."""
+
+    row_id: str | None
+    system: str
+    feature: str
+    difficulty: str
+    barriers: str
+    actions: str
+    deleted: bool = False
+
+
+def _clean(value: object) -> str:
+    if value is None or (isinstance(value, float) and value != value):
+        return ""
+    return str(value).strip()
+
+
+def diff_matrix(before: Sequence[Mapping[str, Any]], after: Sequence[Mapping[str, Any]]) -> list[MatrixChange]:
+    """Changes between the matrix shown and the one edited: changed rows, new rows (no ``row_id``), rows removed.
+
+    Only the editable columns are compared; whitespace around text is ignored.
+    """
+    old = {r["row_id"]: r for r in before}
+    changes: list[MatrixChange] = []
+    seen: set[str] = set()
+    for r in after:
+        row_id = _clean(r.get("row_id")) or None
+        fields = {k: _clean(r.get(k)) for k in ("system", "feature", "difficulty", "barriers", "actions")}
+        if row_id is None:
+            if any(fields[k] for k in ("feature", "barriers", "actions")):
+                changes.append(MatrixChange(None, **fields))
+            continue
+        seen.add(row_id)
+        prev = old.get(row_id)
+        if prev is None:
+            continue  # a row id the editor invented: ignore rather than guess
+        if any(fields[k] != _clean(prev.get(k)) for k in fields):
+            changes.append(MatrixChange(row_id, **fields))
+    for row_id, prev in old.items():
+        if row_id not in seen:
+            fields = {k: _clean(prev.get(k)) for k in ("system", "feature", "difficulty", "barriers", "actions")}
+            changes.append(MatrixChange(row_id, **fields, deleted=True))
+    return changes
+
+
+def validate_change(change: MatrixChange) -> list[str]:
+    """i18n keys of the problems of one change (empty list when it can be saved)."""
+    if change.deleted:
+        return []
+    problems = []
+    if change.system not in COMPARED_SYSTEMS:
+        problems.append("alternance.matrix.error.system")
+    if not change.feature:
+        problems.append("alternance.matrix.error.feature")
+    if change.difficulty not in DIFFICULTIES:
+        problems.append("alternance.matrix.error.difficulty")
+    if any(len(v) > MAX_TEXT for v in (change.feature, change.barriers, change.actions)):
+        problems.append("alternance.matrix.error.too_long")
+    return problems
+
+
+def save_changes(actor: auth.Actor, changes: Sequence[MatrixChange], lang: str, path: Path | None = None) -> list[str]:
+    """Append ``changes`` in one transaction through :func:`gtec.workspace.write` (``transferability.edit``:
+    permission check and audit row). Returns the row ids written (new rows get ``WS-<n>``).
+
+    Raises :class:`gtec.auth.PermissionDenied` for a reader, ``ValueError`` when a change is invalid (nothing
+    is written then).
+    """
+    bad = {k for c in changes for k in validate_change(c)}
+    if bad:
+        raise ValueError(sorted(bad))
+    if not changes:
+        return []
+    lang = lang if lang in ("fr", "en") else "fr"
+    written: list[str] = []
+    detail = {"edited": [c.row_id for c in changes if c.row_id and not c.deleted], "deleted": [], "added": 0}
+    detail["deleted"] = [c.row_id for c in changes if c.deleted]
+    detail["added"] = sum(1 for c in changes if c.row_id is None)
+    target = ",".join(c.row_id or "new" for c in changes)[:200]
+    with workspace.write(actor, "transferability.edit", target=target, detail=detail, path=path) as conn:
+        now = workspace.now_iso()
+        for c in changes:
+            cur = conn.execute(
+                "INSERT INTO transferability_edits(row_id, system, feature, difficulty, barriers, actions, lang,"
+                " deleted, edited_at, edited_by, role) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    c.row_id or "",
+                    c.system,
+                    c.feature,
+                    c.difficulty,
+                    c.barriers,
+                    c.actions,
+                    lang,
+                    int(c.deleted),
+                    now,
+                    actor.name,
+                    actor.role,
+                ),
+            )
+            row_id = c.row_id or f"WS-{cur.lastrowid}"
+            if c.row_id is None:
+                conn.execute("UPDATE transferability_edits SET row_id = ? WHERE id = ?", (row_id, cur.lastrowid))
+            written.append(row_id)
+    return written
+
+
+def matrix_frame(rows: Sequence[Mapping[str, Any]], lang: str) -> pd.DataFrame:
+    """The matrix with translated system and difficulty labels, for display and CSV export."""
+    records = [
+        {
+            t("alternance.matrix.col.system", lang): t(f"alternance.system.{r['system']}", lang),
+            t("alternance.matrix.col.feature", lang): r["feature"],
+            t("alternance.matrix.col.difficulty", lang): t(f"alternance.difficulty.{r['difficulty']}", lang),
+            t("alternance.matrix.col.barriers", lang): r["barriers"],
+            t("alternance.matrix.col.actions", lang): r["actions"],
+            t("alternance.matrix.col.edited", lang): (
+                f"{r['edited_by']} ({r['edited_at']})" if r.get("edited_by") else t("alternance.matrix.seed", lang)
+            ),
+        }
+        for r in rows
+    ]
+    return pd.DataFrame.from_records(records)
+
+
+def matrix_html(rows: Sequence[Mapping[str, Any]], lang: str) -> str:
+    """The matrix as an escaped HTML table, difficulty as a coloured chip."""
+    esc = html.escape
+    cols = ("system", "feature", "difficulty", "barriers", "actions", "edited")
+    head = "".join(f"<th>{esc(t(f'alternance.matrix.col.{c}', lang))}</th>" for c in cols)
+    body = []
+    for r in rows:
+        edited = f"{r['edited_by']} ({r['edited_at']})" if r.get("edited_by") else t("alternance.matrix.seed", lang)
+        difficulty, system = str(r["difficulty"]), str(r["system"])
+        label = t(f"alternance.difficulty.{difficulty}", lang)
+        chip = f'<span class="chip {esc(difficulty)}">{esc(label)}</span>'
+        system_label = t(f"alternance.system.{system}", lang)
+        body.append(
+            f"<tr><td>{esc(system_label)}</td><td>{esc(r['feature'])}</td>"
+            f"<td>{chip}</td><td>{esc(r['barriers'])}</td><td>{esc(r['actions'])}</td><td>{esc(edited)}</td></tr>"
+        )
+    return f'<table class="wbl"><thead><tr>{head}</tr></thead><tbody>{"".join(body)}</tbody></table>'
+
+
+# ----------------------------------------------------------------------------------------------------------
+# Printable page
+# ----------------------------------------------------------------------------------------------------------
+
+
+def printable_html(title: str, sections: Sequence[tuple[str, str]], sources: Iterable[Source], lang: str) -> str:
+    """A standalone, print-ready HTML page. ``sections`` are ``(heading, html body)`` where the body was built
+    by this module's escaping builders (or is an ``<img>`` of a chart); headings and sources are escaped here."""
+    esc = html.escape
+    parts = [
+        "<!doctype html>",
+        f'<html lang="{esc(lang)}"><head><meta charset="utf-8"><title>{esc(title)}</title>',
+        "<style>body{font-family:sans-serif;margin:1.2cm;color:#111}h1{font-size:22px}h2{font-size:17px;"
+        "margin-top:14px}img{max-width:100%}.sources{font-size:11px;color:#444}"
+        "@page{size:A4 landscape;margin:1cm}@media print{body{margin:0}table.wbl{font-size:11px}"
+        "table.wbl .fig{font-size:12px}}" + TABLE_CSS + "</style></head><body>",
+        f"<h1>{esc(title)}</h1>",
+    ]
+    for heading, body in sections:
+        parts.append((f"<h2>{esc(heading)}</h2>" if heading else "") + body)
+    items = "".join(
+        f"<li>{esc(s.title(lang))} · {esc(s.publisher)} · {esc(t('provenance.vintage', lang))} {esc(s.vintage)}"
+        f" · {esc(t(f'status.{s.status}', lang))}{(' · ' + esc(s.url)) if s.url else ''}</li>"
+        for s in sorted({s.id: s for s in sources}.values(), key=lambda s: s.id)
+    )
+    parts.append(f'<h2>{esc(t("provenance.sources_title", lang))}</h2><ul class="sources">{items}</ul>')
+    parts.append("</body></html>")
+    return "\n".join(parts)
+
+
+def split_html(results: Sequence[costsplit.CostSplit], lang: str) -> str:
+    """The cost split table (EUR per party for each system) as escaped HTML."""
+    esc = html.escape
+    head = "".join(f"<th>{esc(t(f'alternance.system.{r.system}', lang))}</th>" for r in results)
+    rows = []
+    for party in costsplit.PARTIES:
+        cells = "".join(f"<td>{esc(number(r.by_party()[party], lang))} EUR</td>" for r in results)
+        rows.append(f"<tr><th scope='row'>{esc(t(f'alternance.party.{party}', lang))}</th>{cells}</tr>")
+    total = "".join(f"<td><b>{esc(number(r.total_eur, lang))} EUR</b></td>" for r in results)
+    rows.append(f"<tr><th scope='row'>{esc(t('alternance.calc.total', lang))}</th>{total}</tr>")
+    return f'<table class="wbl"><thead><tr><th></th>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table>'
+
+
+def territory_html(results: Mapping[str, costsplit.TerritoryResult], lang: str) -> str:
+    """Cost per learner retained / per job created, both systems, as escaped HTML."""
+    esc = html.escape
+    missing = t("common.missing", lang)
+    systems = list(results)
+    head = "".join(f"<th>{esc(t(f'alternance.system.{s}', lang))}</th>" for s in systems)
+    rows = []
+    for metric in costsplit.METRICS:
+        cells = "".join(f"<td>{esc(_eur(results[s].metric(metric), lang, missing))}</td>" for s in systems)
+        rows.append(f"<tr><th scope='row'>{esc(t(f'alternance.metric.{metric}', lang))}</th>{cells}</tr>")
+    return f'<table class="wbl"><thead><tr><th></th>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table>'
+
+
+def _eur(value: float | None, lang: str, missing: str) -> str:
+    return missing if value is None else f"{number(value, lang)} EUR"
