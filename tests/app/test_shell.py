@@ -1,5 +1,7 @@
 """AppTest over app.py and every registered page: no exception, language switch, territory choice."""
 
+from pathlib import Path
+
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -8,11 +10,12 @@ from gtec import auth
 from gtec.i18n import t
 
 TIMEOUT = 90
+APP = str(Path(__file__).resolve().parents[2] / "app.py")
 
 
 @pytest.fixture
 def app(built_data_dir, workspace_path) -> AppTest:
-    at = AppTest.from_file("app.py", default_timeout=TIMEOUT)
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
     at.run()
     assert not at.exception, at.exception
     return at
@@ -43,7 +46,7 @@ def test_choosing_another_territory_updates_the_portrait(app):
 
 
 def test_unknown_territory_in_url_falls_back_to_default(built_data_dir, workspace_path):
-    at = AppTest.from_file("app.py", default_timeout=TIMEOUT)
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
     at.query_params["territory"] = "<script>alert(1)</script>"
     at.run()
     assert not at.exception
@@ -53,7 +56,7 @@ def test_unknown_territory_in_url_falls_back_to_default(built_data_dir, workspac
 @pytest.mark.parametrize("spec", PAGES, ids=[p.url_path for p in PAGES])
 @pytest.mark.parametrize("lang", ["fr", "en"])
 def test_every_page_runs_without_exception(built_data_dir, workspace_path, spec, lang):
-    at = AppTest.from_file("app.py", default_timeout=TIMEOUT)
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
     if spec.permission:
         at.session_state["actor"] = auth.Actor("Test Admin", "admin")
     at.query_params["lang"] = lang
