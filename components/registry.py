@@ -30,6 +30,8 @@ PAGES: tuple[PageSpec, ...] = (
         ":material/location_city:",
         default=True,
     ),
+    PageSpec("pages/map.py", "map", "nav.map", "nav.section.territories", ":material/map:"),
+    PageSpec("pages/custom_basin.py", "custom-basin", "nav.custom_basin", "nav.section.territories", ":material/draw:"),
     PageSpec("pages/alternance.py", "alternance-ktp", "nav.alternance", "nav.section.tools", ":material/handshake:"),
     PageSpec(
         "pages/transferability.py",
@@ -38,6 +40,7 @@ PAGES: tuple[PageSpec, ...] = (
         "nav.section.tools",
         ":material/swap_horiz:",
     ),
+    PageSpec("pages/scenarios.py", "scenarios", "nav.scenarios", "nav.section.tools", ":material/insights:"),
     PageSpec("pages/sign_in.py", "sign-in", "nav.sign_in", "nav.section.admin", ":material/login:"),
     PageSpec(
         "pages/admin_workshops.py",

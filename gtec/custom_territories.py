@@ -1,0 +1,307 @@
+"""Custom territories: a named set of EPCIs or communes, saved in the workspace (id ``WS-<n>``).
+
+Members are reference-store ids (``FR-EPCI-...`` or ``FR-COM-...``). Nothing derived is stored: the
+outline (union of the members' ``detail`` geometries) and the indicator values (aggregated with the
+catalogue's rule: sums for counts, weighted means for rates) are computed from the reference store, so a
+rebuild of the reference store never makes a saved territory stale.
+
+Writes go through :func:`gtec.workspace.write` with the actions ``custom_territory.save`` and
+``custom_territory.delete`` (permission check + audit row in the same transaction).
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+import shapely
+
+from gtec import auth, workspace
+from gtec.sql import placeholders
+
+ID_PREFIX = "WS-"
+MEMBER_LEVELS: tuple[str, ...] = ("epci", "commune")
+MAX_NAME = 80
+MAX_MEMBERS = 2000
+STATUS_ORDER = {"official": 0, "estimate": 1, "illustrative": 2}
+
+
+class CustomTerritoryError(ValueError):
+    """Invalid input. ``key`` is an i18n key (``custom.error.*``); ``fmt`` its format arguments."""
+
+    def __init__(self, key: str, **fmt: object) -> None:
+        super().__init__(key)
+        self.key = key
+        self.fmt = fmt
+
+
+@dataclass(frozen=True)
+class CustomTerritory:
+    id: str  # "WS-<n>"
+    name: str
+    description: str
+    member_level: str
+    members: tuple[str, ...]
+    created_at: str
+    created_by: str
+    updated_at: str
+
+
+def is_custom_id(territory_id: object) -> bool:
+    """True for ``WS-<digits>``."""
+    return isinstance(territory_id, str) and territory_id.startswith(ID_PREFIX) and territory_id[3:].isdigit()
+
+
+def _row_id(territory_id: str) -> int:
+    if not is_custom_id(territory_id):
+        raise CustomTerritoryError("custom.error.not_found")
+    return int(territory_id[len(ID_PREFIX) :])
+
+
+def clean_name(name: object) -> str:
+    """The name with surrounding and repeated whitespace removed and control characters dropped."""
+    text = "".join(ch for ch in str(name or "") if ch.isprintable())
+    return " ".join(text.split())
+
+
+def validate(
+    ref: sqlite3.Connection,
+    name: str,
+    member_ids: Sequence[str],
+    existing_names: Iterable[str] = (),
+) -> tuple[str, str, list[str]]:
+    """Check a proposed territory against the reference store. Returns ``(clean name, level, members)``.
+
+    Raises :class:`CustomTerritoryError` for an empty/long/duplicate name, no members, too many members,
+    an unknown member or members of mixed levels. Members are de-duplicated and sorted.
+    """
+    cleaned = clean_name(name)
+    if not cleaned:
+        raise CustomTerritoryError("custom.error.name_empty")
+    if len(cleaned) > MAX_NAME:
+        raise CustomTerritoryError("custom.error.name_long")
+    if cleaned.casefold() in {clean_name(n).casefold() for n in existing_names}:
+        raise CustomTerritoryError("custom.error.name_taken")
+    members = sorted({str(m) for m in member_ids})
+    if not members:
+        raise CustomTerritoryError("custom.error.no_members")
+    if len(members) > MAX_MEMBERS:
+        raise CustomTerritoryError("custom.error.too_many")
+    found = dict(
+        ref.execute(f"SELECT id, level FROM territories WHERE id IN ({placeholders(members)})", members).fetchall()
+    )
+    for m in members:
+        if m not in found or found[m] not in MEMBER_LEVELS:
+            raise CustomTerritoryError("custom.error.unknown_member", member=m)
+    levels = set(found.values())
+    if len(levels) != 1:
+        raise CustomTerritoryError("custom.error.mixed_levels")
+    return cleaned, levels.pop(), members
+
+
+def list_custom(path: Path | None = None) -> list[CustomTerritory]:
+    """Every saved custom territory, sorted by name."""
+    with workspace.read(path) as conn:
+        rows = conn.execute(
+            "SELECT id, name, description, member_level, created_at, created_by, updated_at"
+            " FROM custom_territories ORDER BY name COLLATE NOCASE"
+        ).fetchall()
+        members: dict[int, list[str]] = {}
+        for tid, mid in conn.execute("SELECT territory_id, member_id FROM custom_territory_members ORDER BY member_id"):
+            members.setdefault(tid, []).append(mid)
+    return [
+        CustomTerritory(
+            f"{ID_PREFIX}{r['id']}",
+            r["name"],
+            r["description"],
+            r["member_level"],
+            tuple(members.get(r["id"], [])),
+            r["created_at"],
+            r["created_by"],
+            r["updated_at"],
+        )
+        for r in rows
+    ]
+
+
+def get(territory_id: str, path: Path | None = None) -> CustomTerritory | None:
+    """One custom territory, or None when the id is unknown or malformed."""
+    if not is_custom_id(territory_id):
+        return None
+    return next((c for c in list_custom(path) if c.id == territory_id), None)
+
+
+def save(
+    actor: auth.Actor,
+    ref: sqlite3.Connection,
+    name: str,
+    member_ids: Sequence[str],
+    description: str = "",
+    territory_id: str | None = None,
+    path: Path | None = None,
+) -> str:
+    """Create (or, with ``territory_id``, replace) a custom territory. Returns its id ``WS-<n>``.
+
+    Raises :class:`gtec.auth.PermissionDenied` when ``actor`` may not ``custom_territory.save`` (nothing is
+    written) and :class:`CustomTerritoryError` for invalid input.
+    """
+    auth.require(actor, "custom_territory.save")
+    others = [c.name for c in list_custom(path) if c.id != territory_id]
+    cleaned, level, members = validate(ref, name, member_ids, others)
+    desc = clean_name(description)[:500]
+    now = workspace.now_iso()
+    detail = {"members": len(members), "level": level}
+    with workspace.write(actor, "custom_territory.save", target=cleaned, detail=detail, path=path) as conn:
+        if territory_id is not None:
+            row_id = _row_id(territory_id)
+            cur = conn.execute(
+                "UPDATE custom_territories SET name = ?, description = ?, member_level = ?, updated_at = ?"
+                " WHERE id = ?",
+                (cleaned, desc, level, now, row_id),
+            )
+            if cur.rowcount == 0:
+                raise CustomTerritoryError("custom.error.not_found")
+            conn.execute("DELETE FROM custom_territory_members WHERE territory_id = ?", (row_id,))
+        else:
+            cur = conn.execute(
+                "INSERT INTO custom_territories(name, description, member_level, created_at, created_by, updated_at)"
+                " VALUES (?, ?, ?, ?, ?, ?)",
+                (cleaned, desc, level, now, actor.name, now),
+            )
+            row_id = int(cur.lastrowid)
+        conn.executemany(
+            "INSERT INTO custom_territory_members(territory_id, member_id) VALUES (?, ?)",
+            [(row_id, m) for m in members],
+        )
+    return f"{ID_PREFIX}{row_id}"
+
+
+def delete(actor: auth.Actor, territory_id: str, path: Path | None = None) -> None:
+    """Delete a custom territory (and its member list). Raises when unknown or not allowed."""
+    auth.require(actor, "custom_territory.delete")
+    row_id = _row_id(territory_id)
+    with workspace.write(actor, "custom_territory.delete", target=territory_id, path=path) as conn:
+        cur = conn.execute("DELETE FROM custom_territories WHERE id = ?", (row_id,))
+        if cur.rowcount == 0:
+            raise CustomTerritoryError("custom.error.not_found")
+
+
+def list_for_choices(path: Path | None = None) -> pd.DataFrame:
+    """Saved custom territories shaped like :func:`gtec.indicators.list_territories` rows.
+
+    Columns: id, code, name, level (``custom``), country (``FR``), parent_id (None), population (None).
+    Pages append these rows to their territory choices.
+    """
+    rows = [
+        {
+            "id": c.id,
+            "code": c.id,
+            "name": c.name,
+            "level": "custom",
+            "country": "FR",
+            "parent_id": None,
+            "population": None,
+        }
+        for c in list_custom(path)
+    ]
+    return pd.DataFrame(rows, columns=["id", "code", "name", "level", "country", "parent_id", "population"])
+
+
+# ----------------------------------------------------------------------------------------------------------
+# Derived from the reference store: outline and aggregated values
+# ----------------------------------------------------------------------------------------------------------
+
+
+def outline(ref: sqlite3.Connection, member_ids: Sequence[str], resolution: str = "detail") -> dict | None:
+    """The GeoJSON geometry of the union of the members' geometries (None when none has a geometry).
+
+    Shared borders come from one simplified coverage, so the union has no slivers; coordinates are
+    rounded to 1e-4 degree.
+    """
+    members = list(member_ids)
+    if not members:
+        return None
+    rows = ref.execute(
+        f"SELECT territory_id, geojson, resolution FROM geometries WHERE territory_id IN ({placeholders(members)})",
+        members,
+    ).fetchall()
+    best: dict[str, str] = {}
+    for tid, gj, res in rows:
+        if tid not in best or res == resolution:
+            best[tid] = gj
+    if not best:
+        return None
+    geoms = shapely.from_geojson([gj for gj in best.values()])
+    union = shapely.union_all(shapely.make_valid(geoms))
+    union = shapely.set_precision(union, 1e-4)
+    return json.loads(shapely.to_geojson(union))
+
+
+def aggregate_values(
+    ref: sqlite3.Connection,
+    member_ids: Sequence[str],
+    indicator_ids: Sequence[str] | None = None,
+    years: Sequence[int] | None = None,
+) -> pd.DataFrame:
+    """Indicator values of the union of ``member_ids``, following each indicator's catalogue rule.
+
+    Uses :func:`gtec.illustrative.aggregate_indicators` (the same rule as the built basins): ``sum`` for
+    counts, ``weighted_mean`` by the catalogue's ``weight_indicator`` for rates, ``none`` left out.
+    A value is computed only when *every* member has it (and its weight): a partial sum would be presented
+    as a total, so it stays missing (``value`` NaN) and ``n_with_value`` tells the coverage.
+
+    Columns: indicator_id, year, value, n_members, n_with_value, status (the weakest status among the
+    member values used), source_ids (comma-separated), aggregation.
+    """
+    from gtec import illustrative
+
+    cols = ["indicator_id", "year", "value", "n_members", "n_with_value", "status", "source_ids", "aggregation"]
+    members = sorted(set(member_ids))
+    if not members:
+        return pd.DataFrame(columns=cols)
+    cat = pd.read_sql_query("SELECT * FROM indicators", ref)
+    by_id = cat.set_index("id")
+    wanted = [i for i in (indicator_ids or list(by_id.index)) if i in by_id.index]
+    weights = {by_id.loc[i, "weight_indicator"] for i in wanted if by_id.loc[i, "aggregation"] == "weighted_mean"}
+    fetch = sorted(set(wanted) | {w for w in weights if isinstance(w, str) and w in by_id.index})
+    if not fetch:
+        return pd.DataFrame(columns=cols)
+    sql = (
+        "SELECT v.territory_id, v.indicator_id, v.year, v.value, v.source_id, s.status"
+        " FROM indicator_values v JOIN sources s ON s.id = v.source_id"
+        f" WHERE v.territory_id IN ({placeholders(members)}) AND v.indicator_id IN ({placeholders(fetch)})"
+    )
+    params: list[object] = [*members, *fetch]
+    if years:
+        sql += f" AND v.year IN ({placeholders(list(years))})"
+        params.extend(int(y) for y in years)
+    df = pd.read_sql_query(sql, ref, params=params)
+    if df.empty:
+        return pd.DataFrame(columns=cols)
+    agg = illustrative.aggregate_indicators(df, {"custom": members}, cat)
+    agg = agg[agg["indicator_id"].isin(wanted)]
+    rows = []
+    known = df.dropna(subset=["value"])
+    for r in agg.itertuples(index=False):
+        used_ids = [r.indicator_id]
+        if by_id.loc[r.indicator_id, "aggregation"] == "weighted_mean":
+            used_ids.append(by_id.loc[r.indicator_id, "weight_indicator"])
+        used = known[known["indicator_id"].isin(used_ids) & (known["year"] == r.year)]
+        statuses = list(used["status"]) or ["illustrative"]
+        rows.append(
+            {
+                "indicator_id": r.indicator_id,
+                "year": int(r.year),
+                "value": float(r.value) if pd.notna(r.value) else float("nan"),
+                "n_members": len(members),
+                "n_with_value": int(r.n_values),
+                "status": max(statuses, key=lambda s: STATUS_ORDER.get(s, 3)),
+                "source_ids": ",".join(sorted(set(used["source_id"]))),
+                "aggregation": str(by_id.loc[r.indicator_id, "aggregation"]),
+            }
+        )
+    return pd.DataFrame(rows, columns=cols).sort_values(["indicator_id", "year"]).reset_index(drop=True)

@@ -1,0 +1,109 @@
+"""Custom basin builder: compose a territory from EPCIs (or communes), check outline and figures, save it."""
+
+import pandas as pd
+import streamlit as st
+
+from components import data, map_view
+from components.provenance import sources_list, status_markdown
+from components.session import current_actor, current_lang
+from gtec import auth, charts, custom_territories, mapping
+from gtec.i18n import pick, t
+
+lang, actor = current_lang(), current_actor()
+st.title(t("custom.title", lang))
+st.caption(t("custom.intro", lang))
+allowed = auth.can(actor, "custom_territory.save")
+if not allowed:
+    st.info(t("custom.not_allowed", lang))
+
+mode = st.segmented_control(
+    t("custom.mode_label", lang), ("epci", "commune"), default="epci", required=True,
+    format_func=lambda m: t(f"custom.mode.{m}", lang), key="custom_mode",
+)  # fmt: skip
+if mode == "epci":
+    pool = data.territories(("epci",))
+else:
+    deps = data.territories(("departement",))
+    dep_names = dict(zip(deps["id"], deps["code"] + " " + deps["name"], strict=True))
+    chosen_deps = st.multiselect(
+        t("custom.departements", lang), list(dep_names), format_func=dep_names.get, max_selections=5
+    )
+    conn = data.reference()
+    rows = [conn.execute("SELECT id, name FROM territories WHERE level='commune' AND departement_id=?", (d,)).fetchall()
+            for d in chosen_deps]  # fmt: skip
+    pool = pd.DataFrame([tuple(r) for rs in rows for r in rs], columns=["id", "name"])
+labels = dict(zip(pool["id"], pool["name"], strict=True))
+members = st.multiselect(
+    t("custom.members", lang), list(labels), format_func=lambda i: labels.get(i, i), key=f"custom_members_{mode}"
+)
+c1, c2 = st.columns([1, 2])
+name = c1.text_input(t("custom.name", lang), max_chars=custom_territories.MAX_NAME)
+description = c2.text_input(t("custom.description", lang), max_chars=500)
+
+if not members:
+    st.info(t("custom.pick_members", lang))
+else:
+    conn = data.reference()
+    left, right = st.columns([1, 1])
+    with left:
+        st.subheader(t("custom.outline", lang))
+        geom = custom_territories.outline(conn, members)
+        feats = (
+            [{"type": "Feature", "geometry": geom, "properties": {"name": name or "", "role": "outline"}}]
+            if geom
+            else []
+        )
+        if feats:
+            st.altair_chart(charts.outline_chart({"type": "FeatureCollection", "features": feats}), width="stretch")
+    with right:
+        agg = custom_territories.aggregate_values(conn, members)
+        cat = map_view.catalogue()
+        if not agg.empty:
+            year = int(agg["year"].where(agg["indicator_id"] != "population").max())
+            latest = agg[(agg["year"] == year) | (agg["indicator_id"] == "population")]
+            st.subheader(t("custom.indicators", lang, year=year))
+            table = pd.DataFrame(
+                {
+                    t("custom.col.indicator", lang): [pick(cat[i], "label", lang) for i in latest["indicator_id"]],
+                    t("custom.col.value", lang): [
+                        f"{mapping.format_number(v, lang)} {mapping.unit_for(cat[i], 'total', lang)}"
+                        if v == v else t("map.no_data", lang)
+                        for v, i in zip(latest["value"], latest["indicator_id"], strict=True)
+                    ],
+                    t("custom.col.rule", lang): [t(f"map.rule.{r}", lang) for r in latest["aggregation"]],
+                    t("custom.col.coverage", lang): [
+                        t("custom.coverage", lang, n=a, total=b)
+                        for a, b in zip(latest["n_with_value"], latest["n_members"], strict=True)
+                    ],
+                    t("map.col.status", lang): [t(f"status.{s}", lang) for s in latest["status"]],
+                }
+            )  # fmt: skip
+            st.table(table.set_index(table.columns[0]))
+            st.markdown(" ".join(sorted({status_markdown(s, lang) for s in latest["status"]})))
+            srcs = data.sources()
+            sources_list([srcs[s] for ids in latest["source_ids"] for s in ids.split(",") if s in srcs], lang)
+    if st.button(t("custom.save", lang), type="primary", disabled=not allowed, icon=":material/save:"):
+        try:
+            new_id = custom_territories.save(actor, conn, name, members, description)
+            st.success(t("custom.saved", lang, name=custom_territories.clean_name(name), id=new_id))
+        except custom_territories.CustomTerritoryError as exc:
+            st.error(t(exc.key, lang, **exc.fmt))
+        except auth.PermissionDenied:
+            st.error(t("custom.not_allowed", lang))
+
+st.subheader(t("custom.saved_list", lang))
+saved = custom_territories.list_custom()
+if not saved:
+    st.caption(t("custom.none_saved", lang))
+for c in saved:
+    row = st.columns([4, 1])
+    row[0].markdown(f"**{c.name}** · `{c.id}` · {len(c.members)} {t(f'custom.mode.{c.member_level}', lang).lower()}")
+    if row[1].button(
+        t("custom.delete", lang), key=f"del_{c.id}", disabled=not auth.can(actor, "custom_territory.delete")
+    ):
+        try:
+            custom_territories.delete(actor, c.id)
+            st.toast(t("custom.deleted", lang, name=c.name))
+            st.rerun()
+        except (custom_territories.CustomTerritoryError, auth.PermissionDenied) as exc:
+            st.error(t(getattr(exc, "key", "custom.not_allowed"), lang))
