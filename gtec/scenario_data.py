@@ -78,6 +78,21 @@ class ScenarioBase:
             return sorted(self.group(dep)) if dep else [territory_id]
         return sorted(self.group(territory_id))
 
+    def level(self, territory_id: str) -> str | None:
+        match = self.territories.loc[self.territories["id"] == territory_id, "level"]
+        return str(match.iloc[0]) if len(match) else None
+
+    def units(self, territory_id: str) -> tuple[str, dict[str, dict[str, float]]]:
+        """Units compared in the heatmap and the map: départements for France and a région (too many EPCIs to
+        read), otherwise EPCIs (:meth:`neighbourhood`). Returns (level, unit id -> EPCI shares)."""
+        if self.level(territory_id) in ("country", "region"):
+            deps = self.territories.loc[self.territories["level"] == "departement"]
+            if self.level(territory_id) == "region":
+                deps = deps.loc[deps["region_id"] == territory_id]
+            groups = {d: self.group(d) for d in deps["id"]}
+            return "departement", {d: g for d, g in groups.items() if g}
+        return "epci", {e: {e: 1.0} for e in self.neighbourhood(territory_id)}
+
     def name(self, territory_id: str) -> str:
         match = self.territories.loc[self.territories["id"] == territory_id, "name"]
         return str(match.iloc[0]) if len(match) else territory_id

@@ -1,0 +1,228 @@
+"""Streamlit side of the scenario page: cached inputs, sliders drawn from the parameter table, URL sync,
+presets and the saved-scenarios panel. The model and the charts are pure (gtec.scenario, gtec.scenario_charts)."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from components import data
+from components.provenance import status_markdown
+from gtec import auth, config, fmt, geography, mapping, scenario_data
+from gtec import scenario as sc
+from gtec.i18n import t
+
+PREFIX = "sc_"  # session-state keys of the sliders
+URL_KEYS = (*(p.name for p in sc.PARAMETERS), "horizon")
+TERRITORY_KEY = "territory"  # shared with components.territory_picker (same URL parameter as the other pages)
+
+
+def _stamp() -> float:
+    path = config.reference_path()
+    return path.stat().st_mtime if path.exists() else 0.0
+
+
+@st.cache_resource(show_spinner=False, max_entries=2)
+def _base(_stamp: float) -> scenario_data.ScenarioBase:
+    return scenario_data.load_base(data.reference())
+
+
+def base() -> scenario_data.ScenarioBase:
+    """Engine inputs for every EPCI (read once per reference build, shared read-only by all sessions)."""
+    return _base(_stamp())
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def features(level: str, ids: tuple[str, ...], _stamp: float = 0.0) -> dict:
+    """GeoJSON of some territories at national resolution, coordinates rounded (cached per selection)."""
+    fc = geography.layer_feature_collection(data.reference(), level, "national", ids=ids)
+    for feat in fc["features"]:
+        feat["geometry"] = mapping.round_geometry(feat["geometry"], 3)
+    return fc
+
+
+def init_state(base_year: int, lang: str) -> None:
+    """First visit of the page in this session: slider values from the URL (validated; bad values are reported
+    and replaced by defaults)."""
+    if st.session_state.get(f"{PREFIX}ready"):
+        return
+    settings, errors = sc.settings_from_query(st.query_params.to_dict(), base_year)
+    apply_settings(settings)
+    st.session_state[f"{PREFIX}url_errors"] = [t(e.key, lang, **e.fmt) for e in errors]
+    st.session_state[f"{PREFIX}ready"] = True
+
+
+def apply_settings(settings: sc.Settings) -> None:
+    """Put settings into the widgets' session state (callbacks only: before the widgets are drawn)."""
+    for p in sc.PARAMETERS:
+        value = settings[p.name]
+        st.session_state[PREFIX + p.name] = round(value) if _is_int(p) else float(value)
+    st.session_state[f"{PREFIX}horizon"] = settings.horizon
+
+
+def current_settings(base_year: int) -> sc.Settings:
+    """Settings from the widgets, validated again by the parameter table."""
+    values = {p.name: st.session_state.get(PREFIX + p.name, p.default) for p in sc.PARAMETERS}
+    horizon = st.session_state.get(f"{PREFIX}horizon", sc.DEFAULT_HORIZON)
+    return sc.settings_from_mapping(values, horizon, base_year)
+
+
+def sync_url(settings: sc.Settings) -> None:
+    """Keep the settings in the URL as plain values (only those that differ from the defaults)."""
+    wanted = sc.settings_to_query(settings)
+    for key in URL_KEYS:
+        if key in wanted:
+            if st.query_params.get(key) != wanted[key]:
+                st.query_params[key] = wanted[key]
+        elif key in st.query_params:
+            del st.query_params[key]
+
+
+def _apply_preset(lang: str) -> None:
+    preset = st.session_state.get(f"{PREFIX}preset")
+    if preset:
+        horizon = st.session_state.get(f"{PREFIX}horizon", sc.DEFAULT_HORIZON)
+        apply_settings(sc.preset_settings(preset, horizon))
+
+
+def preset_picker(lang: str) -> None:
+    """Preset buttons; choosing one sets every slider."""
+    st.pills(
+        t("scenario.presets", lang),
+        list(sc.PRESET_IDS),
+        format_func=lambda p: t(f"scenario.preset.{p}.label", lang),
+        key=f"{PREFIX}preset",
+        on_change=_apply_preset,
+        args=(lang,),
+    )
+    preset = st.session_state.get(f"{PREFIX}preset")
+    if preset:
+        st.caption(t(f"scenario.preset.{preset}.description", lang))
+
+
+def sliders(lang: str) -> None:
+    """One slider per declared parameter, grouped; labels, units, ranges, steps and help from the table."""
+    for group in sc.PARAMETER_GROUPS:
+        with st.expander(t(f"scenario.group.{group}", lang), expanded=group == "drivers"):
+            for p in sc.PARAMETERS:
+                if p.group != group:
+                    continue
+                is_int = _is_int(p)
+                cast = int if is_int else float
+                st.slider(
+                    f"{p.label(lang)} ({p.unit(lang)})",
+                    min_value=cast(p.min),
+                    max_value=cast(p.max),
+                    step=cast(p.step),
+                    key=PREFIX + p.name,
+                    help=p.help(lang),
+                    format=f"%.{p.decimals}f" if not is_int else "%d",
+                )
+
+
+def _is_int(p: sc.Param) -> bool:
+    return float(p.step).is_integer() and float(p.min).is_integer()
+
+
+def _load_saved(lang: str) -> None:
+    sid = st.session_state.get(f"{PREFIX}load_choice")
+    saved = sc.get_scenario(int(sid)) if sid is not None else None
+    if saved is None:
+        st.session_state[f"{PREFIX}flash"] = ("error", t("scenario.saved.missing", lang))
+        return
+    apply_settings(saved.settings)
+    st.session_state[f"{PREFIX}preset"] = saved.preset or None
+    terr = data.territory(saved.territory_id)
+    if terr:  # move the shared territory picker (same keys as components.territory_picker)
+        st.session_state[f"_{TERRITORY_KEY}_id"] = saved.territory_id
+        st.session_state[f"{TERRITORY_KEY}_level"] = terr["level"]
+        st.session_state[f"{TERRITORY_KEY}_select_{terr['level']}"] = saved.territory_id
+        st.query_params[TERRITORY_KEY] = saved.territory_id
+    st.session_state[f"{PREFIX}flash"] = ("success", t("scenario.saved.loaded", lang, name=saved.name))
+
+
+def saved_panel(lang: str, actor: auth.Actor, territory_id: str, settings: sc.Settings) -> list[sc.SavedScenario]:
+    """Save the current settings (facilitators and admins), reload or delete a saved scenario. Returns the list."""
+    flash = st.session_state.pop(f"{PREFIX}flash", None)
+    if flash:
+        getattr(st, flash[0])(flash[1])
+    may_save = auth.can(actor, "scenario.save")
+    with st.form(f"{PREFIX}save_form", clear_on_submit=False, border=True):
+        st.markdown(f"**{t('scenario.saved.save_title', lang)}**")
+        name = st.text_input(t("scenario.saved.name", lang), max_chars=sc.MAX_NAME_LENGTH, disabled=not may_save)
+        overwrite = st.checkbox(t("scenario.saved.overwrite", lang), disabled=not may_save)
+        submitted = st.form_submit_button(t("scenario.saved.save", lang), type="primary", disabled=not may_save)
+    if not may_save:
+        st.caption(t("scenario.saved.sign_in_hint", lang))
+    elif submitted:
+        try:
+            preset = st.session_state.get(f"{PREFIX}preset") or ""
+            sc.save_scenario(actor, name, territory_id, settings, preset, overwrite=overwrite)
+            st.success(t("scenario.saved.done", lang, name=sc.validate_name(name)))
+        except sc.ScenarioInputError as exc:
+            st.error(t(exc.key, lang, **exc.fmt))
+        except auth.PermissionDenied:
+            st.error(t("scenario.saved.denied", lang))
+    saved = sc.list_scenarios()
+    if not saved:
+        st.caption(t("scenario.saved.none", lang))
+        return saved
+
+    def label(s: sc.SavedScenario) -> str:
+        terr = data.territory(s.territory_id)
+        return f"{s.name} · {terr['name'] if terr else s.territory_id} · {s.settings.horizon}"
+
+    labels = {s.id: label(s) for s in saved}
+    cols = st.columns([3, 1, 1], vertical_alignment="bottom")
+    cols[0].selectbox(
+        t("scenario.saved.choose", lang), list(labels), format_func=labels.__getitem__, key=f"{PREFIX}load_choice"
+    )
+    cols[1].button(t("scenario.saved.load", lang), on_click=_load_saved, args=(lang,), key=f"{PREFIX}load_btn")
+    if auth.can(actor, "scenario.delete") and cols[2].button(t("scenario.saved.delete", lang), key=f"{PREFIX}del"):
+        sid = st.session_state.get(f"{PREFIX}load_choice")
+        if sid is not None and sc.delete_scenario(actor, int(sid)):
+            st.session_state[f"{PREFIX}flash"] = ("success", t("scenario.saved.deleted", lang))
+            st.rerun()
+    return saved
+
+
+def status_line(lang: str) -> str:
+    """The status badge of the scenario figures (computed from illustrative territory data)."""
+    return f"{status_markdown('illustrative', lang)} {t('scenario.status_note', lang)}"
+
+
+def compare_panel(lang: str, base: scenario_data.ScenarioBase, saved: list[sc.SavedScenario]) -> None:
+    """Two saved scenarios side by side: key figures (each on its own territory) and the settings that differ."""
+    st.markdown(f"**{t('scenario.compare.title', lang)}**")
+    by_id = {s.id: s for s in saved}
+    cols = st.columns(2)
+    a = cols[0].selectbox("A", list(by_id), format_func=lambda i: by_id[i].name, key=f"{PREFIX}cmp_a")
+    b = cols[1].selectbox("B", list(by_id), index=1, format_func=lambda i: by_id[i].name, key=f"{PREFIX}cmp_b")
+    rows = {}
+    for label, sid in (("A", a), ("B", b)):
+        s = by_id[sid]
+        if not base.group(s.territory_id):
+            rows[label] = {t("scenario.col.territory", lang): s.territory_id}
+            continue
+        inputs = base.territory_inputs(s.territory_id).collapse(s.territory_id)
+        tot = sc.compute(inputs, s.settings).territory_totals().iloc[0]
+        rows[f"{label} · {s.name}"] = {
+            t("scenario.col.territory", lang): base.name(s.territory_id),
+            t("scenario.horizon", lang): str(s.settings.horizon),
+            t("scenario.kpi.openings", lang): fmt.number(tot["openings_per_year"], lang),
+            t("scenario.kpi.entrants", lang): fmt.number(tot["entrants_per_year"], lang),
+            t("scenario.kpi.imbalance", lang): fmt.number(tot["imbalance_per_year"], lang),
+            t("scenario.kpi.rate", lang): fmt.number(tot["imbalance_rate"], lang, 1) + " %",
+        }
+    st.dataframe(pd.DataFrame(rows), width="stretch")
+    diff = sc.compare_settings(by_id[a].settings, by_id[b].settings)
+    if diff.empty:
+        st.caption(t("scenario.compare.same", lang))
+        return
+    diff["parameter"] = [
+        sc.PARAM_BY_NAME[p].label(lang) if p in sc.PARAM_BY_NAME else t("scenario.horizon", lang)
+        for p in diff["parameter"]
+    ]
+    st.dataframe(
+        diff.rename(columns={"parameter": t("scenario.col.parameter", lang)}), hide_index=True, width="stretch"
+    )

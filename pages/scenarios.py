@@ -1,0 +1,130 @@
+"""Foresight scenarios: openings, young entrants and potential imbalances by occupation family, live sliders."""
+
+import pandas as pd
+import streamlit as st
+
+from components import data, scenario_ui
+from components.provenance import sources_list
+from components.session import current_actor, current_lang
+from components.territory_picker import pick_territory
+from gtec import export, fmt, scenario_data
+from gtec import scenario as sc
+from gtec import scenario_charts as charts
+from gtec.i18n import t
+
+lang, actor = current_lang(), current_actor()
+st.title(t("scenario.title", lang))
+st.caption(t("scenario.intro", lang))
+base = scenario_ui.base()
+scenario_ui.init_state(base.base_year, lang)
+for message in st.session_state.pop("sc_url_errors", []):
+    st.warning(message)
+territory_id = pick_territory(lang, levels=scenario_data.SCENARIO_LEVELS)
+with_data, total = base.coverage(territory_id)
+if not with_data:
+    st.info(t("scenario.no_data", lang))
+    st.stop()
+if with_data < total:
+    st.warning(t("scenario.partial", lang, n=with_data, total=total))
+
+
+@st.fragment
+def workbench() -> None:
+    head = st.container()
+    left, right = st.columns([1, 2.3], gap="large")
+    with left:
+        st.segmented_control(t("scenario.horizon", lang), list(sc.HORIZONS), key="sc_horizon", required=True)
+        scenario_ui.preset_picker(lang)
+        scenario_ui.sliders(lang)
+    settings = scenario_ui.current_settings(base.base_year)
+    scenario_ui.sync_url(settings)
+    inputs = base.territory_inputs(territory_id).collapse(territory_id)
+    result, reference = sc.compute(inputs, settings), sc.compute(inputs, sc.Settings.default(settings.horizon))
+    fam = charts.family_frame(result, base.families, lang)
+    tot, ref = result.territory_totals().iloc[0], reference.territory_totals().iloc[0]
+    with head:
+        st.markdown(f"### {base.name(territory_id)} · {base.base_year} → {settings.horizon}")
+        st.markdown(scenario_ui.status_line(lang))
+        cols = st.columns(4)
+        for col, key, value, ref_value, dec in (
+            (cols[0], "openings", tot["openings_per_year"], ref["openings_per_year"], 0),
+            (cols[1], "entrants", tot["entrants_per_year"], ref["entrants_per_year"], 0),
+            (cols[2], "imbalance", tot["imbalance_per_year"], ref["imbalance_per_year"], 0),
+            (cols[3], "rate", tot["imbalance_rate"], ref["imbalance_rate"], 1),
+        ):
+            delta = value - ref_value
+            col.metric(
+                t(f"scenario.kpi.{key}", lang),
+                fmt.number(value, lang, dec) + (" %" if key == "rate" else ""),
+                delta=None
+                if abs(delta) < 0.5 * 10**-dec
+                else fmt.number(delta, lang, dec) + " " + t("scenario.kpi.vs_ref", lang),
+                delta_color="inverse" if key in ("imbalance", "rate") else "normal",
+                help=t(f"scenario.kpi_help.{key}", lang),
+                border=True,
+            )
+        share = 100 * tot["departures_per_year"] / tot["openings_per_year"] if tot["openings_per_year"] > 0 else None
+        st.caption(t("scenario.kpi.departures_share", lang, share=fmt.number(share, lang, 0)))
+    with right:
+        tab_keys = ("families", "territories", "compare", "sensitivity", "table", "method")
+        tabs = st.tabs([t(f"scenario.tab.{k}", lang) for k in tab_keys], key="sc_tab", on_change="rerun")
+        opened = {k: tab for k, tab in zip(tab_keys, tabs, strict=True)}
+        if opened["families"].open is not False:
+            with opened["families"]:
+                st.markdown(f"**{t('scenario.chart.openings', lang)}**")
+                st.altair_chart(charts.openings_chart(fam, lang), width="stretch")
+                st.markdown(f"**{t('scenario.chart.imbalance', lang)}**")
+                st.altair_chart(charts.imbalance_chart(fam, lang), width="stretch")
+        if opened["territories"].open is not False:
+            with opened["territories"]:
+                level, groups = base.units(territory_id)
+                agg = sc.compute(base.inputs, settings).aggregate(groups)
+                names = base.territories.set_index("id")["name"]
+                rates = agg.territory_totals().set_index("territory_id")["imbalance_rate"]
+                st.markdown(f"**{t('scenario.chart.map', lang, level=t(f'level.{level}', lang))}**")
+                fc = scenario_ui.features(level, tuple(sorted(groups)), scenario_ui._stamp())
+                st.altair_chart(charts.map_chart(fc, rates, names, lang), width="stretch")
+                heat = pd.concat(
+                    [charts.family_frame(agg, base.families, lang, i).assign(territory=names.get(u, u))
+                     for i, u in enumerate(agg.territory_ids)]
+                )  # fmt: skip
+                st.markdown(f"**{t('scenario.chart.heatmap', lang)}**")
+                st.altair_chart(charts.heatmap_chart(heat, lang), width="stretch")
+        if opened["compare"].open is not False:
+            with opened["compare"]:
+                table = sc.tornado(inputs, settings)
+                band = sc.band(inputs, settings, table)
+                st.markdown(f"**{t('scenario.chart.band', lang)}**")
+                st.altair_chart(charts.band_chart(band, reference.yearly(), lang), width="stretch")
+                st.caption(t("scenario.band_help", lang))
+        if opened["sensitivity"].open is not False:
+            with opened["sensitivity"]:
+                st.markdown(f"**{t('scenario.chart.tornado', lang)}**")
+                st.altair_chart(charts.tornado_chart(sc.tornado(inputs, settings), lang), width="stretch")
+                st.caption(t("scenario.tornado_help", lang))
+        if opened["table"].open is not False:
+            with opened["table"]:
+                shown = charts.results_table(fam, lang)
+                st.dataframe(shown, hide_index=True, width="stretch")
+                st.download_button(
+                    t("common.download_csv", lang),
+                    export.to_safe_csv_bytes(shown),
+                    file_name=f"scenario-{territory_id}-{settings.horizon}.csv",
+                    mime="text/csv",
+                    on_click="ignore",
+                )
+        if opened["method"].open is not False:
+            with opened["method"]:
+                st.markdown(t("scenario.method", lang))
+                st.dataframe(charts.parameter_frame(lang), hide_index=True, width="stretch")
+
+
+workbench()
+with st.expander(t("scenario.saved.title", lang), icon=":material/bookmark:"):
+    current = scenario_ui.current_settings(base.base_year)
+    saved = scenario_ui.saved_panel(lang, actor, territory_id, current)
+    if len(saved) >= 2:
+        scenario_ui.compare_panel(lang, base, saved)
+src = data.sources()
+ids = {*base.source_ids, *(p.source for p in sc.PARAMETERS), "gtec-scenario-presets", "gtec-scenario-assumptions"}
+sources_list([src[i] for i in sorted(ids) if i in src], lang)
