@@ -41,7 +41,6 @@ PAGES: tuple[PageSpec, ...] = (
         ":material/swap_horiz:",
     ),
     PageSpec("pages/scenarios.py", "scenarios", "nav.scenarios", "nav.section.tools", ":material/insights:"),
-    PageSpec("pages/scenarios.py", "scenarios", "nav.scenarios", "nav.section.tools", ":material/insights:"),
     PageSpec("pages/sign_in.py", "sign-in", "nav.sign_in", "nav.section.admin", ":material/login:"),
     PageSpec(
         "pages/admin_workshops.py",
