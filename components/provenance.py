@@ -19,19 +19,26 @@ def badge(source: Source, lang: str, *, container=None) -> None:
     """Status badge + one caption line with the source title, publisher and vintage."""
     target = container or st
     target.markdown(
-        f"{status_markdown(source.status, lang)} {_md_escape(source.title(lang))} · {_md_escape(source.publisher)}"
+        f"{status_markdown(source.status, lang)} {_md_escape(source.title(lang))}"
         f" · {t('provenance.vintage', lang)} {_md_escape(source.vintage)}",
+        help=f"{source.publisher} · {source.licence} {source.url}".strip(),
         unsafe_allow_html=False,
     )
 
 
-def sources_list(sources: Iterable[Source], lang: str, *, expanded: bool = False) -> None:
+def illustrative_notice(sources: Iterable[Source], lang: str) -> None:
+    """A visible warning, placed before the figures, when any of them is illustrative."""
+    if any(s.status == "illustrative" for s in sources):
+        st.warning(t("provenance.illustrative_warning", lang), icon=":material/science:")
+
+
+def sources_list(sources: Iterable[Source], lang: str, *, expanded: bool = False, warn: bool = True) -> None:
     """An expander listing every source used on the page, with licence, address and note."""
     sources = sorted({s.id: s for s in sources}.values(), key=lambda s: (s.status, s.id))
     if not sources:
         return
-    if any(s.status == "illustrative" for s in sources):
-        st.warning(t("provenance.illustrative_warning", lang), icon=":material/science:")
+    if warn:
+        illustrative_notice(sources, lang)
     with st.expander(t("provenance.sources_title", lang), expanded=expanded):
         for s in sources:
             line = f"{status_markdown(s.status, lang)} **{_md_escape(s.title(lang))}**, {_md_escape(s.publisher)}"

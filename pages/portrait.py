@@ -4,7 +4,7 @@ import pandas as pd
 import streamlit as st
 
 from components import data
-from components.provenance import badge, sources_list, status_markdown
+from components.provenance import badge, illustrative_notice, sources_list, status_markdown
 from components.session import current_lang
 from components.territory_picker import pick_territory
 from gtec import charts, fmt
@@ -44,11 +44,12 @@ if table.empty:
     st.stop()
 
 st.subheader(t("portrait.key_figures", lang))
-cards = st.columns(4)
+illustrative_notice([srcs[s] for s in table["source_id"]], lang)
+cards = st.columns(3)
 for i, row in enumerate(table.itertuples()):
     ind = cat.loc[row.indicator_id]
     unit = pick(ind, "unit", lang)
-    with cards[i % 4].container(border=True):
+    with cards[i % 3].container(border=True):
         compare = None
         if row.kind == "count" and row.share_of_national is not None:
             compare = t("portrait.share_help", lang, share=fmt.figure(row.share_of_national, "rate", "%", lang))
@@ -59,11 +60,9 @@ for i, row in enumerate(table.itertuples()):
                 parent=names[row.parent_id],
                 value=fmt.figure(row.parent_value, row.kind, unit, lang),
             )
-        st.metric(
-            f"{pick(ind, 'label', lang)} ({row.year})",
-            fmt.figure(row.value, row.kind, unit, lang),
-            help=pick(ind, "description", lang),
-        )
+        label = f"{pick(ind, 'label', lang)} ({row.year})"
+        value_text = fmt.figure(row.value, row.kind, unit if unit.strip() == "%" else "", lang)
+        st.metric(label, value_text, help=pick(ind, "description", lang))
         if compare:
             st.caption(compare)
         badge(srcs[row.source_id], lang)
@@ -117,7 +116,6 @@ with right:
             st.markdown(" ".join(sorted({status_markdown(srcs[s].status, lang) for s in trend["source_id"]})))
 
 used = set(table["source_id"]) | set(table["parent_source_id"].dropna()) | set(table["national_source_id"].dropna())
-sources_list(
-    [srcs[s] for s in used] + [srcs[terr["pop_source_id"]]] if terr.get("pop_source_id") else [srcs[s] for s in used],
-    lang,
-)
+if terr.get("pop_source_id"):
+    used.add(terr["pop_source_id"])
+sources_list([srcs[s] for s in used], lang, warn=False)
