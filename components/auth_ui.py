@@ -69,13 +69,24 @@ def end_session(notice: str | None = None) -> None:
 
 
 def sign_out() -> None:
-    """Sign-out button callback (also ends an organisation sign-in)."""
+    """End the signed-in session (also an organisation sign-in) and go to the home page, as a reader."""
+    from components.registry import PAGES
+
     source = st.session_state.get("auth_source")
     end_session("auth.signed_out")
     if source == "oidc":
         st.session_state["oidc_signed_out"] = True
         with contextlib.suppress(Exception):  # no OIDC configured: the local state is already cleared
             st.logout()
+    # Leave the page at once: what an admin page showed must not stay on screen after signing out.
+    st.switch_page(next(p.path for p in PAGES if p.default))
+
+
+def sign_out_button(container, lang: str, key: str, primary: bool = False) -> None:
+    """A sign-out button in ``container`` (sidebar or page)."""
+    kind = "primary" if primary else "secondary"
+    if container.button(t("auth.sign_out", lang), icon=":material/logout:", key=key, type=kind):
+        sign_out()
 
 
 def oidc_settings() -> tuple[bool, dict[str, str]]:
@@ -173,7 +184,7 @@ def sidebar_status(lang: str) -> None:
         )
     else:
         box.markdown(t("auth.sidebar.signed_in", lang, name=plain(actor.name), role=role_label(actor.role, lang)))
-    box.button(t("auth.sign_out", lang), on_click=sign_out, icon=":material/logout:", key="auth_sign_out")
+    sign_out_button(box, lang, key="auth_sign_out")
 
 
 def expiry_caption(lang: str) -> str:

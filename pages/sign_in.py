@@ -31,7 +31,7 @@ if actor.role != "reader":
             t("auth.sidebar.signed_in", lang, name=auth_ui.plain(actor.name), role=auth_ui.role_label(actor.role, lang))
         )
     st.caption(auth_ui.expiry_caption(lang))
-    st.button(t("auth.sign_out", lang), on_click=auth_ui.sign_out, type="primary", icon=":material/logout:")
+    auth_ui.sign_out_button(st, lang, key="auth_sign_out_page", primary=True)
     st.stop()
 
 st.markdown(t("auth.sign_in.intro", lang))
