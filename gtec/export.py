@@ -31,7 +31,9 @@ def to_safe_csv(df: pd.DataFrame) -> str:
     for column in safe.columns:
         if safe[column].dtype == object or pd.api.types.is_string_dtype(safe[column]):
             safe[column] = safe[column].map(neutralise_cell, na_action="ignore")
-    return safe.to_csv(index=False, lineterminator="\n")
+    # CRLF (RFC 4180): the csv writer then quotes any cell holding a bare \r or \n, so a stray carriage return
+    # inside a value can never start a new row in a spreadsheet.
+    return safe.to_csv(index=False, lineterminator="\r\n")
 
 
 def to_safe_csv_bytes(df: pd.DataFrame) -> bytes:

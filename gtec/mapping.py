@@ -740,7 +740,7 @@ def standalone_map(
     choropleth_layer(data_json, value_alias, outlines, background=background).add_to(m)
     if layer.bounds:
         m.fit_bounds([list(layer.bounds[0]), list(layer.bounds[1])])
-    m.get_root().html.add_child(_LegendControl(legend_html(legend, lang)))
+    m.add_child(_LegendControl(legend_html(legend, lang)))
     return m
 
 

@@ -1,0 +1,125 @@
+"""gtec.custom_territories against a real reference build and a fresh workspace per test."""
+
+from __future__ import annotations
+
+import math
+import sqlite3
+
+import pytest
+import shapely
+
+from gtec import auth, custom_territories, store, workspace
+
+VANNES = ["FR-EPCI-200067932", "FR-EPCI-245614383", "FR-EPCI-200027027"]
+FACILITATOR = auth.Actor("Anne", "facilitator")
+
+
+@pytest.fixture
+def ref(built_data_dir) -> sqlite3.Connection:
+    conn = store.connect_reference()
+    yield conn
+    conn.close()
+
+
+def test_save_list_update_delete_with_audit(ref, workspace_path):
+    tid = custom_territories.save(FACILITATOR, ref, "  Golfe   et Rhuys ", VANNES[:2], "test", path=workspace_path)
+    assert custom_territories.is_custom_id(tid)
+    saved = custom_territories.list_custom(workspace_path)
+    assert [c.name for c in saved] == ["Golfe et Rhuys"]
+    assert saved[0].members == tuple(sorted(VANNES[:2])) and saved[0].member_level == "epci"
+    assert saved[0].created_by == "Anne"
+    same = custom_territories.save(FACILITATOR, ref, "Golfe", VANNES, territory_id=tid, path=workspace_path)
+    assert same == tid and custom_territories.get(tid, workspace_path).members == tuple(sorted(VANNES))
+    custom_territories.delete(FACILITATOR, tid, path=workspace_path)
+    assert custom_territories.list_custom(workspace_path) == []
+    actions = [e["action"] for e in workspace.audit_entries(path=workspace_path)]
+    assert actions == ["custom_territory.delete", "custom_territory.save", "custom_territory.save"]
+
+
+def test_reader_cannot_save_and_nothing_is_written(ref, workspace_path):
+    with pytest.raises(auth.PermissionDenied):
+        custom_territories.save(auth.ANONYMOUS, ref, "X", VANNES, path=workspace_path)
+    assert custom_territories.list_custom(workspace_path) == []
+    assert workspace.audit_entries(path=workspace_path) == []
+
+
+@pytest.mark.parametrize(
+    ("name", "members", "key"),
+    [
+        ("", VANNES, "custom.error.name_empty"),
+        ("x" * 81, VANNES, "custom.error.name_long"),
+        ("Ok", [], "custom.error.no_members"),
+        ("Ok", ["FR-EPCI-000000000"], "custom.error.unknown_member"),
+        ("Ok", ["FR-DEP-56"], "custom.error.unknown_member"),
+        ("Ok", [VANNES[0], "FR-COM-56260"], "custom.error.mixed_levels"),
+    ],
+)
+def test_invalid_input_is_refused_with_a_message_key(ref, workspace_path, name, members, key):
+    with pytest.raises(custom_territories.CustomTerritoryError) as info:
+        custom_territories.save(FACILITATOR, ref, name, members, path=workspace_path)
+    assert info.value.key == key
+    assert custom_territories.list_custom(workspace_path) == []
+
+
+def test_duplicate_name_is_refused_case_insensitively(ref, workspace_path):
+    custom_territories.save(FACILITATOR, ref, "Pays test", VANNES, path=workspace_path)
+    with pytest.raises(custom_territories.CustomTerritoryError) as info:
+        custom_territories.save(FACILITATOR, ref, "PAYS TEST", VANNES[:1], path=workspace_path)
+    assert info.value.key == "custom.error.name_taken"
+
+
+def test_delete_unknown_or_malformed_id(workspace_path):
+    with pytest.raises(custom_territories.CustomTerritoryError):
+        custom_territories.delete(FACILITATOR, "WS-999", path=workspace_path)
+    with pytest.raises(custom_territories.CustomTerritoryError):
+        custom_territories.delete(FACILITATOR, "FR-DEP-56", path=workspace_path)
+    assert custom_territories.get("nonsense", workspace_path) is None
+
+
+def test_aggregates_reproduce_the_built_basin(ref):
+    agg = custom_territories.aggregate_values(ref, VANNES, years=[2023]).set_index("indicator_id")
+    built = dict(
+        ref.execute(
+            "SELECT indicator_id, value FROM indicator_values WHERE territory_id = 'FR-BASIN-VANNES' AND year = 2023"
+        ).fetchall()
+    )
+    assert built
+    for ind, value in built.items():
+        assert math.isclose(agg.loc[ind, "value"], value, rel_tol=1e-3), ind
+        assert agg.loc[ind, "n_with_value"] == 3
+    assert agg.loc["employment", "aggregation"] == "sum"
+    assert agg.loc["unemployment_rate", "aggregation"] == "weighted_mean"
+    assert set(agg["status"]) == {"illustrative"}
+
+
+def test_partial_coverage_stays_missing(ref):
+    # communes carry only the population: every other indicator is left out, never summed to a wrong total
+    communes = [
+        r[0]
+        for r in ref.execute("SELECT id FROM territories WHERE level='commune' AND departement_id='FR-DEP-56' LIMIT 5")
+    ]
+    agg = custom_territories.aggregate_values(ref, communes)
+    assert set(agg["indicator_id"]) == {"population"}
+    one_missing = [*VANNES, "FR-COM-56260"]  # mixed on purpose: the commune has no employment figure
+    emp = custom_territories.aggregate_values(ref, one_missing, ["employment"], [2023])
+    assert emp["value"].isna().all() and (emp["n_with_value"] == 3).all() and (emp["n_members"] == 4).all()
+
+
+def test_outline_is_the_union_of_the_members(ref):
+    geom = custom_territories.outline(ref, VANNES)
+    union = shapely.from_geojson(__import__("json").dumps(geom))
+    basin = shapely.from_geojson(
+        ref.execute(
+            "SELECT geojson FROM geometries WHERE territory_id='FR-BASIN-VANNES' AND resolution='detail'"
+        ).fetchone()[0]
+    )
+    assert union.is_valid
+    assert union.symmetric_difference(basin).area / basin.area < 0.02
+    assert custom_territories.outline(ref, []) is None
+
+
+def test_list_for_choices_has_the_territory_columns(ref, workspace_path):
+    custom_territories.save(FACILITATOR, ref, "Mon bassin", VANNES, path=workspace_path)
+    df = custom_territories.list_for_choices(workspace_path)
+    assert list(df.columns) == ["id", "code", "name", "level", "country", "parent_id", "population"]
+    assert df.iloc[0]["level"] == "custom" and df.iloc[0]["name"] == "Mon bassin"
