@@ -128,13 +128,13 @@ def split_chart(results: tuple[costsplit.CostSplit, ...], lang: str) -> alt.Char
         alt.Chart(df, title=t("alternance.chart.split_title", lang))
         .mark_bar()
         .encode(
-            y=alt.Y("system:N", title=None, sort=None),
+            y=alt.Y("system:N", title=None, sort=None, axis=alt.Axis(labelLimit=260)),
             x=alt.X("sum(eur):Q", title=t("alternance.chart.eur", lang), axis=alt.Axis(format=",.0f")),
             color=alt.Color(
                 "party:N",
                 title=t("alternance.chart.party", lang),
                 scale=alt.Scale(domain=order, range=colours),
-                legend=alt.Legend(orient="bottom"),
+                legend=alt.Legend(orient="bottom", columns=2, labelLimit=360),
             ),
             order=alt.Order("party_code:N"),
             tooltip=[
@@ -144,7 +144,7 @@ def split_chart(results: tuple[costsplit.CostSplit, ...], lang: str) -> alt.Char
                 alt.Tooltip("eur:Q", title="EUR", format=",.0f"),
             ],
         )
-        .properties(height=170, width=640)
+        .properties(height=alt.Step(56), width=640)
         .configure_axis(labelFontSize=FONT, titleFontSize=FONT)
         .configure_legend(labelFontSize=FONT, titleFontSize=FONT)
         .configure_title(fontSize=FONT + 3)
@@ -180,7 +180,7 @@ def sensitivity_chart(
         part = df[df["system"] == name]
         if part.empty:
             continue
-        base = alt.Chart(part).encode(y=alt.Y("param:N", title=None, sort=None, axis=alt.Axis(labelLimit=420)))
+        base = alt.Chart(part).encode(y=alt.Y("param:N", title=None, sort=None, axis=alt.Axis(labelLimit=330)))
         bars = base.mark_bar(color=SYSTEM_COLOURS[code], opacity=0.75, height=16).encode(
             x=alt.X(
                 "result_low:Q", title=t(f"alternance.metric.{metric}", lang) + " (EUR)", axis=alt.Axis(format=",.0f")
@@ -193,7 +193,7 @@ def sensitivity_chart(
             ],
         )
         rule = base.mark_tick(color="black", thickness=2, size=22).encode(x="base:Q")
-        charts.append((bars + rule).properties(title=name, width=560, height=alt.Step(28)))
+        charts.append((bars + rule).properties(title=name, width=380, height=alt.Step(28)))
     if not charts:
         return alt.Chart(pd.DataFrame({"x": []})).mark_point()
     return (
@@ -247,12 +247,14 @@ def show_split(split: costsplit.CostSplit, lang: str) -> None:
     """Total, company and public amounts (with shares) for one system, and what the learner is paid."""
     st.markdown(f"#### {t(f'alternance.system.{split.system}', lang)}")
     by_party, shares = split.by_party(), split.shares()
-    c1, c2, c3 = st.columns(3)
-    c1.metric(t("alternance.calc.total_year", lang, months=split.months), _eur(split.total_eur, lang))
+    st.metric(t("alternance.calc.total_year", lang, months=split.months), _eur(split.total_eur, lang))
+    c2, c3 = st.columns(2)
     c2.metric(t("alternance.party.company", lang), _eur(by_party["company"], lang))
     c2.caption(t("alternance.calc.share", lang, share=_pct(shares["company"], lang)))
     c3.metric(t("alternance.party.public", lang), _eur(by_party["public"], lang))
     c3.caption(t("alternance.calc.share", lang, share=_pct(shares["public"], lang)))
+    others = [f"{t(f'alternance.party.{p}', lang)} : {_eur(by_party[p], lang)}" for p in ("training", "learner")]
+    st.caption(" · ".join(others))
     if split.system == "fr_appr":
         st.caption(
             t("alternance.calc.appr_pay", lang, pay=_eur(split.learner_pay_eur, lang), pct=number(split.rate, lang))

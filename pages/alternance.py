@@ -49,7 +49,7 @@ with tab_calc:
     for col, split in zip(st.columns(2), year_splits, strict=True):
         with col:
             ca.show_split(split, lang)
-    st.altair_chart(split_chart, width="stretch")
+    st.altair_chart(split_chart, width="stretch", theme=None)
     with st.expander(t("alternance.calc.items", lang)):
         st.dataframe(ca.split_table(year_splits, lang), hide_index=True, width="stretch")
     st.info("\n\n".join(t(f"alternance.note.{n}", lang) for s in year_splits for n in s.notes), icon=":material/info:")
@@ -69,7 +69,7 @@ with tab_territory:
     )  # fmt: skip
     rows = costsplit.sensitivity(table, inputs, metric or "cost_per_retained")
     sens_chart = ca.sensitivity_chart(rows, table, metric or "cost_per_retained", lang)
-    st.altair_chart(sens_chart, width="stretch")
+    st.altair_chart(sens_chart, theme=None)
     st.caption(t("alternance.territory.sensitivity_note", lang))
 
 with tab_export:

@@ -1,0 +1,185 @@
+"""Side-by-side comparison, transferability matrix (audited edits), printable pages: pure functions + workspace."""
+
+from __future__ import annotations
+
+import dataclasses
+import io
+import sqlite3
+
+import pandas as pd
+import pytest
+
+from gtec import alternance, auth, workspace
+from gtec.export import to_safe_csv
+
+FACILITATOR = auth.Actor("Alice Martin", "facilitator")
+
+
+@pytest.fixture(scope="module")
+def bundle() -> alternance.Bundle:
+    return alternance.load_from_curated()
+
+
+def test_comparison_has_every_indicator_and_shows_missing_cells(bundle):
+    rows = alternance.comparison(bundle, "fr")
+    assert [label for label, _ in rows] == [r["label_fr"] for r in bundle.indicators]
+    by_label = dict(rows)
+    assert all(cells["be_wbl"].missing for _, cells in rows)  # no Belgian figure gathered: shown as missing
+    new = by_label["Entrées par an"]["fr_appr"]
+    assert new.entries[0].figure == "878\u202f900–889\u202f400 contrats"
+    assert new.entries[0].source.id == "dares-apprentissage" and new.entries[0].source.vintage
+
+
+def test_where_sources_disagree_the_cell_shows_the_range(bundle):
+    cells = dict(alternance.comparison(bundle, "en"))["Staying in the region"]
+    uk = cells["uk_ktp"]
+    assert uk.range_text == "46–71%"
+    assert {e.source.id for e in uk.entries} == {"hesa-graduate-outcomes", "hecsu-2015"}
+    eng = cells["fr_eng"]
+    assert eng.entries[0].source.id == "gtec-territory-retention" and eng.entries[0].source.status == "estimate"
+    assert dict(alternance.comparison(bundle, "en"))["Duration"]["uk_ktp"].entries[0].figure == "12–36 months"
+
+
+def test_every_fact_carries_source_vintage_and_status(bundle):
+    for f in bundle.facts:
+        s = bundle.sources[f["source_id"]]
+        assert s.vintage and s.status in ("official", "estimate", "illustrative")
+        assert f["value_low"] is not None or f["text_fr"], f
+        if f["value_high"] is not None:
+            assert f["value_low"] <= f["value_high"], f
+
+
+def test_comparison_html_escapes_data(bundle):
+    evil = dict(bundle.facts[0], text_en="<img src=x onerror=alert(1)>")
+    hacked = dataclasses.replace(bundle, facts=(evil, *bundle.facts[1:]))
+    out = alternance.comparison_html(hacked, "en")
+    assert "<img" not in out and "&lt;img src=x onerror=alert(1)&gt;" in out
+    assert out.count("<tr>") == len(bundle.indicators) + 1
+
+
+def test_comparison_csv_keeps_provenance_and_neutralises_formulas(bundle):
+    df = alternance.comparison_frame(bundle, "en")
+    assert {"source", "vintage", "status", "value_low", "value_high"} <= set(df.columns)
+    missing = df[df["system"] == "Work-based learning (Belgium)"]
+    assert len(missing) == len(bundle.indicators) and missing["value_low"].isna().all()
+    evil = dict(bundle.facts[0], text_en='=HYPERLINK("http://x")')
+    hacked = dataclasses.replace(bundle, facts=(evil, *bundle.facts[1:]))
+    text = to_safe_csv(alternance.comparison_frame(hacked, "en"))
+    back = pd.read_csv(io.StringIO(text))
+    assert back["text"].str.startswith("'=HYPERLINK").any()
+    assert not back["text"].dropna().str.startswith("=").any()
+
+
+def test_store_and_curated_loaders_agree(bundle, tmp_path):
+    from gtec import build, curated
+
+    conn = sqlite3.connect(tmp_path / "ref.sqlite")
+    build.create_schema(conn)
+    manifest = curated.load_manifest()
+    fields = curated.SOURCE_FIELDS
+    conn.executemany(
+        f"INSERT INTO sources ({', '.join(fields)}) VALUES ({', '.join('?' * len(fields))})",
+        [tuple(s[k] for k in curated.SOURCE_FIELDS) for s in manifest["sources"]],
+    )
+    for ds in manifest["datasets"]:
+        if ds["table"] in alternance.WBL_TABLES:
+            cols = [c["name"] for c in ds["columns"]]
+            conn.execute(f"CREATE TABLE {ds['table']} ({', '.join(cols)})")
+            rows = [
+                r[1] if isinstance(r, tuple) else r for r in curated.read_dataset(ds, manifest["dir"], bundle.sources)
+            ]
+            conn.executemany(
+                f"INSERT INTO {ds['table']} VALUES ({', '.join('?' * len(cols))})",
+                [tuple(r[c] for c in cols) for r in rows],
+            )
+    conn.commit()
+    from_store = alternance.load_from_store(conn)
+    assert from_store.table == bundle.table
+    assert from_store.facts == bundle.facts and from_store.seeds == bundle.seeds
+
+
+# ------------------------------------------------------------------------------------------ transferability
+
+
+def test_seed_matrix_in_both_languages(bundle):
+    fr = alternance.current_matrix(bundle.seeds, [], "fr")
+    en = alternance.current_matrix(bundle.seeds, [], "en")
+    assert len(fr) == len(en) == len(bundle.seeds) >= 10
+    assert {r["system"] for r in fr} == {"fr_appr", "fr_eng", "uk_ktp", "be_wbl"}
+    assert fr[0]["feature"] != en[0]["feature"] and all(r["edited_by"] == "" for r in fr)
+    assert all(s["source_id"] == "gtec-wbl-assessment" for s in bundle.seeds)
+    assert bundle.sources["gtec-wbl-assessment"].status == "estimate"
+
+
+def test_diff_finds_edits_additions_and_deletions(bundle):
+    before = alternance.current_matrix(bundle.seeds, [], "en")
+    after = [dict(r) for r in before[1:]]  # first row deleted
+    after[0]["difficulty"] = "high" if after[0]["difficulty"] != "high" else "low"
+    after[1]["barriers"] = "  " + after[1]["barriers"] + "  "  # whitespace only: no change
+    after.append({"row_id": None, "system": "be_wbl", "feature": "Dual learning in Flanders", "difficulty": "medium"})
+    after.append({"row_id": float("nan"), "system": None, "feature": None})  # empty new row: ignored
+    changes = alternance.diff_matrix(before, after)
+    kinds = sorted((c.row_id or "new", c.deleted) for c in changes)
+    assert kinds == sorted([(before[0]["row_id"], True), (before[1]["row_id"], False), ("new", False)])
+
+
+def test_validation_of_changes():
+    ok = alternance.MatrixChange(None, "uk_ktp", "Feature", "low", "", "")
+    assert alternance.validate_change(ok) == []
+    assert alternance.validate_change(dataclasses.replace(ok, feature="")) == ["alternance.matrix.error.feature"]
+    assert alternance.validate_change(dataclasses.replace(ok, difficulty="easy")) == [
+        "alternance.matrix.error.difficulty"
+    ]
+    assert alternance.validate_change(dataclasses.replace(ok, system="de")) == ["alternance.matrix.error.system"]
+    assert alternance.validate_change(dataclasses.replace(ok, actions="x" * 1001)) == [
+        "alternance.matrix.error.too_long"
+    ]
+
+
+def test_facilitator_edits_are_audited_and_history_is_kept(bundle, workspace_path):
+    before = alternance.current_matrix(bundle.seeds, alternance.load_edits(workspace_path), "fr")
+    first = before[0]
+    edit = alternance.MatrixChange(first["row_id"], first["system"], first["feature"], "high", "Nouvel obstacle", "")
+    new = alternance.MatrixChange(None, "be_wbl", "Alternance en Wallonie", "medium", "", "Réunir les chiffres")
+    written = alternance.save_changes(FACILITATOR, [edit, new], "fr", path=workspace_path)
+    assert written[0] == first["row_id"] and written[1].startswith("WS-")
+    second = dataclasses.replace(edit, barriers="Obstacle corrigé")
+    alternance.save_changes(FACILITATOR, [second], "fr", path=workspace_path)
+
+    edits = alternance.load_edits(workspace_path)
+    assert len(edits) == 3  # append-only: the first version of the row is still there
+    rows = {r["row_id"]: r for r in alternance.current_matrix(bundle.seeds, edits, "fr")}
+    assert rows[first["row_id"]]["barriers"] == "Obstacle corrigé"
+    assert rows[first["row_id"]]["edited_by"] == "Alice Martin" and rows[first["row_id"]]["edited_at"]
+    assert rows[written[1]]["feature"] == "Alternance en Wallonie"
+    audit = [e for e in workspace.audit_entries(path=workspace_path) if e["action"] == "transferability.edit"]
+    assert len(audit) == 2 and audit[0]["actor"] == "Alice Martin"
+
+    gone = alternance.MatrixChange(written[1], "be_wbl", "Alternance en Wallonie", "medium", "", "", deleted=True)
+    alternance.save_changes(FACILITATOR, [gone], "fr", path=workspace_path)
+    rows = {r["row_id"] for r in alternance.current_matrix(bundle.seeds, alternance.load_edits(workspace_path), "fr")}
+    assert written[1] not in rows and len(alternance.load_edits(workspace_path)) == 4
+
+
+def test_reader_cannot_edit_and_invalid_changes_write_nothing(bundle, workspace_path):
+    change = alternance.MatrixChange(None, "uk_ktp", "X", "low", "", "")
+    with pytest.raises(auth.PermissionDenied):
+        alternance.save_changes(auth.ANONYMOUS, [change], "fr", path=workspace_path)
+    with pytest.raises(ValueError):
+        alternance.save_changes(
+            FACILITATOR, [change, dataclasses.replace(change, feature="")], "fr", path=workspace_path
+        )
+    assert alternance.load_edits(workspace_path) == []
+    assert not [e for e in workspace.audit_entries(path=workspace_path) if e["action"] == "transferability.edit"]
+    assert alternance.save_changes(FACILITATOR, [], "fr", path=workspace_path) == []
+
+
+def test_matrix_exports_escape_and_neutralise(bundle):
+    rows = alternance.current_matrix(bundle.seeds, [], "en")
+    rows[0] = dict(rows[0], feature="<script>alert(1)</script>", barriers="=1+1")
+    out = alternance.matrix_html(rows, "en")
+    assert "<script>" not in out and "&lt;script&gt;" in out
+    csv_text = to_safe_csv(alternance.matrix_frame(rows, "en"))
+    assert "'=1+1" in csv_text
+    page = alternance.printable_html("Matrix <b>", [("", out)], [bundle.sources["gtec-wbl-assessment"]], "en")
+    assert page.startswith("<!doctype html>") and "Matrix &lt;b&gt;" in page and "@media print" in page
