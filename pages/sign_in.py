@@ -51,7 +51,9 @@ with workshop_col:
         else:
             closes = datetime.fromisoformat(workshop.closes_at).timestamp()
             auth_ui.start_session(participant, "workshop", closes_at=closes)
-            st.session_state["auth_just_signed_in"] = t("auth.workshop.joined", lang, title=workshop.title)
+            st.session_state["auth_just_signed_in"] = t(
+                "auth.workshop.joined", lang, title=auth_ui.plain(workshop.title)
+            )
             st.rerun()
 
 with staff_col:
@@ -73,7 +75,9 @@ with staff_col:
         if result.ok and result.actor is not None:
             auth_ui.start_session(result.actor, "password", username=result.username)
             role = auth_ui.role_label(result.actor.role, lang)
-            st.session_state["auth_just_signed_in"] = t("auth.sign_in.done", lang, name=result.actor.name, role=role)
+            st.session_state["auth_just_signed_in"] = t(
+                "auth.sign_in.done", lang, name=auth_ui.plain(result.actor.name), role=role
+            )
             st.rerun()
         elif result.reason == "locked":
             st.error(t("auth.sign_in.locked", lang, minutes=auth_ui.minutes(result.retry_after_s)))
