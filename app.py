@@ -1,12 +1,16 @@
 """GTEC Observatory: entry point only (page config, language, reference store, navigation)."""
 
+from pathlib import Path
+
 import streamlit as st
 
 from components import auth_ui, session
 from components.registry import pages_for
 from gtec.i18n import t
 
-st.set_page_config(page_title="GTEC Observatory", page_icon=":material/diversity_3:", layout="wide")
+st.set_page_config(
+    page_title="GTEC Observatory", page_icon=str(Path(__file__).parent / "static" / "favicon.png"), layout="wide"
+)
 
 lang = session.language_switch()
 session.ensure_store(lang)
