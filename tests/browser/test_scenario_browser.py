@@ -1,0 +1,117 @@
+"""A real browser on the scenario page: a slider move updates the figures, charts and map; a facilitator saves and
+reloads a scenario; screenshots in FR and EN (tests/browser/screenshots/scenario_*.png)."""
+
+from __future__ import annotations
+
+import contextlib
+
+import pytest
+
+from gtec import accounts, auth
+from gtec import scenario as sc
+from gtec.i18n import t
+
+pytestmark = pytest.mark.browser
+PASSWORD = "scenario workshop 2030"
+
+
+def kpi(page, key: str, lang: str = "fr") -> str:
+    card = page.locator("[data-testid='stMetric']").filter(has_text=t(f"scenario.kpi.{key}", lang)).first
+    return card.locator("[data-testid='stMetricValue']").inner_text()
+
+
+def charts_drawn(page) -> int:
+    return page.locator("[data-testid='stVegaLiteChart'] canvas, [data-testid='stVegaLiteChart'] svg").count()
+
+
+def open_scenarios(page, app_server: str, wait_idle) -> None:
+    # The first run of a fresh server must go through app.py: a direct first hit on /scenarios would be served
+    # by Streamlit's legacy pages/ discovery (no navigation, no language switch) until app.py has run once.
+    page.goto(app_server)
+    wait_idle(page, timeout=60_000)
+    page.goto(f"{app_server}/scenarios")
+
+
+def test_slider_updates_figures_charts_and_map(page, app_server, wait_idle, screenshot):
+    open_scenarios(page, app_server, wait_idle)
+    wait_idle(page, timeout=60_000)
+    page.get_by_role("heading", name=t("scenario.title", "fr")).wait_for()
+    page.locator("[data-testid='stVegaLiteChart'] canvas, [data-testid='stVegaLiteChart'] svg").first.wait_for()
+    before = kpi(page, "openings")
+    screenshot(page, "scenario_fr")
+    slider = page.get_by_role("slider").first  # low-carbon transition, in the open "drivers" group
+    slider.focus()
+    for _ in range(10):
+        slider.press("ArrowRight")
+    wait_idle(page)
+    page.wait_for_timeout(800)
+    wait_idle(page)
+    assert kpi(page, "openings") != before
+    assert "ecology=50" in page.url
+    assert charts_drawn(page) >= 2
+    page.get_by_role("tab", name=t("scenario.tab.territories", "fr")).click()
+    wait_idle(page)
+    page.locator("[data-testid='stVegaLiteChart']").first.wait_for()
+    page.wait_for_timeout(800)
+    assert charts_drawn(page) >= 2  # map + heatmap
+    screenshot(page, "scenario_fr_map")
+    page.get_by_role("tab", name=t("scenario.tab.compare", "fr")).click()
+    wait_idle(page)
+    page.wait_for_timeout(800)
+    screenshot(page, "scenario_fr_band")
+    page.locator("[data-testid='stSidebar']").get_by_text("English", exact=True).click()
+    wait_idle(page)
+    page.get_by_role("heading", name=t("scenario.title", "en")).wait_for()
+    page.get_by_role("tab", name=t("scenario.tab.families", "en")).click()
+    wait_idle(page)
+    page.wait_for_timeout(800)
+    screenshot(page, "scenario_en")
+    assert page.locator("[data-testid='stException']").count() == 0
+    # Nothing of this page is fetched from outside the server (the app's favicon, set in app.py, is not ours).
+    assert not [u for u in page.blocked_requests if "materialsymbols" not in u]
+
+
+def test_facilitator_saves_and_reloads(page, app_server, wait_idle, screenshot, browser_workspace):
+    with contextlib.suppress(accounts.AccountError):  # already created by an earlier run of this session
+        accounts.create_account(
+            auth.Actor("cli:test", "admin"), "anim", PASSWORD, "facilitator", path=browser_workspace
+        )
+    page.goto(f"{app_server}/sign-in")
+    wait_idle(page, timeout=60_000)
+    page.get_by_label(t("auth.staff.username", "fr")).fill("anim")
+    page.get_by_label(t("auth.staff.password", "fr")).fill(PASSWORD)
+    page.get_by_role("button", name=t("auth.staff.submit", "fr")).click()
+    wait_idle(page)
+    page.get_by_role("link", name=t("nav.scenarios", "fr")).click()
+    wait_idle(page, timeout=60_000)
+    page.get_by_role("heading", name=t("scenario.title", "fr")).wait_for()
+    slider = page.get_by_role("slider").first  # low-carbon transition
+    slider.focus()
+    for _ in range(8):
+        slider.press("ArrowRight")
+    page.wait_for_timeout(800)
+    wait_idle(page)
+    page.wait_for_function("() => new URL(location.href).searchParams.get('ecology') === '40'")
+    wait_idle(page)
+    saved_value = kpi(page, "imbalance")
+    page.get_by_text(t("scenario.saved.title", "fr")).click()
+    page.get_by_label(t("scenario.saved.name", "fr")).fill("Transition 40")
+    page.get_by_role("button", name=t("scenario.saved.save", "fr")).click()
+    wait_idle(page)
+    page.get_by_text(t("scenario.saved.done", "fr", name="Transition 40")).wait_for()
+    assert any(s.name == "Transition 40" and s.settings["ecology"] == 40 for s in sc.list_scenarios(browser_workspace))
+    slider.focus()
+    for _ in range(8):
+        slider.press("ArrowLeft")
+    page.wait_for_timeout(800)
+    wait_idle(page)
+    page.wait_for_function("() => !new URL(location.href).searchParams.has('ecology')")
+    wait_idle(page)
+    assert kpi(page, "imbalance") != saved_value
+    page.get_by_role("button", name=t("scenario.saved.load", "fr")).click()
+    page.wait_for_timeout(800)
+    wait_idle(page)
+    page.wait_for_function("() => new URL(location.href).searchParams.get('ecology') === '40'")
+    wait_idle(page)
+    assert kpi(page, "imbalance") == saved_value
+    screenshot(page, "scenario_fr_saved")
