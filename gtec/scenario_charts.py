@@ -141,8 +141,8 @@ def heatmap_chart(df: pd.DataFrame, lang: str, height: int | None = None) -> alt
         alt.Chart(data)
         .mark_rect(stroke="white", strokeWidth=0.5)
         .encode(
-            x=alt.X("family:N", title=None, axis=alt.Axis(labelAngle=-40, labelLimit=220)),
-            y=alt.Y("territory:N", title=None, sort=territories),
+            y=alt.Y("family:N", title=None),
+            x=alt.X("territory:N", title=None, sort=territories, axis=alt.Axis(labelAngle=-35, labelLimit=200)),
             color=alt.Color(
                 "imbalance_rate:Q",
                 title=t("scenario.col.imbalance_rate", lang),
@@ -154,7 +154,7 @@ def heatmap_chart(df: pd.DataFrame, lang: str, height: int | None = None) -> alt
                 alt.Tooltip("rate_text:N", title=t("scenario.col.imbalance_rate", lang)),
             ],
         )
-        .properties(height=height or max(160, 26 * len(territories)))
+        .properties(height=height or 28 * data["family"].nunique())
     )
     return _finish(chart)
 

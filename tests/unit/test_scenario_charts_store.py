@@ -1,0 +1,93 @@
+"""Scenario chart builders (through to_dict) and the saved-scenario store (workspace write path)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from gtec import auth, workspace
+from gtec import scenario as sc
+from gtec import scenario_charts as charts
+from tests.unit.test_scenario_engine import tiny_inputs
+
+FAMILIES = pd.DataFrame(
+    {"id": ["F01", "F02"], "label_fr": ["Agriculture", "Bâtiment"], "label_en": ["Farming", "Construction"]}
+).set_index("id", drop=False)
+FACILITATOR = auth.Actor("Camille", "facilitator")
+
+
+@pytest.fixture
+def result():
+    return sc.compute(tiny_inputs(), sc.Settings.default(2030).replace(ecology=50))
+
+
+def test_family_frame_and_results_table(result):
+    fam = charts.family_frame(result, FAMILIES, "en", territory=0)
+    assert list(fam["family"]) == ["Farming", "Construction"]
+    np.testing.assert_allclose(fam["openings"], fam["creation"] + fam["departures"])
+    table = charts.results_table(fam, "fr")
+    assert table.columns[0] == "Famille de métiers" and len(table) == 2
+
+
+def test_charts_serialise_with_translated_titles(result):
+    fam = charts.family_frame(result, FAMILIES, "fr")
+    spec = charts.openings_chart(fam, "fr").to_dict()
+    assert spec["encoding"]["x"]["title"] == "Emplois par an"
+    assert "labelExpr" in spec["encoding"]["x"]["axis"]  # French thousands separator
+    charts.imbalance_chart(fam, "en").to_dict()
+    heat = pd.concat([charts.family_frame(result, FAMILIES, "fr", i).assign(territory=n) for i, n in enumerate("AB")])
+    assert charts.heatmap_chart(heat, "fr").to_dict()["encoding"]["color"]["scale"]["domainMid"] == 0
+    inputs = tiny_inputs()
+    settings = sc.Settings.default(2030).replace(ecology=50)
+    table = sc.tornado(inputs, settings)
+    tornado = charts.tornado_chart(table, "en").to_dict()
+    assert len(tornado["layer"]) == 2
+    band = sc.band(inputs, settings, table)
+    charts.band_chart(band, sc.compute(inputs, sc.Settings.default(2030)).yearly(), "fr").to_dict()
+
+
+def test_map_chart_shows_missing_as_missing():
+    fc = {
+        "type": "FeatureCollection",
+        "features": [
+            {"type": "Feature", "properties": {"id": i}, "geometry": {"type": "Point", "coordinates": [0, 0]}}
+            for i in ("A", "B")
+        ],
+    }
+    spec = charts.map_chart(fc, pd.Series({"A": 3.5}), pd.Series({"A": "<b>x</b>", "B": "Bee"}), "fr").to_dict()
+    props = {f["properties"]["id"]: f["properties"] for f in spec["data"]["values"]}
+    assert props["A"]["rate"] == 3.5 and props["B"]["rate"] is None
+    assert props["B"]["rate_text"] == "pas de donnée"
+
+
+def test_save_list_reload_delete(workspace_path):
+    s = sc.preset_settings("low_carbon", 2035)
+    sid = sc.save_scenario(FACILITATOR, "  Atelier   Vannes ", "FR-BASIN-VANNES", s, "low_carbon", path=workspace_path)
+    saved = sc.list_scenarios(workspace_path)
+    assert [(x.id, x.name, x.settings, x.preset) for x in saved] == [(sid, "Atelier Vannes", s, "low_carbon")]
+    with pytest.raises(sc.ScenarioInputError) as err:
+        sc.save_scenario(FACILITATOR, "Atelier Vannes", "FR", s, path=workspace_path)
+    assert err.value.key == "scenario.error.name_taken"
+    sc.save_scenario(FACILITATOR, "Atelier Vannes", "FR", s.replace(digital=20), overwrite=True, path=workspace_path)
+    assert sc.get_scenario(sid, workspace_path).settings["digital"] == 20
+    assert sc.delete_scenario(FACILITATOR, sid, path=workspace_path)
+    assert sc.list_scenarios(workspace_path) == []
+    actions = [e["action"] for e in workspace.audit_entries(path=workspace_path)]
+    assert actions.count("scenario.save") == 2 and "scenario.delete" in actions
+
+
+def test_a_reader_cannot_save_and_nothing_is_written(workspace_path):
+    with pytest.raises(auth.PermissionDenied):
+        sc.save_scenario(auth.ANONYMOUS, "x", "FR", sc.Settings.default(), path=workspace_path)
+    with pytest.raises(sc.ScenarioInputError):
+        sc.save_scenario(FACILITATOR, "   ", "FR", sc.Settings.default(), path=workspace_path)
+    assert sc.list_scenarios(workspace_path) == []
+
+
+def test_compare_settings():
+    a = sc.Settings.default(2030)
+    b = a.replace(horizon=2035, ecology=40)
+    diff = sc.compare_settings(a, b)
+    assert list(diff["parameter"]) == ["horizon", "ecology"]
+    assert sc.compare_settings(a, a).empty
