@@ -93,7 +93,7 @@ def openings_chart(df: pd.DataFrame, lang: str, height: int | None = None) -> al
                 alt.Tooltip("openings_text:N", title=t("scenario.flow.openings", lang)),
             ],
         )
-        .properties(height=height or 28 * len(order))
+        .properties(height=height or 36 * len(order))
     )
     return _finish(chart)
 
@@ -125,7 +125,7 @@ def imbalance_chart(df: pd.DataFrame, lang: str, height: int | None = None) -> a
         )
     )
     zero = alt.Chart(pd.DataFrame({"x": [0]})).mark_rule(color="#333", strokeWidth=1.5).encode(x="x:Q")
-    return _finish(alt.layer(bars, zero).properties(height=height or 28 * len(order)))
+    return _finish(alt.layer(bars, zero).properties(height=height or 36 * len(order)))
 
 
 def heatmap_chart(df: pd.DataFrame, lang: str, height: int | None = None) -> alt.Chart:
@@ -154,7 +154,7 @@ def heatmap_chart(df: pd.DataFrame, lang: str, height: int | None = None) -> alt
                 alt.Tooltip("rate_text:N", title=t("scenario.col.imbalance_rate", lang)),
             ],
         )
-        .properties(height=height or 28 * data["family"].nunique())
+        .properties(height=height or 36 * data["family"].nunique())
     )
     return _finish(chart)
 
