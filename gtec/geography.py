@@ -11,17 +11,20 @@ Recipe for France (see ``/work/shared/reference/geography.md``):
 1. keep ``type == "COM"`` communes; rebuild the communes without geometry from their delegated or
    associated communes (``COMD``/``COMA``); four restored Cantal communes have neither: their land
    is still drawn inside 15141 (same EPCI), so they get no geometry of their own;
-2. ``shapely.coverage_simplify`` once on all communes (``DETAIL_TOLERANCE``), so neighbours keep
+2. ``shapely.set_precision(g, GRID_SIZE)`` vertex by vertex, then make the coverage exact: about 870
+   communes with mismatched shared edges (and their neighbours) go through ``shapely.coverage_clean``;
+3. ``shapely.coverage_simplify`` once on all communes (``DETAIL_TOLERANCE``), so neighbours keep
    sharing their borders;
-3. fill gaps: the source misses part of the land of some merged communes, which shows as holes in
-   the union of all communes. Each such hole is given to the neighbouring commune that has
+4. fill gaps: the source misses part of the land of some merged communes, which shows as holes in
+   the union of all communes (about 56). Each such hole is given to the neighbouring commune that has
    delegated communes without geometry (the likely owner), else to the one sharing the longest
    border. Holes covered by other units are real enclaves (Valréas, the Hautes-Pyrénées enclaves)
    and never holes of the union; the only foreign enclave, Llívia (Spain), is kept as a hole;
-4. union by EPCI, département and région (``detail`` resolution), then a second
-   ``coverage_simplify`` of each of these coverages (``NATIONAL_TOLERANCE``) for the ``national``
-   resolution; basins are unions of their EPCIs at each resolution;
-5. ``shapely.set_precision(g, GRID_SIZE)`` and GeoJSON geometry objects into ``geometries``.
+5. union by EPCI, département and région (``detail`` resolution; interior rings that other units
+   cover less than half of are filled), then a second ``coverage_simplify`` of each of these
+   coverages (``NATIONAL_TOLERANCE``) for the ``national`` resolution; basins are unions of their
+   EPCIs at each resolution. Everything derives from the snapped commune coverage, so the layers
+   stay exact coverages on the grid; GeoJSON geometry objects go into ``geometries``.
 
 Populations are INSEE's 2017 legal populations (``population_municipale``) as shipped by the
 package: aggregates are sums of the known member figures, ``NULL`` when no member has one (Mayotte).
@@ -395,8 +398,13 @@ def _snap(geoms: Sequence[shapely.Geometry] | np.ndarray) -> np.ndarray:
 
 
 def _geojson(geoms: np.ndarray) -> np.ndarray:
-    """Compact GeoJSON geometry objects (what ``json.dumps(mapping(g))`` gives, written by GEOS, faster)."""
-    return shapely.to_geojson(geoms)
+    """Compact GeoJSON geometry objects (what ``json.dumps(mapping(g))`` gives, written by GEOS, faster).
+
+    Exterior rings are wound clockwise and holes counter-clockwise: d3 (Vega-Lite/Altair geoshapes) reads
+    the other winding as "the whole globe minus this shape", Leaflet ignores winding, and RFC 7946 readers
+    must accept both.
+    """
+    return shapely.to_geojson(shapely.orient_polygons(geoms, exterior_cw=True))
 
 
 # --------------------------------------------------------------------------------------------------
@@ -702,6 +710,13 @@ def build_geography(
     test builds. EPCIs and régions touched are kept, with geometry and population of the kept communes
     only (they are partial where they cross the limit); a basin is kept only when all its EPCIs are
     complete. Belgium and the UK are always built.
+
+    Territory rows: ``parent_id`` is commune -> EPCI (département for the four island communes without
+    one), EPCI -> the département holding most of its population, département -> région, région -> ``FR``,
+    basin -> the région holding most of its population, BE province -> ``BE``, UK region -> ``UK``.
+    ``departement_id``/``region_id`` name the containing (or main) units, and the unit itself for a
+    département/région. ``population`` is the 2017 municipal population summed over known communes
+    (``NULL`` with no ``pop_source_id`` where none is known: Mayotte, Belgium, the UK).
 
     Returns counts with keys ``departements``, ``regions``, ``epci``, ``communes``, ``basins``,
     ``be_provinces``, ``uk_regions``.

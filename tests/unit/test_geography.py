@@ -121,6 +121,12 @@ def test_every_geometry_valid_polygonal_and_not_empty(full):
     assert shapely.is_valid(geoms).all()
     assert set(shapely.get_type_id(geoms).tolist()) <= {3, 6}  # Polygon, MultiPolygon
     assert all(json.loads(r[2])["type"] in ("Polygon", "MultiPolygon") for r in rows[:50])
+    # Exterior rings clockwise, holes counter-clockwise: what d3/Vega geoshapes need (Leaflet ignores it).
+    parts = shapely.get_parts(geoms)
+    assert not shapely.is_ccw(shapely.get_exterior_ring(parts)).any()
+    holes = [ring for part in parts[shapely.get_num_interior_rings(parts) > 0] for ring in part.interiors]
+    assert holes
+    assert shapely.is_ccw(np.array(holes)).all()
 
 
 @pytest.mark.slow
