@@ -68,7 +68,7 @@ FOREIGN_ENCLAVES: dict[str, tuple[float, float]] = {"Llívia (ES)": (1.9815, 42.
 
 @dataclass(frozen=True)
 class Basin:
-    """A employment basin of the project, defined as a set of EPCIs (SIREN codes)."""
+    """An employment basin of the project, defined as a set of EPCIs (SIREN codes)."""
 
     id: str
     code: str
