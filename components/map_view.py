@@ -105,6 +105,33 @@ def show_map(
     )
 
 
+def show_tile_grid(level: str, table: pd.DataFrame | None, lang: str, decimals: int | None = None) -> None:
+    """The UK tile grid, coloured from ``table`` (a coloured level table) or all "no data" when it is None."""
+    st.caption(t("map.uk_grid_note", lang))
+    terr = data.territories((level,))
+    pos = pd.DataFrame([data.territory(i) for i in terr["id"]])[["id", "code", "name", "grid_row", "grid_col"]]
+    if table is None:
+        grid = pos.assign(value=float("nan"), fill=mapping.MISSING_COLOUR)
+    else:
+        grid = pos.merge(table[["territory_id", "value", "fill"]], left_on="id", right_on="territory_id", how="left")
+        grid["fill"] = grid["fill"].fillna(mapping.MISSING_COLOUR)
+    grid = grid.assign(
+        value_text=[mapping.format_number(v, lang, decimals) for v in grid["value"]],
+        ink=grid["fill"].map(mapping.ink_colour),
+    )
+    st.altair_chart(mapping.tile_grid_chart(grid, lang), width="content")
+
+
+def show_empty_level(level: str, lang: str) -> None:
+    """A level without any indicator value: its outlines (or tiles) drawn as "no data", never as zero."""
+    if level in mapping.GRID_LEVELS:
+        show_tile_grid(level, None, lang)
+        return
+    layer = prepared_layer(level)
+    group = mapping.choropleth_layer(mapping.layer_json(layer, {}, {}, lang), t("map.col.value", lang))
+    show_map(layer, group, level, False, "map_sel")
+
+
 def show_legend(legend: mapping.Legend, lang: str) -> None:
     """The legend (every string escaped by :func:`gtec.mapping.legend_html`, sanitised again by st.html)."""
     st.html(mapping.legend_html(legend, lang))

@@ -1,6 +1,9 @@
 """Territory map: choropleth of an indicator by level, tooltip and click-to-profile, comparison, table, exports."""
 
-import pandas as pd
+from components.shell import page_guard
+
+page_guard()  # first: keep the page inside app.py (components/shell.py)
+
 import streamlit as st
 
 from components import data, map_view
@@ -30,6 +33,7 @@ level = c_level.selectbox(
 inds = map_view.indicators_for_level(level)
 if not inds:
     st.info(t("map.no_indicator", lang))
+    map_view.show_empty_level(level, lang)
     st.stop()
 if st.session_state.get("map_ind") not in inds:
     st.session_state["map_ind"] = "unemployment_rate" if "unemployment_rate" in inds else inds[0]
@@ -87,14 +91,7 @@ selected = st.session_state.get("map_sel") or None
 col_map, col_legend = st.columns([4, 1])
 with col_map:
     if level in mapping.GRID_LEVELS:
-        st.caption(t("map.uk_grid_note", lang))
-        grid = table.merge(data.territories((level,))[["id"]], left_on="territory_id", right_on="id")
-        pos = pd.DataFrame([data.territory(i) for i in grid["territory_id"]])[["id", "grid_row", "grid_col"]]
-        grid = grid.merge(pos, on="id").assign(
-            value_text=[mapping.format_number(v, lang, cls.decimals) for v in grid["value"]],
-            ink=lambda d: d["fill"].map(mapping.ink_colour),
-        )
-        st.altair_chart(mapping.tile_grid_chart(grid, lang), width="content")
+        map_view.show_tile_grid(level, table, lang, cls.decimals)
         html_map = None
     else:
         layer = map_view.prepared_layer(level)

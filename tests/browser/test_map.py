@@ -1,0 +1,137 @@
+"""The map in a real browser with no network beyond localhost: EPCI layer and basins draw, recolouring keeps the
+zoom, clicking a basin opens its profile, and a copied URL reopens the same view. Screenshots show each step."""
+
+from __future__ import annotations
+
+import pytest
+
+from gtec.i18n import t
+
+pytestmark = pytest.mark.browser
+
+FRAME = 'iframe[title="streamlit_folium.st_folium"]'
+
+
+def _map_frame(page):
+    """The live map frame (old and new frames can coexist during a reload: take the last one)."""
+    page.locator(FRAME).last.wait_for()
+    handle = page.locator(FRAME).last.element_handle()
+    frame = handle.content_frame()
+    frame.wait_for_function("() => window.map && document.querySelectorAll('path.leaflet-interactive').length > 0")
+    return frame, handle
+
+
+def _fills(frame, ids):
+    return frame.evaluate(
+        """(ids) => { const out = {};
+        for (const l of Object.values(window.map._layers)) {
+          if (l.feature && ids.includes(l.feature.id)) out[l.feature.id] = l.options.fillColor; }
+        return out; }""",
+        ids,
+    )
+
+
+def _choose(page, label: str, option: str, wait_idle) -> None:
+    page.get_by_label(label).first.click()
+    page.get_by_role("option", name=option, exact=True).click()
+    wait_idle(page)
+
+
+def _warm_up(page, app_server, wait_idle) -> None:
+    # On a server that has never run app.py, Streamlit resolves a deep link such as /map against the pages/
+    # folder and runs the page without the app shell (no language switch): load the root once first.
+    page.goto(app_server)
+    wait_idle(page, timeout=90_000)
+
+
+def test_map_draws_recolours_keeps_zoom_and_opens_profile(page, app_server, wait_idle, screenshot):
+    _warm_up(page, app_server, wait_idle)
+    page.goto(f"{app_server}/map")
+    wait_idle(page, timeout=90_000)
+    frame, _ = _map_frame(page)
+    counts = frame.evaluate(
+        """() => { let epci = 0, outlines = 0;
+        for (const l of Object.values(window.map._layers)) {
+          if (l.feature && String(l.feature.id).startsWith('FR-EPCI-')) epci++;
+          if (l.feature && String(l.feature.id).startsWith('FR-BASIN-')) outlines++; }
+        return {epci, outlines}; }"""
+    )
+    assert counts["epci"] > 1200 and counts["outlines"] == 3, counts
+    assert frame.evaluate("() => typeof L !== 'undefined' && L.version") == "1.9.3"
+    screenshot(page, "map_epci_fr")
+
+    # zoom in twice, then change the indicator: the layer is recoloured and the zoom is kept
+    start = frame.evaluate("() => window.map.getZoom()")
+    for step in (1, 2):
+        frame.locator("a.leaflet-control-zoom-in").click()
+        frame.wait_for_function("(z) => window.map.getZoom() >= z && !window.map._animatingZoom", arg=start + step)
+        page.wait_for_timeout(400)  # Leaflet ignores a zoom click while it is still animating
+    zoom = frame.evaluate("() => window.map.getZoom()")
+    sample = ["FR-EPCI-200067932", "FR-EPCI-243500782", "FR-EPCI-200037059"]
+    before = _fills(frame, sample)
+    _choose(page, t("map.indicator", "fr"), "Recrutements jugés difficiles", wait_idle)
+    frame, _ = _map_frame(page)
+    frame.wait_for_function(
+        "(b) => { for (const l of Object.values(window.map._layers)) {"
+        " if (l.feature && l.feature.id === 'FR-EPCI-200067932') return l.options.fillColor !== b; } return false; }",
+        arg=before["FR-EPCI-200067932"],
+    )
+    after = _fills(frame, sample)
+    assert after != before
+    assert frame.evaluate("() => window.map.getZoom()") == zoom, "recolouring must not reset the zoom"
+    assert "ind=hiring_difficult_share" in page.url
+    screenshot(page, "map_recoloured_zoomed")
+
+    # basins: click the Pays de Vannes polygon on the map -> its profile opens
+    _choose(page, t("map.level_label", "fr"), t("map.level.basin", "fr"), wait_idle)
+    frame, handle = _map_frame(page)
+    frame.wait_for_function(
+        "() => Object.values(window.map._layers).some(l => l.feature && l.feature.id === 'FR-BASIN-VANNES')"
+    )
+    frame.wait_for_function("() => window.map.getZoom() === 6.5 && !window.map._animatingZoom")  # basin view
+    page.wait_for_timeout(800)  # the pan to the basins' view has finished
+    point = frame.evaluate(
+        """() => { const l = Object.values(window.map._layers)
+          .find(l => l.feature && l.feature.id === 'FR-BASIN-VANNES');
+        const p = window.map.latLngToContainerPoint(l.getCenter()); return [p.x, p.y]; }"""
+    )
+    box = handle.bounding_box()
+    page.mouse.move(box["x"] + point[0], box["y"] + point[1])
+    page.mouse.click(box["x"] + point[0], box["y"] + point[1])
+    wait_idle(page)
+    page.get_by_role("heading", name=t("map.profile.title", "fr", name="Pays de Vannes")).wait_for()
+    page.wait_for_url("**sel=FR-BASIN-VANNES**", timeout=10_000)
+    assert "level=basin" in page.url
+    screenshot(page, "map_basin_profile")
+    assert page.locator("[data-testid='stException']").count() == 0
+    assert not page.blocked_requests or all("fonts.gstatic.com" in u for u in page.blocked_requests)
+
+    # the copied URL reopens the same view in a fresh page
+    url = page.url
+    fresh = page.context.new_page()
+    fresh.goto(url)
+    wait_idle(fresh, timeout=90_000)
+    fresh.get_by_role("heading", name=t("map.profile.title", "fr", name="Pays de Vannes")).wait_for()
+    frame, _ = _map_frame(fresh)
+    basins = frame.evaluate(
+        "() => Object.values(window.map._layers)"
+        ".filter(l => l.feature && String(l.feature.id).startsWith('FR-BASIN-')).length"
+    )
+    assert basins == 3
+    assert "Recrutements jugés difficiles, 2024" in fresh.locator(".gtec-legend").inner_text()
+    screenshot(fresh, "map_reopened_from_url")
+
+
+def test_map_in_english_and_uk_grid(page, app_server, wait_idle, screenshot):
+    _warm_up(page, app_server, wait_idle)
+    page.goto(f"{app_server}/map?lang=en&level=uk_itl1")
+    wait_idle(page, timeout=90_000)
+    page.get_by_role("heading", name=t("map.title", "en")).wait_for()
+    page.locator("[data-testid='stVegaLiteChart'] canvas, [data-testid='stVegaLiteChart'] svg").first.wait_for()
+    page.wait_for_timeout(500)
+    screenshot(page, "map_uk_en")
+    assert page.locator("[data-testid='stException']").count() == 0
+    page.goto(f"{app_server}/map?lang=en&level=epci&ind=jobseekers&measure=rate")
+    wait_idle(page, timeout=90_000)
+    _map_frame(page)
+    screenshot(page, "map_epci_en")
