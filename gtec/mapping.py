@@ -1183,3 +1183,19 @@ def export_table(table, lang: str, sources: Mapping, formatted: bool = False) ->
             t("map.col.source", lang): [source_text(s) for s in table["source_id"]],
         }
     )
+
+
+def unique_labels(ids: Sequence[str], names: Sequence[str], codes: Sequence[str]) -> dict[str, str]:
+    """``{id: label}`` where every label is distinct: a name shared by several territories gets its code
+    appended (two EPCIs are called "Communauté de communes des Deux Vallées"). Widgets match choices by label,
+    so duplicate labels would make some territories impossible to pick."""
+    from collections import Counter
+
+    seen = Counter(names)
+    out = {
+        tid: (f"{name} ({code})" if seen[name] > 1 else str(name))
+        for tid, name, code in zip(ids, names, codes, strict=True)
+    }
+    if len(set(out.values())) < len(out):  # still ambiguous: fall back to the id itself
+        out = {tid: f"{label} [{tid}]" for tid, label in out.items()}
+    return out

@@ -85,7 +85,8 @@ legend = mapping.Legend(
     f"{label}, {year}", unit, vintage, status, t(f"status.{status}", lang),
     cls.entries, cls.missing, t(f"map.method.{method}", lang), ref_label,
 )  # fmt: skip
-names = dict(zip(table["territory_id"], table["name"], strict=True)) | {c.id: c.name for c in saved}
+names = mapping.unique_labels(list(table["territory_id"]), list(table["name"]), list(table["code"]))
+names |= {c.id: c.name for c in saved}
 selected = st.session_state.get("map_sel") or None
 
 col_map, col_legend = st.columns([4, 1])

@@ -1,0 +1,171 @@
+"""AppTest of the map and custom-basin pages: URL state, layer sent to the map, escaping, saving a basin."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import sqlite3
+from pathlib import Path
+
+import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+from gtec import auth, custom_territories
+from gtec.i18n import t
+
+TIMEOUT = 90
+APP = str(Path(__file__).resolve().parents[2] / "app.py")
+PAGE = str(Path(__file__).resolve().parents[2] / "pages" / "map.py")
+BUILDER = str(Path(__file__).resolve().parents[2] / "pages" / "custom_basin.py")
+
+
+def _builder(actor: auth.Actor | None = None) -> AppTest:
+    # The builder page is run on its own (shell simulated): AppTest drops multiselect values set after
+    # switch_page in an st.navigation app (a test-harness limitation; selectboxes are unaffected).
+    at = AppTest.from_file(BUILDER, default_timeout=TIMEOUT)
+    at.session_state["_gtec_shell"] = True
+    if actor:
+        at.session_state["actor"] = actor
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+XSS = '<img src=x onerror="alert(document.domain)">'
+
+
+def _map(params: dict[str, str] | None = None, actor: auth.Actor | None = None) -> AppTest:
+    if params:
+        # AppTest's switch_page drops query parameters, so a pasted link is simulated by running the page itself
+        # with them (the shell only adds the sidebar; the page reads its language from the session).
+        at = AppTest.from_file(PAGE, default_timeout=TIMEOUT)
+        for key, value in params.items():
+            at.query_params[key] = value
+        if "lang" in params:
+            at.session_state["lang"] = params["lang"]
+        at.session_state["_gtec_shell"] = True  # components.shell.page_guard: the shell is simulated
+        at.run()
+    else:
+        at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+        if actor:
+            at.session_state["actor"] = actor
+        at.switch_page("pages/map.py").run()
+    assert not at.exception, at.exception
+    return at
+
+
+def _map_args(at: AppTest) -> dict:
+    comps = at.get("component_instance")
+    assert comps, "the map component is rendered"
+    return json.loads(comps[0].proto.json_args)
+
+
+def _param(at: AppTest, name: str):
+    value = at.query_params.get(name)
+    return value[-1] if isinstance(value, list) else value
+
+
+def test_default_view_is_the_epci_map_with_basin_outlines(built_data_dir, workspace_path):
+    at = _map()
+    assert at.title[0].value == t("map.title", "fr")
+    args = _map_args(at)
+    group = args["feature_group"]
+    assert group.count('"type":"Feature"') > 1200 + 3  # EPCIs + the three basin outlines
+    assert "FR-BASIN-VANNES" in group and "bindTooltip" in group
+    assert all(link.startswith("/app/static/vendor/leaflet/") for link in args["js_links"] + args["css_links"])
+    assert args["returned_objects"] == ["last_active_drawing"]
+    assert _param(at, "level") == "epci" and _param(at, "ind") == "unemployment_rate"
+    assert len(group) <= 1_600_000
+
+
+def test_changing_the_indicator_swaps_only_the_layer(built_data_dir, workspace_path):
+    at = _map()
+    before = _map_args(at)
+    at.selectbox(key="map_ind").set_value("jobseekers").run()
+    assert not at.exception
+    after = _map_args(at)
+    assert after["script"] == before["script"], "the base map stays the same (zoom is kept in the browser)"
+    assert after["feature_group"] != before["feature_group"]
+    assert _param(at, "ind") == "jobseekers"
+
+
+def test_url_restores_the_view_and_the_profile(built_data_dir, workspace_path):
+    at = _map({"level": "basin", "ind": "employment", "year": "2022", "sel": "FR-BASIN-SAINT-MALO", "lang": "en"})
+    assert at.selectbox(key="map_level").value == "basin"
+    assert at.selectbox(key="map_ind").value == "employment"
+    assert at.select_slider(key="map_year").value == 2022
+    assert any(s.value == t("map.profile.title", "en", name="Pays de Saint-Malo") for s in at.subheader)
+    assert '"sel":true' in _map_args(at)["feature_group"]
+
+
+def test_bad_url_values_are_ignored_with_a_message(built_data_dir, workspace_path):
+    at = _map({"level": "galaxy", "year": "DROP TABLE", "sel": "<script>"})
+    assert len(at.warning) >= 3
+    assert at.selectbox(key="map_level").value == "epci"
+
+
+def test_rate_toggle_divides_by_the_denominator(built_data_dir, workspace_path):
+    at = _map({"level": "departement", "ind": "jobseekers"})
+    at.segmented_control(key="map_measure").set_value("rate").run()
+    assert not at.exception
+    assert _param(at, "measure") == "rate"
+    assert "%" in _map_args(at)["feature_group"]
+
+
+def test_territory_names_are_escaped_in_the_layer(built_data_dir, workspace_path, tmp_path, monkeypatch):
+    data = tmp_path / "data"
+    data.mkdir()
+    shutil.copy(built_data_dir / "reference.sqlite", data / "reference.sqlite")
+    with sqlite3.connect(data / "reference.sqlite") as conn:
+        conn.execute("UPDATE territories SET name = ? WHERE id = 'FR-BASIN-VANNES'", (XSS,))
+    monkeypatch.setenv("GTEC_DATA_DIR", str(data))
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    try:
+        at = _map({"level": "basin"})
+        group = _map_args(at)["feature_group"]
+        decoded = group.replace("\\u003c", "<").replace("\\u003e", ">").replace("\\u0026", "&")
+        assert "<img" not in decoded.lower()
+        assert "&lt;img src=x onerror=&quot;alert(document.domain)&quot;&gt;" in decoded
+    finally:
+        st.cache_data.clear()
+        st.cache_resource.clear()
+
+
+def test_custom_basin_reader_can_preview_but_not_save(built_data_dir, workspace_path):
+    at = _builder()
+    assert any(i.value == t("custom.not_allowed", "fr") for i in at.info)
+    at.multiselect(key="custom_members_epci").set_value(["FR-EPCI-200067932", "FR-EPCI-245614383"]).run()
+    assert not at.exception
+    save = next(b for b in at.button if b.label == t("custom.save", "fr"))
+    assert save.disabled
+
+
+def test_facilitator_saves_a_basin_that_the_map_offers(built_data_dir, workspace_path):
+    at = _builder(auth.Actor("Anne", "facilitator"))
+    at.multiselect(key="custom_members_epci").set_value(["FR-EPCI-200067932", "FR-EPCI-245614383"]).run()
+    at.text_input[0].input(XSS).run()
+    next(b for b in at.button if b.label == t("custom.save", "fr")).click().run()
+    assert not at.exception
+    assert at.success, [e.value for e in at.error]
+    saved = custom_territories.list_custom(workspace_path)
+    assert [c.name for c in saved] == [XSS]
+    at = _map()
+    assert XSS in at.selectbox(key="map_sel").options  # offered under its name, as plain text
+    at.selectbox(key="map_sel").set_value(saved[0].id).run()
+    assert not at.exception
+    assert any(XSS in s.value for s in at.subheader)  # shown as text by Streamlit, never as HTML
+
+
+def test_saving_without_a_name_says_so(built_data_dir, workspace_path):
+    at = _builder(auth.Actor("Anne", "facilitator"))
+    at.multiselect(key="custom_members_epci").set_value(["FR-EPCI-200067932"]).run()
+    next(b for b in at.button if b.label == t("custom.save", "fr")).click().run()
+    assert [e.value for e in at.error] == [t("custom.error.name_empty", "fr")]
+    assert custom_territories.list_custom(workspace_path) == []
+
+
+@pytest.fixture(autouse=True)
+def _fresh_session_state():
+    yield
