@@ -4,7 +4,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from components import auth_ui, session
+from components import auth_ui, session, shell
 from components.registry import pages_for
 from gtec.i18n import t
 
@@ -12,18 +12,24 @@ st.set_page_config(
     page_title="GTEC Observatory", page_icon=str(Path(__file__).parent / "static" / "favicon.png"), layout="wide"
 )
 
+shell.mark_shell()
 lang = session.language_switch()
 session.ensure_store(lang)
 actor = session.current_actor()
 
 sections: dict[str, list] = {}
+by_path: dict[str, st.Page] = {}
 for spec in pages_for(actor):
     page = st.Page(
         spec.path, title=t(spec.title_key, lang), icon=spec.icon, url_path=spec.url_path, default=spec.default
     )
+    by_path[spec.path] = page
     sections.setdefault(t(spec.section_key, lang), []).append(page)
 
 navigation = st.navigation(sections)
+deep_link = shell.pending_deep_link()
+if deep_link in by_path:  # a direct link that reached a page before app.py ran (see components/shell.py)
+    st.switch_page(by_path[deep_link])
 auth_ui.sidebar_status(lang)  # after st.navigation: it links to the sign-in page
 session.sidebar_footer(lang)
 navigation.run()

@@ -1,5 +1,9 @@
 """Audit log (admins): who changed what and when, with filters, CSV export and the latest sign-in attempts."""
 
+from components.shell import page_guard
+
+page_guard()  # first: keep the page inside app.py (components/shell.py)
+
 from datetime import UTC, datetime, timedelta
 
 import pandas as pd

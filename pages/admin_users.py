@@ -1,5 +1,9 @@
 """Accounts (admins): list, add, change role, disable/enable, new password, unlock. Every change is audited."""
 
+from components.shell import page_guard
+
+page_guard()  # first: keep the page inside app.py (components/shell.py)
+
 import pandas as pd
 import streamlit as st
 

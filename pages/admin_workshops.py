@@ -1,5 +1,9 @@
 """Workshop sessions (facilitators, admins): open one, project its code, close it."""
 
+from components.shell import page_guard
+
+page_guard()  # first: keep the page inside app.py (components/shell.py)
+
 from datetime import datetime
 
 import streamlit as st

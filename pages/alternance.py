@@ -1,6 +1,10 @@
 """French alternance vs UK Knowledge Transfer Partnerships: facts side by side, who pays what, cost per learner
 retained and per job for the territory, exports (CSV, PNG/SVG, printable summary)."""
 
+from components.shell import page_guard
+
+page_guard()  # first: keep the page inside app.py (components/shell.py)
+
 import streamlit as st
 
 from components import charts_alternance as ca

@@ -1,5 +1,9 @@
 """Custom basin builder: compose a territory from EPCIs (or communes), check outline and figures, save it."""
 
+from components.shell import page_guard
+
+page_guard()  # first: keep the page inside app.py (components/shell.py)
+
 import pandas as pd
 import streamlit as st
 
@@ -32,7 +36,7 @@ else:
     rows = [conn.execute("SELECT id, name FROM territories WHERE level='commune' AND departement_id=?", (d,)).fetchall()
             for d in chosen_deps]  # fmt: skip
     pool = pd.DataFrame([tuple(r) for rs in rows for r in rs], columns=["id", "name"])
-labels = dict(zip(pool["id"], pool["name"], strict=True))
+labels = mapping.unique_labels(list(pool["id"]), list(pool["name"]), [i.rsplit("-", 1)[-1] for i in pool["id"]])
 members = st.multiselect(
     t("custom.members", lang), list(labels), format_func=lambda i: labels.get(i, i), key=f"custom_members_{mode}"
 )

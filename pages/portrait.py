@@ -1,5 +1,9 @@
 """Home page: territory portrait (key figures against the parent and national levels, with sources)."""
 
+from components.shell import page_guard
+
+page_guard()  # first: keep the page inside app.py (components/shell.py)
+
 import pandas as pd
 import streamlit as st
 

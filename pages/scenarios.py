@@ -1,5 +1,9 @@
 """Foresight scenarios: openings, young entrants and potential imbalances by occupation family, live sliders."""
 
+from components.shell import page_guard
+
+page_guard()  # first: keep the page inside app.py (components/shell.py)
+
 import pandas as pd
 import streamlit as st
 

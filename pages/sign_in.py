@@ -1,5 +1,9 @@
 """Sign in: join a workshop with its code (participants), or sign in with an account (facilitators, admins)."""
 
+from components.shell import page_guard
+
+page_guard()  # first: keep the page inside app.py (components/shell.py)
+
 from datetime import datetime
 
 import streamlit as st

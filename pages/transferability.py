@@ -1,6 +1,10 @@
 """Transferability matrix (apprenticeship / KTP / Belgian work-based learning): partners edit it, every save goes
 through the audited write path; readers see it read-only. Exports: CSV and a printable page."""
 
+from components.shell import page_guard
+
+page_guard()  # first: keep the page inside app.py (components/shell.py)
+
 import pandas as pd
 import streamlit as st
 

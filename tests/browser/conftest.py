@@ -13,6 +13,7 @@ import sys
 import time
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -44,14 +45,11 @@ def browser_workspace(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return tmp_path_factory.mktemp("browser-ws") / "workspace.sqlite"
 
 
-@pytest.fixture(scope="session")
-def app_server(
-    built_data_dir: Path, browser_workspace: Path, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[str]:
-    """Base URL of a real Streamlit server on a free port, using the session's reference build."""
+@contextmanager
+def run_server(data_dir: Path, workspace: Path, log: Path) -> Iterator[str]:
+    """Start ``streamlit run app.py`` on a free port; yield its base URL once healthy; stop it afterwards."""
     port = _free_port()
-    log = tmp_path_factory.mktemp("server") / "streamlit.log"
-    env = {**os.environ, "GTEC_DATA_DIR": str(built_data_dir), "GTEC_WORKSPACE": str(browser_workspace)}
+    env = {**os.environ, "GTEC_DATA_DIR": str(data_dir), "GTEC_WORKSPACE": str(workspace)}
     cmd = [
         sys.executable,
         "-m",
@@ -86,6 +84,22 @@ def app_server(
             proc.wait(timeout=10)
         except subprocess.TimeoutExpired:
             proc.kill()
+
+
+@pytest.fixture(scope="session")
+def app_server(
+    built_data_dir: Path, browser_workspace: Path, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[str]:
+    """Base URL of a real Streamlit server on a free port, using the session's reference build."""
+    log = tmp_path_factory.mktemp("server") / "streamlit.log"
+    with run_server(built_data_dir, browser_workspace, log) as url:
+        yield url
+
+
+@pytest.fixture
+def server_factory():
+    """``with server_factory(data_dir, workspace, log) as url:`` a server of one's own (fresh process)."""
+    return run_server
 
 
 @pytest.fixture(scope="session")

@@ -15,10 +15,10 @@ def test_home_renders_portrait_and_switches_language(page, app_server, wait_idle
     page.get_by_role("heading", name="Pays de Vannes").wait_for()
     page.locator("[data-testid='stVegaLiteChart'] canvas, [data-testid='stVegaLiteChart'] svg").first.wait_for()
     screenshot(page, "home_fr")
-    page.get_by_role("button", name="English").click()
+    page.locator("[data-testid=stSidebar]").get_by_text("English", exact=True).click()
+    page.wait_for_function("() => location.search.includes('lang=en')")
     wait_idle(page)
-    page.get_by_role("heading", name=t("portrait.title", "en")).wait_for()
-    assert "lang=en" in page.url
+    page.locator("h1", has_text=t("portrait.title", "en")).wait_for()
     screenshot(page, "home_en")
     assert not page.locator("[data-testid='stException']").count()
 

@@ -1,0 +1,47 @@
+"""Keep every page inside app.py's shell (language, store check, role-filtered navigation).
+
+Streamlit still has a legacy mode for apps with a ``pages/`` folder: until ``st.navigation`` has been called
+once in the server process, a direct link such as ``/admin_audit`` runs ``pages/admin_audit.py`` on its own,
+without ``app.py``: no language switch, no store check and, worse, no role filtering. Each page therefore
+starts with :func:`page_guard`, which sends such a run through ``app.py`` and lets it open the requested page
+only if the current role may use it.
+"""
+
+from __future__ import annotations
+
+import inspect
+from pathlib import Path
+
+import streamlit as st
+
+SHELL_FLAG = "_gtec_shell"
+DEEP_LINK = "_gtec_deep_link"
+
+
+def mark_shell() -> None:
+    """Called by app.py at the top of every run.
+
+    On the first runs of a fresh server, Streamlit wraps app.py in its legacy pages/ navigation; widgets
+    created in that wrapped run get other ids, so a first click (e.g. on the language switch) was lost.
+    Leaving the legacy mode and rerunning at once makes the very first render a normal one.
+    """
+    st.session_state[SHELL_FLAG] = True
+    from streamlit.runtime.pages_manager import PagesManager
+
+    if PagesManager.uses_pages_directory:
+        PagesManager.uses_pages_directory = False
+        st.rerun()
+
+
+def page_guard() -> None:
+    """First line of every page: outside the shell, go through app.py and remember where the user wanted to go."""
+    if st.session_state.get(SHELL_FLAG):
+        return
+    caller = Path(inspect.stack()[1].filename)
+    st.session_state[DEEP_LINK] = f"pages/{caller.name}"
+    st.switch_page(str(Path(__file__).resolve().parents[1] / "app.py"))
+
+
+def pending_deep_link() -> str | None:
+    """The page file a guarded direct link asked for (consumed once)."""
+    return st.session_state.pop(DEEP_LINK, None)
