@@ -19,7 +19,7 @@ from gtec import config, custom_territories, geography, mapping
 from gtec.i18n import pick, t
 
 MAP_KEY = "gtec_map"
-MAP_HEIGHT = 600
+MAP_HEIGHT = 640
 
 
 @st.cache_resource(show_spinner=False)

@@ -368,8 +368,8 @@ STATIC_URL = "/app/static/vendor/leaflet"
 #: Only Leaflet: no jQuery, Bootstrap or awesome-markers (the choropleth uses none of them).
 LEAFLET_JS = [("leaflet", f"{STATIC_URL}/leaflet.js")]
 LEAFLET_CSS = [("leaflet_css", f"{STATIC_URL}/leaflet.css")]
-FRANCE_CENTER = (46.5, 2.5)
-FRANCE_ZOOM = 5.5
+FRANCE_CENTER = (46.45, 2.4)
+FRANCE_ZOOM = 5.75
 
 
 def static_dir() -> Path:
@@ -408,7 +408,7 @@ class OfflineMap(folium.Map):
 
 def base_map(
     center: tuple[float, float] = FRANCE_CENTER,
-    zoom: int = FRANCE_ZOOM,
+    zoom: float = FRANCE_ZOOM,
     tiles: bool = False,
     height: int | str = "100%",
 ) -> OfflineMap:
@@ -422,7 +422,7 @@ def base_map(
         tiles="OpenStreetMap" if tiles else None,
         control_scale=True,
         prefer_canvas=False,
-        zoom_snap=0.5,
+        zoom_snap=0.25,
         height=height,
     )
     # Paper-coloured background instead of Leaflet's grey when no tiles are drawn; large tooltip text.

