@@ -27,9 +27,9 @@ for spec in pages_for(actor):
     sections.setdefault(t(spec.section_key, lang), []).append(page)
 
 navigation = st.navigation(sections)
-deep_link = shell.pending_deep_link()
+deep_link, deep_params = shell.pending_deep_link()
 if deep_link in by_path:  # a direct link that reached a page before app.py ran (see components/shell.py)
-    st.switch_page(by_path[deep_link])
+    st.switch_page(by_path[deep_link], query_params=deep_params)
 auth_ui.sidebar_status(lang)  # after st.navigation: it links to the sign-in page
 session.sidebar_footer(lang)
 navigation.run()

@@ -11,7 +11,7 @@ import sqlite3
 import pandas as pd
 import streamlit as st
 
-from gtec import indicators, store
+from gtec import custom_territories, indicators, store
 from gtec.provenance import Source, load_sources
 
 
@@ -26,9 +26,53 @@ def territories(levels: tuple[str, ...] | None = None) -> pd.DataFrame:
     return indicators.list_territories(reference(), levels)
 
 
-@st.cache_data(show_spinner=False)
 def territory(territory_id: str) -> dict | None:
+    """A reference territory, or a saved custom one (``WS-<n>``, read from the workspace each time)."""
+    if custom_territories.is_custom_id(territory_id):
+        custom = custom_territories.get(territory_id)
+        if custom is None:
+            return None
+        return {
+            "id": custom.id,
+            "code": custom.id,
+            "name": custom.name,
+            "level": "custom",
+            "country": "FR",
+            "parent_id": None,
+            "population": None,
+            "pop_source_id": None,
+            "description": custom.description,
+            "members": list(custom.members),
+        }
+    return _reference_territory(territory_id)
+
+
+@st.cache_data(show_spinner=False)
+def _reference_territory(territory_id: str) -> dict | None:
     return indicators.get_territory(reference(), territory_id)
+
+
+@st.cache_data(show_spinner=False)
+def _custom_values(members: tuple[str, ...]) -> pd.DataFrame:
+    """Long values of a custom territory aggregated from its members (catalogue rule), one source per row."""
+    agg = custom_territories.aggregate_values(reference(), list(members))
+    if agg.empty:
+        return pd.DataFrame(columns=["territory_id", "indicator_id", "year", "value", "source_id"])
+    srcs = sources()
+
+    def weakest(ids: str, status: str) -> str:
+        candidates = [i for i in str(ids).split(",") if i]
+        return next((i for i in candidates if i in srcs and srcs[i].status == status), candidates[0])
+
+    return pd.DataFrame(
+        {
+            "territory_id": "custom",
+            "indicator_id": agg["indicator_id"],
+            "year": agg["year"].astype(int),
+            "value": agg["value"],
+            "source_id": [weakest(i, st_) for i, st_ in zip(agg["source_ids"], agg["status"], strict=True)],
+        }
+    )
 
 
 @st.cache_data(show_spinner=False)
@@ -41,23 +85,78 @@ def sources() -> dict[str, Source]:
     return load_sources(reference())
 
 
-@st.cache_data(show_spinner=False)
 def portrait(territory_id: str) -> pd.DataFrame:
+    """Portrait rows; a custom territory is compared with France (it has no single parent)."""
+    terr = territory(territory_id)
+    if terr and terr["level"] == "custom":
+        own = _custom_values(tuple(terr["members"]))
+        return indicators.compare_figures(reference(), own, None, "FR")
+    return _reference_portrait(territory_id)
+
+
+@st.cache_data(show_spinner=False)
+def _reference_portrait(territory_id: str) -> pd.DataFrame:
     return indicators.portrait(reference(), territory_id)
 
 
-@st.cache_data(show_spinner=False)
 def trend(territory_id: str, indicator_id: str) -> pd.DataFrame:
+    terr = territory(territory_id)
+    if terr and terr["level"] == "custom":
+        own = _custom_values(tuple(terr["members"]))
+        own = own[own["indicator_id"] == indicator_id].assign(territory_id=territory_id)
+        nat = indicators.values(reference(), ["FR"], [indicator_id])
+        return indicators.index_series(pd.concat([own, nat], ignore_index=True))
+    return _reference_trend(territory_id, indicator_id)
+
+
+@st.cache_data(show_spinner=False)
+def _reference_trend(territory_id: str, indicator_id: str) -> pd.DataFrame:
     return indicators.trend_index(reference(), territory_id, indicator_id)
 
 
-@st.cache_data(show_spinner=False)
 def members(territory_id: str) -> list[str]:
+    terr = territory(territory_id)
+    if terr and terr["level"] == "custom":
+        return list(terr["members"])
+    return _reference_members(territory_id)
+
+
+@st.cache_data(show_spinner=False)
+def _reference_members(territory_id: str) -> list[str]:
     return indicators.members(reference(), territory_id)
 
 
-@st.cache_data(show_spinner=False)
 def outline_features(territory_id: str) -> dict:
+    """FeatureCollection for the portrait map (custom territories: union of their members)."""
+    terr = territory(territory_id)
+    if terr and terr["level"] == "custom":
+        return _custom_outline(tuple(terr["members"]), terr["name"])
+    return _reference_outline(territory_id)
+
+
+@st.cache_data(show_spinner=False)
+def _custom_outline(members: tuple[str, ...], name: str) -> dict:
+    from gtec.geography import territory_geometry
+
+    conn = reference()
+    feats = []
+    if len(members) <= 300:
+        for mid in members:
+            geom = territory_geometry(conn, mid, "detail")
+            if geom:
+                feats.append(
+                    {"type": "Feature", "geometry": geom, "properties": {"id": mid, "name": mid, "role": "member"}}
+                )
+    geom = custom_territories.outline(conn, list(members))
+    if geom:
+        feats.append(
+            {"type": "Feature", "geometry": geom, "properties": {"id": "custom", "name": name, "role": "outline"}}
+        )
+    return {"type": "FeatureCollection", "features": feats}
+
+
+@st.cache_data(show_spinner=False)
+def _reference_outline(territory_id: str) -> dict:
     """FeatureCollection of the territory and its members (basin -> EPCIs; EPCI -> communes), detail resolution."""
     from gtec.geography import territory_geometry
 

@@ -38,10 +38,11 @@ def page_guard() -> None:
     if st.session_state.get(SHELL_FLAG):
         return
     caller = Path(inspect.stack()[1].filename)
-    st.session_state[DEEP_LINK] = f"pages/{caller.name}"
-    st.switch_page(str(Path(__file__).resolve().parents[1] / "app.py"))
+    params = st.query_params.to_dict()  # switch_page would drop them: keep the linked view (territory...)
+    st.session_state[DEEP_LINK] = (f"pages/{caller.name}", params)
+    st.switch_page(str(Path(__file__).resolve().parents[1] / "app.py"), query_params=params)
 
 
-def pending_deep_link() -> str | None:
-    """The page file a guarded direct link asked for (consumed once)."""
-    return st.session_state.pop(DEEP_LINK, None)
+def pending_deep_link() -> tuple[str, dict[str, str]] | tuple[None, None]:
+    """The page file a guarded direct link asked for, with its query parameters (consumed once)."""
+    return st.session_state.pop(DEEP_LINK, (None, None))

@@ -2,13 +2,24 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import streamlit as st
 
 from components import data
+from gtec import custom_territories
 from gtec.i18n import t
 from gtec.indicators import PICKABLE_LEVELS
 
 DEFAULT_TERRITORY = "FR-BASIN-VANNES"
+
+
+def custom_choices(member_level: str | None = None) -> pd.DataFrame:
+    """Saved custom territories as picker rows (read each run: another session may have saved one)."""
+    customs = custom_territories.list_custom()
+    if member_level:
+        keep = {c.id for c in customs if c.member_level == member_level}
+        return custom_territories.list_for_choices()[lambda df: df["id"].isin(keep)]
+    return custom_territories.list_for_choices()
 
 
 def pick_territory(
@@ -17,39 +28,51 @@ def pick_territory(
     key: str = "territory",
     default: str = DEFAULT_TERRITORY,
     levels: tuple[str, ...] = PICKABLE_LEVELS,
+    extra: pd.DataFrame | None = None,
     container=None,
 ) -> str:
-    """Level + territory selectors. The choice is kept in the query parameter ``key`` (validated id)."""
+    """Level + territory selectors. The choice is kept in the query parameter ``key`` (validated id).
+
+    ``extra`` adds rows shaped like :func:`gtec.indicators.list_territories` (e.g. saved custom territories,
+    level ``custom``). A remembered or linked id that this page does not offer falls back to ``default``.
+    """
     box = container or st
     all_terr = data.territories(levels)
+    if extra is not None and not extra.empty:
+        all_terr = pd.concat([all_terr, extra], ignore_index=True)
     valid = set(all_terr["id"])
     state_key = f"_{key}_id"
-    if state_key not in st.session_state:
+    current = st.session_state.get(state_key)
+    if current not in valid:
         wanted = st.query_params.get(key, default)
-        st.session_state[state_key] = (
-            wanted if wanted in valid else (default if default in valid else all_terr["id"].iloc[0])
-        )
-    current = st.session_state[state_key]
+        current = wanted if wanted in valid else (default if default in valid else all_terr["id"].iloc[0])
     current_level = all_terr.loc[all_terr["id"] == current, "level"].iloc[0]
-    present = [lvl for lvl in levels if lvl in set(all_terr["level"])]
+    present = list(dict.fromkeys(lvl for lvl in all_terr["level"] if lvl in (*levels, "custom")))
+    present.sort(key=lambda lvl: (*levels, "custom").index(lvl))
     col_level, col_terr = box.columns([1, 2])
+    level_key = f"{key}_level"
+    if st.session_state.get(level_key) not in present:
+        st.session_state.pop(level_key, None)
     level = col_level.selectbox(
         t("picker.level", lang),
         present,
         index=present.index(current_level),
         format_func=lambda lvl: t(f"level.{lvl}", lang),
-        key=f"{key}_level",
+        key=level_key,
     )
     options = all_terr[all_terr["level"] == level]
     ids = list(options["id"])
     labels = dict(zip(options["id"], options["name"], strict=True))
     index = ids.index(current) if current in ids else 0
+    select_key = f"{key}_select_{level}"
+    if st.session_state.get(select_key) not in ids:
+        st.session_state.pop(select_key, None)
     chosen = col_terr.selectbox(
         t("picker.territory", lang),
         ids,
         index=index,
         format_func=labels.__getitem__,
-        key=f"{key}_select_{level}",
+        key=select_key,
     )
     st.session_state[state_key] = chosen
     if st.query_params.get(key) != chosen:

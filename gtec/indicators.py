@@ -177,26 +177,42 @@ def portrait(
     chain = comparison_chain(conn, territory_id)
     parent_id = chain[1] if len(chain) == 3 else None
     national_id = chain[-1] if len(chain) > 1 else None
+    own = values(conn, [territory_id], list(indicator_ids))
+    return compare_figures(conn, own, parent_id, national_id, indicator_ids)
+
+
+def compare_figures(
+    conn: sqlite3.Connection,
+    own: pd.DataFrame,
+    parent_id: str | None,
+    national_id: str | None,
+    indicator_ids: Sequence[str] = PORTRAIT_INDICATORS,
+) -> pd.DataFrame:
+    """Portrait rows for a territory's own long values (indicator_id, year, value, source_id): its latest
+    year per indicator, against ``parent_id`` and ``national_id`` at that same year. Also used for custom
+    territories, whose values are aggregated from their members."""
     cat = catalogue(conn)
     wanted = [i for i in indicator_ids if i in cat.index]
-    df = values(conn, chain, wanted)
+    others = values(conn, [i for i in (parent_id, national_id) if i], wanted)
     rows = []
     for ind in wanted:
-        own = latest(df, territory_id, ind)
-        if own.value is None:
+        sub = own[(own["indicator_id"] == ind)].dropna(subset=["value"])
+        if sub.empty:
             continue
-        par = at_year(df, parent_id, ind, own.year) if parent_id else Figure(None, None, None)
-        nat = at_year(df, national_id, ind, own.year) if national_id else Figure(None, None, None)
+        last = sub.sort_values("year").iloc[-1]
+        year, value = int(last["year"]), float(last["value"])
+        par = at_year(others, parent_id, ind, year) if parent_id else Figure(None, None, None)
+        nat = at_year(others, national_id, ind, year) if national_id else Figure(None, None, None)
         share = None
         if cat.loc[ind, "kind"] == "count" and nat.value:
-            share = 100.0 * own.value / nat.value
+            share = 100.0 * value / nat.value
         rows.append(
             {
                 "indicator_id": ind,
                 "kind": cat.loc[ind, "kind"],
-                "year": own.year,
-                "value": own.value,
-                "source_id": own.source_id,
+                "year": year,
+                "value": value,
+                "source_id": str(last["source_id"]),
                 "parent_id": parent_id,
                 "parent_value": par.value,
                 "parent_source_id": par.source_id,
@@ -215,7 +231,12 @@ def trend_index(conn: sqlite3.Connection, territory_id: str, indicator_id: str) 
     Columns: territory_id, year, value, index. Lets areas of very different sizes be compared on one chart.
     """
     chain = comparison_chain(conn, territory_id)
-    df = values(conn, chain, [indicator_id]).dropna(subset=["value"])
+    return index_series(values(conn, chain, [indicator_id]))
+
+
+def index_series(df: pd.DataFrame) -> pd.DataFrame:
+    """Index each territory's series on the first year that every territory has (= 100)."""
+    df = df.dropna(subset=["value"])
     if df.empty:
         return df.assign(index=pd.Series(dtype=float))
     years = set.intersection(*(set(g["year"]) for _, g in df.groupby("territory_id")))

@@ -10,7 +10,9 @@ of their EPCIs, with the population shares of EPCIs straddling départements (:f
 
 from __future__ import annotations
 
+import dataclasses
 import sqlite3
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -213,3 +215,26 @@ def load_base(conn: sqlite3.Connection) -> ScenarioBase:
     )
     source_ids = tuple(sorted(sources | set(BASELINE_SOURCES) | {"gtec-scenario-sensitivities"}))
     return ScenarioBase(inputs, members, pickable, baseline[["id", "label_fr", "label_en"]], source_ids)
+
+
+def with_custom(base: ScenarioBase, customs: Sequence[tuple[str, str, Sequence[str]]]) -> ScenarioBase:
+    """``base`` plus saved custom territories made of EPCIs: ``(id, name, epci ids)``.
+
+    A custom territory counts each member EPCI whole (share 1), so its results are the sum of its parts, like
+    a built basin. Customs without any EPCI that has data are left out.
+    """
+    known = set(base.inputs.territory_ids)
+    rows, terr = [], []
+    for tid, name, members in customs:
+        kept = [m for m in members if m in known]
+        if not kept:
+            continue
+        rows.extend({"parent_id": tid, "child_id": m, "share": 1.0} for m in kept)
+        terr.append(
+            {"id": tid, "code": tid, "name": name, "level": "custom", "departement_id": None, "region_id": None}
+        )
+    if not rows:
+        return base
+    members = pd.concat([base.members, pd.DataFrame(rows)], ignore_index=True)
+    territories = pd.concat([base.territories, pd.DataFrame(terr)], ignore_index=True)
+    return dataclasses.replace(base, members=members, territories=territories)

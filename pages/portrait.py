@@ -10,7 +10,7 @@ import streamlit as st
 from components import data
 from components.provenance import badge, illustrative_notice, sources_list, status_markdown
 from components.session import current_lang
-from components.territory_picker import pick_territory
+from components.territory_picker import custom_choices, pick_territory
 from gtec import charts, fmt
 from gtec.i18n import pick, t
 
@@ -18,7 +18,7 @@ lang = current_lang()
 st.title(t("portrait.title", lang))
 st.caption(t("portrait.intro", lang))
 
-territory_id = pick_territory(lang)
+territory_id = pick_territory(lang, extra=custom_choices())
 terr = data.territory(territory_id)
 cat, srcs = data.catalogue(), data.sources()
 table = data.portrait(territory_id)
@@ -41,7 +41,11 @@ if terr.get("population"):
 st.markdown(" · ".join(info))
 member_ids = data.members(territory_id)
 if member_ids:
-    st.caption(t("portrait.members", lang, names=", ".join(data.territory(m)["name"] for m in member_ids)))
+    shown = [data.territory(m)["name"] for m in member_ids[:12]]
+    more = f" (+{len(member_ids) - 12})" if len(member_ids) > 12 else ""
+    st.caption(t("portrait.members", lang, names=", ".join(shown) + more))
+if terr["level"] == "custom":
+    st.caption(t("portrait.custom_note", lang))
 
 if table.empty:
     st.info(t("portrait.no_data", lang))

@@ -64,3 +64,29 @@ def test_every_page_runs_without_exception(built_data_dir, workspace_path, spec,
     at.switch_page(spec.path).run()
     assert not at.exception, f"{spec.path}: {at.exception}"
     assert not at.error or spec.permission, [e.value for e in at.error]
+
+
+def test_saved_custom_territory_appears_in_the_portrait_choices(built_data_dir, workspace_path):
+    from gtec import custom_territories, store
+
+    ref = store.connect_reference()
+    members = ["FR-EPCI-200067932", "FR-EPCI-245614383"]
+    new_id = custom_territories.save(auth.Actor("Fac", "facilitator"), ref, "Vannes + Questembert", members)
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    at.run()
+    assert "custom" in at.selectbox(key="territory_level").options or t("level.custom", "fr") in [
+        str(o) for o in at.selectbox(key="territory_level").options
+    ]
+    at.selectbox(key="territory_level").set_value("custom").run()
+    assert not at.exception, at.exception
+    assert at.selectbox(key="territory_select_custom").value == new_id
+    assert any(h.value == "Vannes + Questembert" for h in at.header)
+    # its figures are the sums of its two EPCIs (counts) and compared with France
+    employment = custom_territories.aggregate_values(ref, members, ["employment"])
+    latest = employment.dropna(subset=["value"]).sort_values("year").iloc[-1]
+    from gtec import fmt
+
+    label_fr = ref.execute("SELECT label_fr FROM indicators WHERE id = 'employment'").fetchone()[0]
+    label = f"{label_fr} ({int(latest['year'])})"
+    metric = next(m for m in at.metric if m.label == label)
+    assert metric.value == fmt.figure(latest["value"], "count", "", "fr")

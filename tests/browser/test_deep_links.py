@@ -11,7 +11,10 @@ from gtec.i18n import t
 pytestmark = pytest.mark.browser
 
 
-@pytest.mark.parametrize(("path", "expected_key"), [("admin_audit", "portrait.title"), ("scenarios", "nav.scenarios")])
+@pytest.mark.parametrize(
+    ("path", "expected_key"),
+    [("admin_audit", "portrait.title"), ("scenarios?territory=FR-DEP-56&lang=fr", "nav.scenarios")],
+)
 def test_first_request_direct_link_goes_through_the_shell(
     browser, server_factory, built_data_dir, tmp_path, path, expected_key
 ):
@@ -33,4 +36,5 @@ def test_first_request_direct_link_goes_through_the_shell(
             assert t("portrait.title", "fr") in body
         else:
             assert t("nav.scenarios", "fr") in body
+            assert "Morbihan" in body  # the linked view (query parameters) survived the detour through app.py
         context.close()

@@ -1,0 +1,26 @@
+"""A saved custom territory made of EPCIs is offered on the scenario page and equals the sum of its parts."""
+
+import numpy as np
+
+from gtec import scenario as sc
+from gtec import scenario_data, store
+
+
+def test_custom_territory_is_the_sum_of_its_epcis(built_data_dir):
+    base = scenario_data.load_base(store.connect_reference())
+    a, b = "FR-EPCI-200067932", "FR-EPCI-245614383"
+    extended = scenario_data.with_custom(base, [("WS-1", "Vannes + Questembert", [a, b, "FR-EPCI-000000000"])])
+    assert extended.level("WS-1") == "custom" and extended.name("WS-1") == "Vannes + Questembert"
+    assert extended.coverage("WS-1") == (2, 2)  # the unknown id is dropped, not counted as missing data
+    settings = sc.Settings.default(2030)
+    both = sc.compute(extended.territory_inputs("WS-1").collapse("WS-1"), settings)
+    parts = [sc.compute(base.territory_inputs(x).collapse(x), settings) for x in (a, b)]
+    np.testing.assert_allclose(both.openings, parts[0].openings + parts[1].openings, rtol=1e-9)
+    np.testing.assert_allclose(both.imbalance, parts[0].imbalance + parts[1].imbalance, rtol=1e-9)
+    # the original base is untouched (it is cached and shared between sessions)
+    assert base.level("WS-1") is None
+
+
+def test_custom_without_known_epci_is_left_out(built_data_dir):
+    base = scenario_data.load_base(store.connect_reference())
+    assert scenario_data.with_custom(base, [("WS-9", "Nowhere", ["FR-EPCI-000000000"])]) is base
