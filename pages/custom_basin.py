@@ -10,7 +10,7 @@ import streamlit as st
 from components import data, map_view
 from components.provenance import sources_list, status_markdown
 from components.session import current_actor, current_lang
-from gtec import auth, charts, custom_territories, mapping
+from gtec import auth, charts, custom_territories, geography, mapping
 from gtec.i18n import pick, t
 
 lang, actor = current_lang(), current_actor()
@@ -30,16 +30,18 @@ else:
     deps = data.territories(("departement",))
     dep_names = dict(zip(deps["id"], deps["code"] + " " + deps["name"], strict=True))
     chosen_deps = st.multiselect(
-        t("custom.departements", lang), list(dep_names), format_func=dep_names.get, max_selections=5
-    )
+        t("custom.departements", lang), list(dep_names), format_func=dep_names.get, max_selections=5,
+        placeholder=t("custom.members_placeholder", lang),
+    )  # fmt: skip
     conn = data.reference()
     rows = [conn.execute("SELECT id, name FROM territories WHERE level='commune' AND departement_id=?", (d,)).fetchall()
             for d in chosen_deps]  # fmt: skip
     pool = pd.DataFrame([tuple(r) for rs in rows for r in rs], columns=["id", "name"])
 labels = mapping.unique_labels(list(pool["id"]), list(pool["name"]), [i.rsplit("-", 1)[-1] for i in pool["id"]])
 members = st.multiselect(
-    t("custom.members", lang), list(labels), format_func=lambda i: labels.get(i, i), key=f"custom_members_{mode}"
-)
+    t("custom.members", lang), list(labels), format_func=lambda i: labels.get(i, i), key=f"custom_members_{mode}",
+    placeholder=t("custom.members_placeholder", lang),
+)  # fmt: skip
 c1, c2 = st.columns([1, 2])
 name = c1.text_input(t("custom.name", lang), max_chars=custom_territories.MAX_NAME)
 description = c2.text_input(t("custom.description", lang), max_chars=500)
@@ -48,27 +50,32 @@ if not members:
     st.info(t("custom.pick_members", lang))
 else:
     conn = data.reference()
-    left, right = st.columns([1, 1])
+    left, right = st.columns([2, 3])
     with left:
         st.subheader(t("custom.outline", lang))
         geom = custom_territories.outline(conn, members)
-        feats = (
-            [{"type": "Feature", "geometry": geom, "properties": {"name": name or "", "role": "outline"}}]
-            if geom
-            else []
-        )
+        level_of_members = "epci" if mode == "epci" else "commune"
+        feats = [
+            {**f, "properties": {**f["properties"], "role": "member"}}
+            for f in geography.layer_feature_collection(conn, level_of_members, "detail", ids=members)["features"]
+        ]
+        if geom:
+            feats.append({"type": "Feature", "geometry": geom, "properties": {"name": name or "", "role": "outline"}})
         if feats:
             st.altair_chart(charts.outline_chart({"type": "FeatureCollection", "features": feats}), width="stretch")
     with right:
         agg = custom_territories.aggregate_values(conn, members)
         cat = map_view.catalogue()
         if not agg.empty:
-            year = int(agg["year"].where(agg["indicator_id"] != "population").max())
-            latest = agg[(agg["year"] == year) | (agg["indicator_id"] == "population")]
-            st.subheader(t("custom.indicators", lang, year=year))
+            latest = agg.dropna(subset=["value"]).sort_values("year").groupby("indicator_id").tail(1)
+            latest = pd.concat(
+                [latest, agg[~agg["indicator_id"].isin(latest["indicator_id"])].groupby("indicator_id").tail(1)]
+            )
+            st.subheader(t("custom.indicators_latest", lang))
             table = pd.DataFrame(
                 {
                     t("custom.col.indicator", lang): [pick(cat[i], "label", lang) for i in latest["indicator_id"]],
+                    t("map.col.year", lang): [str(y) for y in latest["year"]],
                     t("custom.col.value", lang): [
                         f"{mapping.format_number(v, lang)} {mapping.unit_for(cat[i], 'total', lang)}"
                         if v == v else t("map.no_data", lang)

@@ -135,3 +135,23 @@ def test_map_in_english_and_uk_grid(page, app_server, wait_idle, screenshot):
     wait_idle(page, timeout=90_000)
     _map_frame(page)
     screenshot(page, "map_epci_en")
+
+
+def test_basin_builder_previews_outline_and_aggregates(page, app_server, wait_idle, screenshot):
+    _warm_up(page, app_server, wait_idle)
+    page.goto(f"{app_server}/custom-basin")
+    wait_idle(page, timeout=90_000)
+    page.get_by_role("heading", name=t("custom.title", "fr")).wait_for()
+    box = page.get_by_label(t("custom.members", "fr")).first
+    for typed in ("Malo Agglo", "meraude"):  # Pays de Saint Malo Agglomération, Côte d'Émeraude
+        box.click()
+        page.keyboard.type(typed)
+        page.get_by_role("option").filter(has_text=typed).first.click()
+        wait_idle(page)
+    page.keyboard.press("Escape")
+    page.get_by_role("heading", name=t("custom.outline", "fr")).wait_for()
+    page.locator("[data-testid='stVegaLiteChart'] canvas, [data-testid='stVegaLiteChart'] svg").first.wait_for()
+    page.get_by_text(t("custom.coverage", "fr", n=2, total=2)).first.wait_for()
+    page.wait_for_timeout(500)
+    screenshot(page, "custom_basin_preview_fr")
+    assert page.locator("[data-testid='stException']").count() == 0
