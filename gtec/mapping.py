@@ -428,7 +428,8 @@ def base_map(
     # Paper-coloured background instead of Leaflet's grey when no tiles are drawn; large tooltip text.
     m.get_root().header.add_child(
         folium.Element(
-            "<style>.leaflet-container{background:#f4f4ef}.gtec-tooltip{font-size:16px;line-height:1.35}</style>"
+            "<style>.leaflet-container{background:#f4f4ef !important}"
+            ".gtec-tooltip{font-size:16px;line-height:1.35}</style>"
         ),
         name="gtec_style",
     )
@@ -734,11 +735,16 @@ def standalone_map(
     outlines: Sequence[str] = (),
     tiles: bool = False,
     background: str | None = None,
+    view: tuple[tuple[float, float], float] | None = None,
 ) -> OfflineMap:
-    """A complete map (base + coloured layer + outlines + legend) for export as one HTML file."""
-    m = base_map(tiles=tiles)
+    """A complete map (base + coloured layer + outlines + legend) for export as one HTML file.
+
+    ``view`` is ``(center, zoom)`` (the app's view of the level: mainland France, the basins, Belgium); without
+    it the map fits the layer's bounds (which, for French layers, include the overseas départements).
+    """
+    m = base_map(*view, tiles=tiles) if view else base_map(tiles=tiles)
     choropleth_layer(data_json, value_alias, outlines, background=background).add_to(m)
-    if layer.bounds:
+    if layer.bounds and not view:
         m.fit_bounds([list(layer.bounds[0]), list(layer.bounds[1])])
     m.add_child(_LegendControl(legend_html(legend, lang)))
     return m

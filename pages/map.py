@@ -104,7 +104,8 @@ with col_map:
         group = mapping.choropleth_layer(layer_json, label, outlines, background=background)
         map_view.show_map(layer, group, level, tiles, "map_sel")
         html_map = dict(layer=layer, data_json=layer_json, value_alias=label, legend=legend, lang=lang,
-                        outlines=outlines, tiles=tiles, background=background)  # fmt: skip
+                        outlines=outlines, tiles=tiles, background=background,
+                        view=mapping.LEVEL_VIEW.get(level, (mapping.FRANCE_CENTER, mapping.FRANCE_ZOOM)))  # fmt: skip
 with col_legend:
     map_view.show_legend(legend, lang)
     for sid in sorted({s for v in shown["source_id"] for s in str(v).split(" + ")}):

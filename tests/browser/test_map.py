@@ -3,6 +3,8 @@ zoom, clicking a basin opens its profile, and a copied URL reopens the same view
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from gtec.i18n import t
@@ -155,3 +157,44 @@ def test_basin_builder_previews_outline_and_aggregates(page, app_server, wait_id
     page.wait_for_timeout(500)
     screenshot(page, "custom_basin_preview_fr")
     assert page.locator("[data-testid='stException']").count() == 0
+
+
+def test_exported_html_map_opens_offline(browser, built_data_dir, tmp_path):
+    from gtec import export, geography, mapping, store
+
+    conn = store.connect_reference()
+    table = mapping.level_table(conn, "unemployment_rate", 2023, "departement")
+    table, cls = mapping.colour_table(table, "jenks", 5, "viridis", "en")
+    layer = mapping.prepare_layer(geography.layer_feature_collection(conn, "departement", "national"))
+    data_json = mapping.layer_json(
+        layer,
+        dict(zip(table["territory_id"], table["value"], strict=True)),
+        dict(zip(table["territory_id"], table["fill"], strict=True)),
+        "en",
+        "%",
+    )
+    legend = mapping.Legend(
+        "Unemployment rate, 2023", "%", "2023", "illustrative", "illustrative", cls.entries, cls.missing
+    )
+    path = tmp_path / "map.html"
+    path.write_bytes(
+        export.map_to_html(
+            mapping.standalone_map(
+                layer, data_json, "Unemployment rate", legend, "en", view=(mapping.FRANCE_CENTER, mapping.FRANCE_ZOOM)
+            )
+        )
+    )
+    conn.close()
+    context = browser.new_context(viewport={"width": 1000, "height": 800})
+    requests: list[str] = []
+    context.route(
+        "**/*",
+        lambda r: (requests.append(r.request.url), r.continue_() if r.request.url.startswith("file:") else r.abort()),
+    )
+    page = context.new_page()
+    page.goto(path.as_uri())
+    page.wait_for_function("() => document.querySelectorAll('path.leaflet-interactive').length >= 96")
+    assert page.locator(".gtec-legend").inner_text().startswith("Unemployment rate, 2023")
+    assert all(u.startswith("file:") for u in requests), requests
+    page.screenshot(path=str(Path(__file__).resolve().parent / "screenshots" / "map_exported_html.png"))
+    context.close()
