@@ -1162,7 +1162,7 @@ def colour_table(
     return out, cls
 
 
-def export_table(table, lang: str, sources: Mapping, formatted: bool = False) -> object:
+def export_table(table, lang: str, sources: Mapping, formatted: bool = False, decimals: int | None = None) -> object:
     """The accessible/exported table of a coloured :func:`level_table`: localised headers, class number,
     status and source with its vintage. Values stay numeric for the CSV (missing stays empty, never 0);
     ``formatted=True`` gives display text instead (``12 345,6``, "no data")."""
@@ -1181,7 +1181,7 @@ def export_table(table, lang: str, sources: Mapping, formatted: bool = False) ->
         {
             t("map.col.name", lang): table["name"],
             t("map.col.code", lang): table["code"],
-            t("map.col.value", lang): [format_number(v, lang) for v in table["value"]]
+            t("map.col.value", lang): [format_number(v, lang, decimals) for v in table["value"]]
             if formatted
             else table["value"].astype(float).round(3),
             t("map.col.class", lang): table["class"].astype("Int64"),

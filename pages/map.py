@@ -134,7 +134,7 @@ st.subheader(t("map.table", lang))
 out = mapping.export_table(table, lang, srcs)
 st.caption(t("map.table_caption", lang, n=len(table), missing=int(table["value"].isna().sum())))
 if len(out) <= 120:  # a real HTML table (screen readers); the large EPCI table uses the scrollable grid
-    shown_table = mapping.export_table(table, lang, srcs, formatted=True)
+    shown_table = mapping.export_table(table, lang, srcs, formatted=True, decimals=cls.decimals)
     st.table(shown_table.set_index(shown_table.columns[0]))
 else:
     st.dataframe(out, hide_index=True, width="stretch", height=360)
