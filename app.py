@@ -12,7 +12,7 @@ st.set_page_config(
     page_title="GTEC Observatory", page_icon=str(Path(__file__).parent / "static" / "favicon.png"), layout="wide"
 )
 
-shell.mark_shell()
+legacy_first_run = shell.mark_shell()
 lang = session.language_switch()
 session.ensure_store(lang)
 actor = session.current_actor()
@@ -30,6 +30,8 @@ navigation = st.navigation(sections)
 deep_link, deep_params = shell.pending_deep_link()
 if deep_link in by_path:  # a direct link that reached a page before app.py ran (see components/shell.py)
     st.switch_page(by_path[deep_link], query_params=deep_params)
+elif legacy_first_run:
+    st.switch_page(navigation, query_params=st.query_params.to_dict())
 auth_ui.sidebar_status(lang)  # after st.navigation: it links to the sign-in page
 session.sidebar_footer(lang)
 navigation.run()

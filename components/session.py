@@ -14,17 +14,27 @@ _LANG_NAMES = {"fr": "Français", "en": "English"}
 
 
 def language_switch() -> str:
-    """FR/EN switch in the sidebar; the choice is kept in the URL (``?lang=en``). Returns the language."""
+    """FR/EN switch in the sidebar; the choice is kept in the URL (``?lang=en``). Returns the language.
+
+    The language lives in ``st.session_state["lang"]`` (a plain key, not the widget's): widget state does not
+    survive a page switch, the language must.
+    """
     if "lang" not in st.session_state:
         st.session_state["lang"] = normalise_lang(st.query_params.get("lang", DEFAULT_LANG))
-    choice = st.sidebar.segmented_control(
+    lang = normalise_lang(st.session_state["lang"])
+
+    def on_change() -> None:
+        st.session_state["lang"] = normalise_lang(st.session_state.get("lang_switch"))
+
+    st.sidebar.segmented_control(
         "Langue / Language",
         options=list(LANGS),
         format_func=_LANG_NAMES.__getitem__,
-        key="lang",
+        default=lang,
+        key="lang_switch",
         required=True,
+        on_change=on_change,
     )
-    lang = normalise_lang(choice)
     if lang == DEFAULT_LANG:
         st.query_params.pop("lang", None)
     else:

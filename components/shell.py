@@ -18,19 +18,18 @@ SHELL_FLAG = "_gtec_shell"
 DEEP_LINK = "_gtec_deep_link"
 
 
-def mark_shell() -> None:
-    """Called by app.py at the top of every run.
+def mark_shell() -> bool:
+    """Called by app.py at the top of every run. True on a session's first run in the legacy mode.
 
-    On the first runs of a fresh server, Streamlit wraps app.py in its legacy pages/ navigation; widgets
-    created in that wrapped run get other ids, so a first click (e.g. on the language switch) was lost.
-    Leaving the legacy mode and rerunning at once makes the very first render a normal one.
+    On the first runs of a fresh server, Streamlit wraps app.py in its legacy pages/ navigation; a first click
+    in a page rendered by such a run (e.g. on the language switch) was lost. app.py then switches to the page
+    ``st.navigation`` selected, so the first render the user interacts with is a normal one.
     """
-    st.session_state[SHELL_FLAG] = True
     from streamlit.runtime.pages_manager import PagesManager
 
-    if PagesManager.uses_pages_directory:
-        PagesManager.uses_pages_directory = False
-        st.rerun()
+    first = not st.session_state.get(SHELL_FLAG)
+    st.session_state[SHELL_FLAG] = True
+    return first and bool(PagesManager.uses_pages_directory)
 
 
 def page_guard() -> None:
