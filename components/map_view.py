@@ -105,7 +105,9 @@ def show_map(
     )
 
 
-def show_tile_grid(level: str, table: pd.DataFrame | None, lang: str, decimals: int | None = None) -> None:
+def show_tile_grid(
+    level: str, table: pd.DataFrame | None, lang: str, decimals: int | None = None, select_key: str = "map_sel"
+) -> None:
     """The UK tile grid, coloured from ``table`` (a coloured level table) or all "no data" when it is None."""
     st.caption(t("map.uk_grid_note", lang))
     terr = data.territories((level,))
@@ -119,7 +121,15 @@ def show_tile_grid(level: str, table: pd.DataFrame | None, lang: str, decimals: 
         value_text=[mapping.format_number(v, lang, decimals) for v in grid["value"]],
         ink=grid["fill"].map(mapping.ink_colour),
     )
-    st.altair_chart(mapping.tile_grid_chart(grid, lang), width="content")
+    valid = set(grid["id"])
+
+    def on_pick() -> None:  # a click on a tile selects the region (like a click on the map)
+        chosen = (st.session_state.get("gtec_tile_grid") or {}).get("selection", {}).get("pick") or []
+        if chosen and chosen[0].get("territory_id") in valid:
+            st.session_state[select_key] = chosen[0]["territory_id"]
+
+    grid = grid.assign(territory_id=grid["id"])
+    st.altair_chart(mapping.tile_grid_chart(grid, lang), width="content", key="gtec_tile_grid", on_select=on_pick)
 
 
 def show_empty_level(level: str, lang: str) -> None:

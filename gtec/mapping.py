@@ -1121,12 +1121,17 @@ def tile_grid_chart(tiles, lang: str, height: int = 420):
         x=alt.X("grid_col:O", axis=None),
         y=alt.Y("grid_row:O", axis=None),
     )
-    rect = base.mark_rect(stroke="#ffffff", strokeWidth=3, cornerRadius=4).encode(
-        color=alt.Color("fill:N", scale=None),
-        tooltip=[
-            alt.Tooltip("name:N", title=t("map.tooltip.territory", lang)),
-            alt.Tooltip("value_text:N", title=t("map.col.value", lang)),
-        ],
+    pick = alt.selection_point(name="pick", fields=["territory_id"], on="click", empty=False)
+    rect = (
+        base.mark_rect(stroke="#ffffff", strokeWidth=3, cornerRadius=4, cursor="pointer")
+        .add_params(pick)
+        .encode(
+            color=alt.Color("fill:N", scale=None),
+            tooltip=[
+                alt.Tooltip("name:N", title=t("map.tooltip.territory", lang)),
+                alt.Tooltip("value_text:N", title=t("map.col.value", lang)),
+            ],
+        )
     )
     ink = alt.Color("ink:N", scale=None)
     code = base.mark_text(fontSize=18, fontWeight="bold", dy=-8).encode(text="code:N", color=ink)
