@@ -93,7 +93,7 @@ for row in table.itertuples():
             t("portrait.col.national", lang): fmt.figure(row.national_value, row.kind, unit, lang, missing),
             t("portrait.col.status", lang): src.status_label(lang),
             t("portrait.col.national_status", lang): srcs[row.national_source_id].status_label(lang)
-            if row.national_source_id
+            if isinstance(row.national_source_id, str)
             else "",
             t("portrait.col.source", lang): f"{src.title(lang)} ({src.vintage})",
         }

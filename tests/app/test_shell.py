@@ -6,7 +6,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from components.registry import PAGES
-from gtec import auth
+from gtec import auth, store
 from gtec.i18n import t
 
 TIMEOUT = 90
@@ -90,3 +90,16 @@ def test_saved_custom_territory_appears_in_the_portrait_choices(built_data_dir, 
     label = f"{label_fr} ({int(latest['year'])})"
     metric = next(m for m in at.metric if m.label == label)
     assert metric.value == fmt.figure(latest["value"], "count", "", "fr")
+
+
+@pytest.mark.parametrize("territory", ["FR", "FR-DEP-976", "FR-REG-53", "BE-BE10", "UK-TLI", "FR-EPCI-200067932"])
+def test_portrait_of_edge_territories_runs(built_data_dir, workspace_path, territory):
+    """The country itself (no level above), Mayotte (no data), Belgium, a UK region, an EPCI."""
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    at.query_params["territory"] = territory
+    at.run()
+    assert not at.exception, at.exception
+    assert (
+        at.header[0].value
+        == store.connect_reference().execute("SELECT name FROM territories WHERE id = ?", (territory,)).fetchone()[0]
+    )
