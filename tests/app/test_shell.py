@@ -103,3 +103,15 @@ def test_portrait_of_edge_territories_runs(built_data_dir, workspace_path, terri
         at.header[0].value
         == store.connect_reference().execute("SELECT name FROM territories WHERE id = ?", (territory,)).fetchone()[0]
     )
+
+
+def test_corrupt_store_gives_a_clear_message_and_a_rebuild_button(tmp_path, monkeypatch):
+    (tmp_path / "reference.sqlite").write_bytes(b"not a database at all" * 200)
+    monkeypatch.setenv("GTEC_DATA_DIR", str(tmp_path))
+    monkeypatch.setenv("GTEC_WORKSPACE", str(tmp_path / "workspace.sqlite"))
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    at.run()
+    assert not at.exception
+    assert at.error and "endommagée" in at.error[0].value
+    assert any(b.label == t("store.rebuild", "fr") for b in at.button)
+    assert not at.title  # no page ran on a broken store
