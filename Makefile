@@ -24,7 +24,7 @@ build: $(STAMP)
 ## run: install, build the data on first run (with progress), serve http://localhost:$(PORT)
 run: $(STAMP)
 	$(PY) -m gtec build --if-missing
-	$(PY) -m streamlit run app.py --server.port=$(PORT)
+	$(PY) -m components.serve --server.port=$(PORT)
 
 ## lint: ruff check + ruff format --check
 lint: $(STAMP)

@@ -13,7 +13,7 @@ from gtec import auth
 @dataclass(frozen=True)
 class PageSpec:
     path: str  # file under pages/
-    url_path: str  # stable URL whatever the language; equals the file name (see test_layers: legacy-mode links)
+    url_path: str  # stable URL whatever the language
     title_key: str  # i18n key of the title
     section_key: str  # i18n key of the navigation section
     icon: str
@@ -31,8 +31,8 @@ PAGES: tuple[PageSpec, ...] = (
         default=True,
     ),
     PageSpec("pages/map.py", "map", "nav.map", "nav.section.territories", ":material/map:"),
-    PageSpec("pages/custom_basin.py", "custom_basin", "nav.custom_basin", "nav.section.territories", ":material/draw:"),
-    PageSpec("pages/alternance.py", "alternance", "nav.alternance", "nav.section.tools", ":material/handshake:"),
+    PageSpec("pages/custom_basin.py", "custom-basin", "nav.custom_basin", "nav.section.territories", ":material/draw:"),
+    PageSpec("pages/alternance.py", "alternance-ktp", "nav.alternance", "nav.section.tools", ":material/handshake:"),
     PageSpec(
         "pages/transferability.py",
         "transferability",
@@ -41,10 +41,10 @@ PAGES: tuple[PageSpec, ...] = (
         ":material/swap_horiz:",
     ),
     PageSpec("pages/scenarios.py", "scenarios", "nav.scenarios", "nav.section.tools", ":material/insights:"),
-    PageSpec("pages/sign_in.py", "sign_in", "nav.sign_in", "nav.section.admin", ":material/login:"),
+    PageSpec("pages/sign_in.py", "sign-in", "nav.sign_in", "nav.section.admin", ":material/login:"),
     PageSpec(
         "pages/admin_workshops.py",
-        "admin_workshops",
+        "workshops",
         "nav.admin_workshops",
         "nav.section.admin",
         ":material/groups:",
@@ -52,7 +52,7 @@ PAGES: tuple[PageSpec, ...] = (
     ),
     PageSpec(
         "pages/admin_users.py",
-        "admin_users",
+        "accounts",
         "nav.admin_users",
         "nav.section.admin",
         ":material/manage_accounts:",
@@ -60,7 +60,7 @@ PAGES: tuple[PageSpec, ...] = (
     ),
     PageSpec(
         "pages/admin_audit.py",
-        "admin_audit",
+        "audit",
         "nav.admin_audit",
         "nav.section.admin",
         ":material/history:",

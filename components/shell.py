@@ -33,7 +33,12 @@ def mark_shell() -> bool:
 
 
 def page_guard() -> None:
-    """First line of every page: outside the shell, go through app.py and remember where the user wanted to go."""
+    """First line of every page: outside the shell, go through app.py and remember where the user wanted to go.
+
+    A session that has run app.py once has left the legacy mode for good on a real server (the mode is
+    process-wide and ends with the first st.navigation call); AppTest re-enters it on every run, which is why
+    this checks the session, not the mode.
+    """
     if st.session_state.get(SHELL_FLAG):
         return
     caller = Path(inspect.stack()[1].filename)

@@ -26,7 +26,7 @@ def _open_tab(page, wait_idle, name: str) -> None:
 
 def test_alternance_page_fr_en_calculator_and_exports(page, app_server, wait_idle, screenshot):
     page.set_viewport_size({"width": 1440, "height": 2300})
-    page.goto(f"{app_server}/alternance")
+    page.goto(f"{app_server}/alternance-ktp")
     wait_idle(page, timeout=60_000)
     _dismiss_dialog(page)
     page.get_by_role("heading", name=t("alternance.title", "fr")).wait_for()
@@ -44,7 +44,7 @@ def test_alternance_page_fr_en_calculator_and_exports(page, app_server, wait_idl
     page.get_by_role("option", name="Grande entreprise (250 salariés et plus)").click()
     expect(company.nth(1)).to_contain_text("60\u202f180 EUR", timeout=30_000)
 
-    page.goto(f"{app_server}/alternance?lang=en")
+    page.goto(f"{app_server}/alternance-ktp?lang=en")
     wait_idle(page, timeout=60_000)
     _dismiss_dialog(page)
     _open_tab(page, wait_idle, t("alternance.tab.calc", "en"))

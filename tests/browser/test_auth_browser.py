@@ -31,11 +31,11 @@ def test_sign_in_and_sign_out(page, app_server, browser_workspace, wait_idle, sc
         accounts.create_account(
             auth.Actor("cli:test", "admin"), USERNAME, PASSWORD, "admin", "Browser Admin", path=browser_workspace
         )
-    page.goto(f"{app_server}/sign_in")
+    page.goto(f"{app_server}/sign-in")
     wait_idle(page, timeout=60_000)
     _dismiss_dialog(page)
     nav = page.locator("[data-testid='stSidebarNav']")
-    assert nav.locator("a[href$='/admin_audit']").count() == 0  # a reader's navigation has no admin page
+    assert nav.locator("a[href$='/audit']").count() == 0  # a reader's navigation has no admin page
 
     _sign_in(page, wait_idle, "not the password")
     page.get_by_text(t("auth.sign_in.invalid", "fr")).wait_for()
@@ -45,7 +45,7 @@ def test_sign_in_and_sign_out(page, app_server, browser_workspace, wait_idle, sc
     page.get_by_text(
         t("auth.sign_in.done", "fr", name="Browser Admin (browser-admin)", role="administrateur")
     ).wait_for()
-    nav.locator("a[href$='/admin_audit']").click()
+    nav.locator("a[href$='/audit']").click()
     wait_idle(page)
     page.get_by_role("heading", name=t("auth.audit.title", "fr")).wait_for()
     page.get_by_text("Browser Admin (browser-admin)").first.wait_for()
@@ -55,6 +55,6 @@ def test_sign_in_and_sign_out(page, app_server, browser_workspace, wait_idle, sc
     page.locator("[data-testid='stSidebar']").get_by_role("button", name=t("auth.sign_out", "fr")).click()
     wait_idle(page)
     page.get_by_text(t("auth.signed_out", "fr")).wait_for()
-    assert nav.locator("a[href$='/admin_audit']").count() == 0
+    assert nav.locator("a[href$='/audit']").count() == 0
     page.locator("[data-testid='stSidebar']").get_by_text(t("auth.sidebar.link", "fr")).wait_for()
     screenshot(page, "auth_signed_out_fr")

@@ -141,7 +141,7 @@ def test_map_in_english_and_uk_grid(page, app_server, wait_idle, screenshot):
 
 def test_basin_builder_previews_outline_and_aggregates(page, app_server, wait_idle, screenshot):
     _warm_up(page, app_server, wait_idle)
-    page.goto(f"{app_server}/custom_basin")
+    page.goto(f"{app_server}/custom-basin")
     wait_idle(page, timeout=90_000)
     page.get_by_role("heading", name=t("custom.title", "fr")).wait_for()
     box = page.get_by_label(t("custom.members", "fr")).first

@@ -76,7 +76,7 @@ def test_facilitator_saves_and_reloads(page, app_server, wait_idle, screenshot, 
         accounts.create_account(
             auth.Actor("cli:test", "admin"), "anim", PASSWORD, "facilitator", path=browser_workspace
         )
-    page.goto(f"{app_server}/sign_in")
+    page.goto(f"{app_server}/sign-in")
     wait_idle(page, timeout=60_000)
     page.get_by_label(t("auth.staff.username", "fr")).fill("anim")
     page.get_by_label(t("auth.staff.password", "fr")).fill(PASSWORD)

@@ -29,14 +29,6 @@ def test_every_page_file_is_registered_in_navigation():
     assert files == registered, f"unregistered: {files - registered}; missing files: {registered - files}"
 
 
-def test_url_paths_are_the_file_names():
-    """On a fresh server Streamlit's legacy pages/ mode resolves a link by file name before app.py runs:
-    with url_path == file name the page is found (and sent through app.py by page_guard) instead of a
-    "Page not found" dialog."""
-    for spec in PAGES:
-        assert spec.url_path == Path(spec.path).stem, spec
-
-
 def test_url_paths_are_unique():
     paths = [spec.url_path for spec in PAGES]
     assert len(paths) == len(set(paths))
