@@ -89,17 +89,35 @@ with tab_export:
         file_name="alternance_ktp_cost_split.csv", mime="text/csv", icon=":material/table:",
     )  # fmt: skip
     split_json, sens_json = split_chart.to_json(), sens_chart.to_json()
-    c2.download_button(t("alternance.export.split_png", lang), lambda: ca.png_cached(split_json),
-                       file_name="cost_split.png", mime="image/png", icon=":material/image:")  # fmt: skip
-    c2.download_button(t("alternance.export.split_svg", lang), lambda: ca.svg_cached(split_json),
-                       file_name="cost_split.svg", mime="image/svg+xml", icon=":material/image:")  # fmt: skip
-    c2.download_button(t("alternance.export.sens_png", lang), lambda: ca.png_cached(sens_json),
-                       file_name="sensitivity.png", mime="image/png", icon=":material/image:")  # fmt: skip
-    c2.download_button(t("alternance.export.sens_svg", lang), lambda: ca.svg_cached(sens_json),
-                       file_name="sensitivity.svg", mime="image/svg+xml", icon=":material/image:")  # fmt: skip
-    summary = lambda: ca.summary_page(data, year_splits, results, split_json, lang)  # noqa: E731
-    c3.download_button(t("alternance.export.summary", lang), summary, file_name="alternance_ktp_summary.html",
-                       mime="text/html", icon=":material/print:", type="primary")  # fmt: skip
+    # Images and the summary are made on request (vl-convert takes about a second), then kept for these inputs.
+    signature = hash((split_json, sens_json, lang))
+    ready = st.session_state.get("alt_exports")
+    if ready is None or ready["signature"] != signature:
+        ready = None
+        if c2.button(t("alternance.export.prepare", lang), icon=":material/autorenew:"):
+            ready = {
+                "signature": signature,
+                "split_png": ca.png_cached(split_json),
+                "split_svg": ca.svg_cached(split_json),
+                "sens_png": ca.png_cached(sens_json),
+                "sens_svg": ca.svg_cached(sens_json),
+                "summary": ca.summary_page(data, year_splits, results, split_json, lang),
+            }
+            st.session_state["alt_exports"] = ready
+    if ready is None:
+        c3.caption(t("alternance.export.prepare_help", lang))
+    else:
+        c2.download_button(t("alternance.export.split_png", lang), ready["split_png"],
+                           file_name="cost_split.png", mime="image/png", icon=":material/image:")  # fmt: skip
+        c2.download_button(t("alternance.export.split_svg", lang), ready["split_svg"],
+                           file_name="cost_split.svg", mime="image/svg+xml", icon=":material/image:")  # fmt: skip
+        c2.download_button(t("alternance.export.sens_png", lang), ready["sens_png"],
+                           file_name="sensitivity.png", mime="image/png", icon=":material/image:")  # fmt: skip
+        c2.download_button(t("alternance.export.sens_svg", lang), ready["sens_svg"],
+                           file_name="sensitivity.svg", mime="image/svg+xml", icon=":material/image:")  # fmt: skip
+        c3.download_button(t("alternance.export.summary", lang), ready["summary"],
+                           file_name="alternance_ktp_summary.html", mime="text/html", icon=":material/print:",
+                           type="primary")  # fmt: skip
     c3.caption(t("alternance.export.summary_help", lang))
     st.caption(
         t("alternance.export.total_line", lang, appr=number(year_splits[0].total_eur, lang),

@@ -55,14 +55,17 @@ def test_alternance_page_fr_en_calculator_and_exports(page, app_server, wait_idl
     screenshot(page, "alternance_territory_en")
 
     _open_tab(page, wait_idle, t("alternance.tab.export", "en"))
-    with page.expect_download() as info:
+    page.get_by_role("button", name=t("alternance.export.prepare", "en")).click()
+    page.get_by_role("button", name=t("alternance.export.summary", "en")).wait_for(timeout=120_000)
+    wait_idle(page)
+    with page.expect_download(timeout=120_000) as info:
         page.get_by_role("button", name=t("alternance.export.summary", "en")).click()
     html = Path(info.value.path()).read_text(encoding="utf-8")
     assert html.startswith("<!doctype html>") and "data:image/png;base64," in html
-    with page.expect_download() as info:
+    with page.expect_download(timeout=120_000) as info:
         page.get_by_role("button", name=t("alternance.export.split_png", "en")).click()
     assert Path(info.value.path()).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
-    with page.expect_download() as info:
+    with page.expect_download(timeout=120_000) as info:
         page.get_by_role("button", name=t("alternance.export.compare_csv", "en")).click()
     assert Path(info.value.path()).read_bytes()[:3] == b"\xef\xbb\xbf"  # UTF-8 BOM for Excel
     assert page.locator("[data-testid='stException']").count() == 0
