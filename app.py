@@ -6,7 +6,7 @@ import streamlit as st
 
 from components import auth_ui, session, shell
 from components.registry import pages_for
-from gtec.i18n import t
+from gtec.core.i18n import t
 
 st.set_page_config(
     page_title="GTEC Observatory", page_icon=str(Path(__file__).parent / "static" / "favicon.png"), layout="wide"

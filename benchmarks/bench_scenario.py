@@ -1,8 +1,8 @@
 """Scenario figures: one national recompute (every EPCI x family x 15 years) and the page rerun after a slider move.
 
-- ``scenario_compute_ms``: :func:`gtec.scenario.compute` on all EPCIs with employment data, 16 families, 15
+- ``scenario_compute_ms``: :func:`gtec.scenarios.scenario.compute` on all EPCIs with employment data, 16 families, 15
   projection years, a non-trivial preset (low-carbon transition plus a crisis); baseline: the same model as a
-  straightforward per-cell Python loop (:func:`gtec.scenario.compute_naive`), measured in the same run.
+  straightforward per-cell Python loop (:func:`gtec.scenarios.scenario.compute_naive`), measured in the same run.
 - ``scenario_rerun_ms``: server time of the scenario page rerun (AppTest) after moving the low-carbon slider;
   baseline: the same rerun with Streamlit's caches cleared (inputs re-read from the store, geometry reloaded).
 """
@@ -16,13 +16,15 @@ from benchmarks.run import entry, median_ms
 
 
 def run(context: dict | None = None) -> dict:
-    from gtec import build, scenario, scenario_data, store
+    from gtec.build import pipeline
+    from gtec.scenarios import loader, scenario
+    from gtec.storage import reference
 
-    if not store.check_reference().ok:
-        build.build_reference()
-    conn = store.connect_reference()
+    if not reference.check_reference().ok:
+        pipeline.build_reference()
+    conn = reference.connect_reference()
     try:
-        base = scenario_data.load_base(conn)
+        base = loader.load_base(conn)
     finally:
         conn.close()
     inputs = base.inputs

@@ -59,9 +59,9 @@ def main(argv: list[str] | None = None) -> int:
     results: dict[str, dict] = {}
     modules = sorted(p.stem for p in HERE.glob("bench_*.py"))
     if only and not {"bench_foundation", "foundation"} & only:
-        from gtec import build
+        from gtec.build import pipeline
 
-        build.build_reference()  # the other benchmarks need a store; bench_foundation times this build itself
+        pipeline.build_reference()  # the other benchmarks need a store; bench_foundation times this build itself
     for name in modules:
         if only and name not in only and name.removeprefix("bench_") not in only:
             continue

@@ -1,7 +1,7 @@
 """Who is signed in, for how long, and the sign-in/sign-out widgets.
 
 State kept in ``st.session_state`` (server side, never sent to the browser):
-``actor`` (gtec.auth.Actor), ``auth_clock`` (gtec.accounts.SessionClock), ``auth_source``
+``actor`` (gtec.access.auth.Actor), ``auth_clock`` (gtec.access.accounts.SessionClock), ``auth_source``
 (``password``/``workshop``/``oidc``), ``auth_username`` (accounts), ``auth_checked`` (last time the account
 was re-read), ``auth_notice`` (an i18n key shown once in the sidebar, e.g. after expiry).
 """
@@ -16,8 +16,8 @@ from datetime import UTC, datetime
 
 import streamlit as st
 
-from gtec import accounts, auth
-from gtec.i18n import t
+from gtec.access import accounts, auth
+from gtec.core.i18n import t
 
 #: How often a signed-in account is re-read (role changed, account disabled) during a session.
 RECHECK_S = 60
@@ -200,7 +200,7 @@ def expiry_caption(lang: str) -> str:
 
 
 def error_text(error: accounts.AccountError, lang: str) -> str:
-    """The user's-language message for an :class:`gtec.accounts.AccountError`."""
+    """The user's-language message for an :class:`gtec.access.accounts.AccountError`."""
     return t(f"auth.error.{error.code}", lang, **error.fmt)
 
 

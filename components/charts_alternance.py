@@ -1,7 +1,8 @@
 """Alternance / KTP building blocks: cached data, widgets drawn from the parameter table, chart builders.
 
 Chart builders are pure (``-> alt.Chart``) and tested through ``to_dict()``; PNG/SVG come from vl-convert
-(offline). Widgets are drawn from :class:`gtec.costsplit.ParamTable`, so labels, units, bounds, steps, help and
+(offline). Widgets are drawn from :class:`gtec.alternance.costsplit.ParamTable`, so labels, units, bounds, steps,
+help and
 sources are declared once, in ``data/wbl_parameters.csv``.
 """
 
@@ -16,9 +17,9 @@ import streamlit as st
 import vl_convert
 
 from components.data import reference
-from gtec import alternance, costsplit
-from gtec.fmt import number
-from gtec.i18n import t
+from gtec.alternance import comparison, costsplit
+from gtec.core.fmt import number
+from gtec.core.i18n import t
 
 PARTY_COLOURS = {"learner": "#8c564b", "company": "#1f77b4", "training": "#2ca02c", "public": "#ff7f0e"}
 SYSTEM_COLOURS = {"fr_appr": "#1f4e9c", "uk_ktp": "#b42318"}
@@ -26,14 +27,14 @@ FONT = 15
 
 
 @st.cache_resource(show_spinner=False)
-def bundle() -> alternance.Bundle:
+def bundle() -> comparison.Bundle:
     """Curated work-based-learning data from the reference store, read once per process (read-only)."""
-    return alternance.load_from_store(reference())
+    return comparison.load_from_store(reference())
 
 
 @st.cache_data(show_spinner=False)
 def comparison_html(lang: str) -> str:
-    return "<style>" + alternance.TABLE_CSS + "</style>" + alternance.comparison_html(bundle(), lang)
+    return "<style>" + comparison.TABLE_CSS + "</style>" + comparison.comparison_html(bundle(), lang)
 
 
 def _source_line(table_param: costsplit.Param, lang: str) -> str:
@@ -289,14 +290,14 @@ def show_territory(result: costsplit.TerritoryResult, lang: str) -> None:
     )  # fmt: skip
 
 
-def page_source_ids(data: alternance.Bundle) -> list[str]:
+def page_source_ids(data: comparison.Bundle) -> list[str]:
     """Every source the page's figures and defaults rely on."""
     ids = data.table.source_ids() | {f["source_id"] for f in data.facts}
     return sorted(ids)
 
 
 def summary_page(
-    data: alternance.Bundle,
+    data: comparison.Bundle,
     splits: tuple[costsplit.CostSplit, ...],
     results: dict[str, costsplit.TerritoryResult],
     split_json: str,
@@ -306,12 +307,12 @@ def summary_page(
     png = base64.b64encode(png_cached(split_json)).decode("ascii")
     image = f'<img alt="{html.escape(t("alternance.chart.split_title", lang))}" src="data:image/png;base64,{png}">'
     sections = [
-        (t("alternance.tab.compare", lang), alternance.comparison_html(data, lang)),
-        (t("alternance.calc.result_title", lang), alternance.split_html(splits, lang) + image),
-        (t("alternance.territory.result_title", lang), alternance.territory_html(results, lang)),
+        (t("alternance.tab.compare", lang), comparison.comparison_html(data, lang)),
+        (t("alternance.calc.result_title", lang), comparison.split_html(splits, lang) + image),
+        (t("alternance.territory.result_title", lang), comparison.territory_html(results, lang)),
         (t("alternance.calc.simplifications", lang),
          "<ul>" + "".join(f"<li>{html.escape(t(f'alternance.note.{n}', lang))}</li>" for s in splits for n in s.notes)
          + "</ul>"),
     ]  # fmt: skip
     sources = [data.sources[s] for s in page_source_ids(data)]
-    return alternance.printable_html(t("alternance.title", lang), sections, sources, lang)
+    return comparison.printable_html(t("alternance.title", lang), sections, sources, lang)

@@ -11,14 +11,15 @@ import sqlite3
 import pandas as pd
 import streamlit as st
 
-from gtec import custom_territories, indicators, store
-from gtec.provenance import Source, load_sources
+from gtec.core.provenance import Source, load_sources
+from gtec.storage.reference import connect_reference
+from gtec.territories import custom, indicators
 
 
 @st.cache_resource(show_spinner=False)
 def reference() -> sqlite3.Connection:
     """The shared read-only connection to the reference store."""
-    return store.connect_reference(check_same_thread=False)
+    return connect_reference(check_same_thread=False)
 
 
 @st.cache_data(show_spinner=False)
@@ -28,21 +29,21 @@ def territories(levels: tuple[str, ...] | None = None) -> pd.DataFrame:
 
 def territory(territory_id: str) -> dict | None:
     """A reference territory, or a saved custom one (``WS-<n>``, read from the workspace each time)."""
-    if custom_territories.is_custom_id(territory_id):
-        custom = custom_territories.get(territory_id)
-        if custom is None:
+    if custom.is_custom_id(territory_id):
+        saved = custom.get(territory_id)
+        if saved is None:
             return None
         return {
-            "id": custom.id,
-            "code": custom.id,
-            "name": custom.name,
+            "id": saved.id,
+            "code": saved.id,
+            "name": saved.name,
             "level": "custom",
             "country": "FR",
             "parent_id": None,
             "population": None,
             "pop_source_id": None,
-            "description": custom.description,
-            "members": list(custom.members),
+            "description": saved.description,
+            "members": list(saved.members),
         }
     return _reference_territory(territory_id)
 
@@ -55,7 +56,7 @@ def _reference_territory(territory_id: str) -> dict | None:
 @st.cache_data(show_spinner=False)
 def _custom_values(members: tuple[str, ...]) -> pd.DataFrame:
     """Long values of a custom territory aggregated from its members (catalogue rule), one source per row."""
-    agg = custom_territories.aggregate_values(reference(), list(members))
+    agg = custom.aggregate_values(reference(), list(members))
     if agg.empty:
         return pd.DataFrame(columns=["territory_id", "indicator_id", "year", "value", "source_id"])
     srcs = sources()
@@ -136,7 +137,7 @@ def outline_features(territory_id: str) -> dict:
 
 @st.cache_data(show_spinner=False)
 def _custom_outline(members: tuple[str, ...], name: str) -> dict:
-    from gtec.geography import territory_geometry
+    from gtec.build.geography import territory_geometry
 
     conn = reference()
     feats = []
@@ -147,7 +148,7 @@ def _custom_outline(members: tuple[str, ...], name: str) -> dict:
                 feats.append(
                     {"type": "Feature", "geometry": geom, "properties": {"id": mid, "name": mid, "role": "member"}}
                 )
-    geom = custom_territories.outline(conn, list(members))
+    geom = custom.outline(conn, list(members))
     if geom:
         feats.append(
             {"type": "Feature", "geometry": geom, "properties": {"id": "custom", "name": name, "role": "outline"}}
@@ -158,7 +159,7 @@ def _custom_outline(members: tuple[str, ...], name: str) -> dict:
 @st.cache_data(show_spinner=False)
 def _reference_outline(territory_id: str) -> dict:
     """FeatureCollection of the territory and its members (basin -> EPCIs; EPCI -> communes), detail resolution."""
-    from gtec.geography import territory_geometry
+    from gtec.build.geography import territory_geometry
 
     conn = reference()
     feats = []

@@ -15,8 +15,11 @@ from streamlit_folium import st_folium
 
 from components import data
 from components.provenance import status_markdown
-from gtec import config, custom_territories, geography, mapping
-from gtec.i18n import pick, t
+from gtec.build import geography
+from gtec.core import config
+from gtec.core.i18n import pick, t
+from gtec.maps import mapping
+from gtec.territories import custom
 
 MAP_KEY = "gtec_map"
 MAP_HEIGHT = 640
@@ -66,9 +69,9 @@ def years_for(indicator_id: str, level: str) -> list[int]:
     return mapping.years_for(data.reference(), indicator_id, level)
 
 
-def customs() -> list[custom_territories.CustomTerritory]:
+def customs() -> list[custom.CustomTerritory]:
     """Saved custom territories (read per rerun: another session may have saved one)."""
-    return custom_territories.list_custom()
+    return custom.list_custom()
 
 
 def _on_click(valid_ids: set[str], target_key: str) -> Callable[[], None]:
@@ -143,7 +146,7 @@ def show_empty_level(level: str, lang: str) -> None:
 
 
 def show_legend(legend: mapping.Legend, lang: str) -> None:
-    """The legend (every string escaped by :func:`gtec.mapping.legend_html`, sanitised again by st.html)."""
+    """The legend (every string escaped by :func:`gtec.maps.mapping.legend_html`, sanitised again by st.html)."""
     st.html(mapping.legend_html(legend, lang))
 
 

@@ -6,8 +6,8 @@ from collections.abc import Iterable
 
 import streamlit as st
 
-from gtec.i18n import t
-from gtec.provenance import STATUS_COLOURS, Source
+from gtec.core.i18n import t
+from gtec.core.provenance import STATUS_COLOURS, Source
 
 
 def status_markdown(status: str, lang: str) -> str:

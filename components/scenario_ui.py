@@ -1,5 +1,6 @@
 """Streamlit side of the scenario page: cached inputs, sliders drawn from the parameter table, URL sync,
-presets and the saved-scenarios panel. The model and the charts are pure (gtec.scenario, gtec.scenario_charts)."""
+presets and the saved-scenarios panel. The model and the charts are pure (gtec.scenarios.scenario,
+gtec.scenarios.charts)."""
 
 from __future__ import annotations
 
@@ -8,9 +9,13 @@ import streamlit as st
 
 from components import data
 from components.provenance import status_markdown
-from gtec import auth, config, fmt, geography, mapping, scenario_data
-from gtec import scenario as sc
-from gtec.i18n import t
+from gtec.access import auth
+from gtec.build import geography
+from gtec.core import config, fmt
+from gtec.core.i18n import t
+from gtec.maps import mapping
+from gtec.scenarios import loader
+from gtec.scenarios import scenario as sc
 
 PREFIX = "sc_"  # session-state keys of the sliders
 URL_KEYS = (*(p.name for p in sc.PARAMETERS), "horizon")
@@ -23,11 +28,11 @@ def _stamp() -> float:
 
 
 @st.cache_resource(show_spinner=False, max_entries=2)
-def _base(_stamp: float) -> scenario_data.ScenarioBase:
-    return scenario_data.load_base(data.reference())
+def _base(_stamp: float) -> loader.ScenarioBase:
+    return loader.load_base(data.reference())
 
 
-def base() -> scenario_data.ScenarioBase:
+def base() -> loader.ScenarioBase:
     """Engine inputs for every EPCI (read once per reference build, shared read-only by all sessions)."""
     return _base(_stamp())
 
@@ -191,7 +196,7 @@ def status_line(lang: str) -> str:
     return f"{status_markdown('illustrative', lang)} {t('scenario.status_note', lang)}"
 
 
-def compare_panel(lang: str, base: scenario_data.ScenarioBase, saved: list[sc.SavedScenario]) -> None:
+def compare_panel(lang: str, base: loader.ScenarioBase, saved: list[sc.SavedScenario]) -> None:
     """Two saved scenarios side by side: key figures (each on its own territory) and the settings that differ."""
     st.markdown(f"**{t('scenario.compare.title', lang)}**")
     by_id = {s.id: s for s in saved}

@@ -6,8 +6,10 @@ import threading
 
 import streamlit as st
 
-from gtec import auth, build, store
-from gtec.i18n import DEFAULT_LANG, LANGS, normalise_lang, t
+from gtec.access import auth
+from gtec.build import pipeline
+from gtec.core.i18n import DEFAULT_LANG, LANGS, normalise_lang, t
+from gtec.storage import reference
 
 _BUILD_LOCK = threading.Lock()
 _LANG_NAMES = {"fr": "Français", "en": "English"}
@@ -61,8 +63,8 @@ def _build_with_progress(lang: str) -> None:
         bar.progress(min(max(fraction, 0.0), 1.0), text=t(step, lang))
 
     with _BUILD_LOCK:
-        if not store.check_reference().ok:
-            build.build_reference(progress=progress)
+        if not reference.check_reference().ok:
+            pipeline.build_reference(progress=progress)
     bar.empty()
     st.cache_data.clear()
     st.cache_resource.clear()
@@ -74,7 +76,7 @@ def ensure_store(lang: str) -> None:
     Missing (first start): build it with a visible progress bar. Corrupt or outdated: say so plainly and
     offer a rebuild button; the page stops there instead of showing a traceback.
     """
-    status = store.check_reference()
+    status = reference.check_reference()
     if status.ok:
         return
     if status.code == "missing":

@@ -6,20 +6,20 @@ import pandas as pd
 import streamlit as st
 
 from components import data
-from gtec import custom_territories
-from gtec.i18n import t
-from gtec.indicators import PICKABLE_LEVELS
+from gtec.core.i18n import t
+from gtec.territories import custom
+from gtec.territories.indicators import PICKABLE_LEVELS
 
 DEFAULT_TERRITORY = "FR-BASIN-VANNES"
 
 
 def custom_choices(member_level: str | None = None) -> pd.DataFrame:
     """Saved custom territories as picker rows (read each run: another session may have saved one)."""
-    customs = custom_territories.list_custom()
+    customs = custom.list_custom()
     if member_level:
         keep = {c.id for c in customs if c.member_level == member_level}
-        return custom_territories.list_for_choices()[lambda df: df["id"].isin(keep)]
-    return custom_territories.list_for_choices()
+        return custom.list_for_choices()[lambda df: df["id"].isin(keep)]
+    return custom.list_for_choices()
 
 
 def pick_territory(
@@ -33,7 +33,7 @@ def pick_territory(
 ) -> str:
     """Level + territory selectors. The choice is kept in the query parameter ``key`` (validated id).
 
-    ``extra`` adds rows shaped like :func:`gtec.indicators.list_territories` (e.g. saved custom territories,
+    ``extra`` adds rows shaped like :func:`gtec.territories.indicators.list_territories` (e.g. saved custom territories,
     level ``custom``). A remembered or linked id that this page does not offer falls back to ``default``.
     """
     box = container or st

@@ -1,5 +1,5 @@
 import sys
 
-from gtec.cli import main
+from gtec.cli.main import main
 
 sys.exit(main())

@@ -11,9 +11,9 @@ import streamlit as st
 
 from components import auth_ui
 from components.session import current_lang
-from gtec import accounts, audit
-from gtec.export import to_safe_csv
-from gtec.i18n import t
+from gtec.access import accounts, audit
+from gtec.core.export import to_safe_csv
+from gtec.core.i18n import t
 
 LIMIT = 1000
 

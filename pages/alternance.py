@@ -10,10 +10,10 @@ import streamlit as st
 from components import charts_alternance as ca
 from components.provenance import badge, sources_list, status_markdown
 from components.session import current_lang
-from gtec import alternance, costsplit
-from gtec.export import to_safe_csv
-from gtec.fmt import number
-from gtec.i18n import t
+from gtec.alternance import comparison, costsplit
+from gtec.core.export import to_safe_csv
+from gtec.core.fmt import number
+from gtec.core.i18n import t
 
 lang = current_lang()
 data = ca.bundle()
@@ -79,7 +79,7 @@ with tab_territory:
 with tab_export:
     st.subheader(t("alternance.export.title", lang))
     c1, c2, c3 = st.columns(3)
-    compare_df = alternance.comparison_frame(data, lang)
+    compare_df = comparison.comparison_frame(data, lang)
     c1.download_button(
         t("alternance.export.compare_csv", lang), ("\ufeff" + to_safe_csv(compare_df)).encode("utf-8"),
         file_name="alternance_ktp_comparison.csv", mime="text/csv", icon=":material/table:",

@@ -10,8 +10,11 @@ import streamlit as st
 from components import data, map_view
 from components.provenance import sources_list, status_markdown
 from components.session import current_actor, current_lang
-from gtec import auth, charts, custom_territories, geography, mapping
-from gtec.i18n import pick, t
+from gtec.access import auth
+from gtec.build import geography
+from gtec.core.i18n import pick, t
+from gtec.maps import mapping
+from gtec.territories import charts, custom
 
 lang, actor = current_lang(), current_actor()
 st.title(t("custom.title", lang))
@@ -43,7 +46,7 @@ members = st.multiselect(
     placeholder=t("custom.members_placeholder", lang),
 )  # fmt: skip
 c1, c2 = st.columns([1, 2])
-name = c1.text_input(t("custom.name", lang), max_chars=custom_territories.MAX_NAME)
+name = c1.text_input(t("custom.name", lang), max_chars=custom.MAX_NAME)
 description = c2.text_input(t("custom.description", lang), max_chars=500)
 
 if not members:
@@ -53,7 +56,7 @@ else:
     left, right = st.columns([2, 3])
     with left:
         st.subheader(t("custom.outline", lang))
-        geom = custom_territories.outline(conn, members)
+        geom = custom.outline(conn, members)
         level_of_members = "epci" if mode == "epci" else "commune"
         feats = [
             {**f, "properties": {**f["properties"], "role": "member"}}
@@ -64,7 +67,7 @@ else:
         if feats:
             st.altair_chart(charts.outline_chart({"type": "FeatureCollection", "features": feats}), width="stretch")
     with right:
-        agg = custom_territories.aggregate_values(conn, members)
+        agg = custom.aggregate_values(conn, members)
         cat = map_view.catalogue()
         if not agg.empty:
             latest = agg.dropna(subset=["value"]).sort_values("year").groupby("indicator_id").tail(1)
@@ -95,15 +98,15 @@ else:
             sources_list([srcs[s] for ids in latest["source_ids"] for s in ids.split(",") if s in srcs], lang)
     if st.button(t("custom.save", lang), type="primary", disabled=not allowed, icon=":material/save:"):
         try:
-            new_id = custom_territories.save(actor, conn, name, members, description)
-            st.success(t("custom.saved", lang, name=custom_territories.clean_name(name), id=new_id))
-        except custom_territories.CustomTerritoryError as exc:
+            new_id = custom.save(actor, conn, name, members, description)
+            st.success(t("custom.saved", lang, name=custom.clean_name(name), id=new_id))
+        except custom.CustomTerritoryError as exc:
             st.error(t(exc.key, lang, **exc.fmt))
         except auth.PermissionDenied:
             st.error(t("custom.not_allowed", lang))
 
 st.subheader(t("custom.saved_list", lang))
-saved = custom_territories.list_custom()
+saved = custom.list_custom()
 if not saved:
     st.caption(t("custom.none_saved", lang))
 for c in saved:
@@ -113,8 +116,8 @@ for c in saved:
         t("custom.delete", lang), key=f"del_{c.id}", disabled=not auth.can(actor, "custom_territory.delete")
     ):
         try:
-            custom_territories.delete(actor, c.id)
+            custom.delete(actor, c.id)
             st.toast(t("custom.deleted", lang, name=c.name))
             st.rerun()
-        except (custom_territories.CustomTerritoryError, auth.PermissionDenied) as exc:
+        except (custom.CustomTerritoryError, auth.PermissionDenied) as exc:
             st.error(t(getattr(exc, "key", "custom.not_allowed"), lang))

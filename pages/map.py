@@ -9,14 +9,15 @@ import streamlit as st
 from components import data, map_view
 from components.provenance import badge, sources_list
 from components.session import current_lang
-from gtec import export, mapping
-from gtec.i18n import pick, t
+from gtec.core import export
+from gtec.core.i18n import pick, t
+from gtec.maps import mapping
 
 lang = current_lang()
 st.title(t("map.title", lang))
 st.caption(t("map.intro", lang))
 
-# The URL holds the view (plain strings checked by gtec.mapping.parse_view), read once per visit.
+# The URL holds the view (plain strings checked by gtec.maps.mapping.parse_view), read once per visit.
 if "map_level" not in st.session_state:
     view, bad = mapping.parse_view(st.query_params.to_dict())
     for name, raw in bad:

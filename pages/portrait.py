@@ -11,8 +11,9 @@ from components import data
 from components.provenance import badge, illustrative_notice, sources_list, status_markdown
 from components.session import current_lang
 from components.territory_picker import custom_choices, pick_territory
-from gtec import charts, fmt
-from gtec.i18n import pick, t
+from gtec.core import fmt
+from gtec.core.i18n import pick, t
+from gtec.territories import charts
 
 lang = current_lang()
 st.title(t("portrait.title", lang))

@@ -11,20 +11,21 @@ from components import data, scenario_ui
 from components.provenance import sources_list
 from components.session import current_actor, current_lang
 from components.territory_picker import custom_choices, pick_territory
-from gtec import custom_territories, export, fmt, scenario_data
-from gtec import scenario as sc
-from gtec import scenario_charts as charts
-from gtec.i18n import t
+from gtec.core import export, fmt
+from gtec.core.i18n import t
+from gtec.scenarios import charts, loader
+from gtec.scenarios import scenario as sc
+from gtec.territories import custom
 
 lang, actor = current_lang(), current_actor()
 st.title(t("scenario.title", lang))
 st.caption(t("scenario.intro", lang))
-customs = [(c.id, c.name, c.members) for c in custom_territories.list_custom() if c.member_level == "epci"]
-base = scenario_data.with_custom(scenario_ui.base(), customs)
+customs = [(c.id, c.name, c.members) for c in custom.list_custom() if c.member_level == "epci"]
+base = loader.with_custom(scenario_ui.base(), customs)
 scenario_ui.init_state(base.base_year, lang)
 for message in st.session_state.pop("sc_url_errors", []):
     st.warning(message)
-territory_id = pick_territory(lang, levels=scenario_data.SCENARIO_LEVELS, extra=custom_choices("epci"))
+territory_id = pick_territory(lang, levels=loader.SCENARIO_LEVELS, extra=custom_choices("epci"))
 with_data, total = base.coverage(territory_id)
 if not with_data:
     st.info(t("scenario.no_data", lang))

@@ -10,8 +10,8 @@ import streamlit as st
 
 from components import auth_ui
 from components.session import current_actor, current_lang
-from gtec import accounts
-from gtec.i18n import t
+from gtec.access import accounts
+from gtec.core.i18n import t
 
 lang = current_lang()
 actor = current_actor()

@@ -11,9 +11,10 @@ import streamlit as st
 from components import charts_alternance as ca
 from components.provenance import badge
 from components.session import current_actor, current_lang
-from gtec import alternance, auth
-from gtec.export import to_safe_csv
-from gtec.i18n import t
+from gtec.access import auth
+from gtec.alternance import comparison
+from gtec.core.export import to_safe_csv
+from gtec.core.i18n import t
 
 lang = current_lang()
 actor = current_actor()
@@ -22,13 +23,13 @@ st.title(t("alternance.matrix.title", lang))
 st.caption(t("alternance.matrix.intro", lang))
 badge(data.sources["gtec-wbl-assessment"], lang)
 
-edits = alternance.load_edits()
-rows = alternance.current_matrix(data.seeds, edits, lang)
-systems, levels = list(alternance.COMPARED_SYSTEMS), list(alternance.DIFFICULTIES)
+edits = comparison.load_edits()
+rows = comparison.current_matrix(data.seeds, edits, lang)
+systems, levels = list(comparison.COMPARED_SYSTEMS), list(comparison.DIFFICULTIES)
 
 if auth.can(actor, "transferability.edit"):
     st.caption(t("alternance.matrix.edit_help", lang))
-    shown = pd.DataFrame.from_records(rows, columns=list(alternance.MATRIX_COLUMNS))
+    shown = pd.DataFrame.from_records(rows, columns=list(comparison.MATRIX_COLUMNS))
     edited = st.data_editor(
         shown,
         key="wbl_matrix_editor",
@@ -42,20 +43,20 @@ if auth.can(actor, "transferability.edit"):
                 format_func=lambda s: t(f"alternance.system.{s}", lang),
             ),
             "feature": st.column_config.TextColumn(t("alternance.matrix.col.feature", lang), required=True,
-                                                   max_chars=alternance.MAX_TEXT, width="medium"),
+                                                   max_chars=comparison.MAX_TEXT, width="medium"),
             "difficulty": st.column_config.SelectboxColumn(
                 t("alternance.matrix.col.difficulty", lang), options=levels, required=True, default="medium",
                 format_func=lambda d: t(f"alternance.difficulty.{d}", lang),
             ),
             "barriers": st.column_config.TextColumn(t("alternance.matrix.col.barriers", lang),
-                                                    max_chars=alternance.MAX_TEXT, width="large"),
+                                                    max_chars=comparison.MAX_TEXT, width="large"),
             "actions": st.column_config.TextColumn(t("alternance.matrix.col.actions", lang),
-                                                   max_chars=alternance.MAX_TEXT, width="large"),
+                                                   max_chars=comparison.MAX_TEXT, width="large"),
         },
     )  # fmt: skip
     if st.button(t("alternance.matrix.save", lang), type="primary", icon=":material/save:"):
-        changes = alternance.diff_matrix(rows, edited.to_dict("records"))
-        problems = sorted({k for c in changes for k in alternance.validate_change(c)})
+        changes = comparison.diff_matrix(rows, edited.to_dict("records"))
+        problems = sorted({k for c in changes for k in comparison.validate_change(c)})
         if not changes:
             st.info(t("alternance.matrix.no_change", lang))
         elif problems:
@@ -64,7 +65,7 @@ if auth.can(actor, "transferability.edit"):
             st.caption(t("alternance.matrix.nothing_lost", lang))
         else:
             try:
-                written = alternance.save_changes(actor, changes, lang)
+                written = comparison.save_changes(actor, changes, lang)
             except auth.PermissionDenied:
                 st.error(t("alternance.matrix.denied", lang))
             else:
@@ -73,17 +74,17 @@ if auth.can(actor, "transferability.edit"):
                 st.rerun()
 else:
     st.info(t("alternance.matrix.read_only", lang), icon=":material/lock:")
-    st.html("<style>" + alternance.TABLE_CSS + "</style>" + alternance.matrix_html(rows, lang))
+    st.html("<style>" + comparison.TABLE_CSS + "</style>" + comparison.matrix_html(rows, lang))
 st.caption(t("alternance.matrix.lang_note", lang))
 
-frame = alternance.matrix_frame(rows, lang)
+frame = comparison.matrix_frame(rows, lang)
 c1, c2 = st.columns(2)
 c1.download_button(
     t("alternance.matrix.export_csv", lang), ("\ufeff" + to_safe_csv(frame)).encode("utf-8"),
     file_name="transferability_matrix.csv", mime="text/csv", icon=":material/table:",
 )  # fmt: skip
-printable = alternance.printable_html(
-    t("alternance.matrix.title", lang), [("", alternance.matrix_html(rows, lang))],
+printable = comparison.printable_html(
+    t("alternance.matrix.title", lang), [("", comparison.matrix_html(rows, lang))],
     [data.sources["gtec-wbl-assessment"]], lang,
 )  # fmt: skip
 c2.download_button(

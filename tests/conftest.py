@@ -11,18 +11,19 @@ from pathlib import Path
 
 import pytest
 
-from gtec import build, store, workspace
+from gtec.build import pipeline
+from gtec.storage import reference, workspace
 
 
 @pytest.fixture(scope="session")
 def built_data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A full reference build in a temporary directory; sets GTEC_DATA_DIR for the session."""
     reuse = os.environ.get("GTEC_TEST_DATA_DIR")
-    if reuse and store.check_reference(Path(reuse) / "reference.sqlite").ok:
+    if reuse and reference.check_reference(Path(reuse) / "reference.sqlite").ok:
         path = Path(reuse)
     else:
         path = tmp_path_factory.mktemp("gtec-data")
-        build.build_reference(path / "reference.sqlite")
+        pipeline.build_reference(path / "reference.sqlite")
     os.environ["GTEC_DATA_DIR"] = str(path)
     return path
 

@@ -8,8 +8,9 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from gtec import accounts, alternance, auth
-from gtec.i18n import t
+from gtec.access import accounts, auth
+from gtec.alternance import comparison
+from gtec.core.i18n import t
 
 TIMEOUT = 120
 APP = Path(__file__).resolve().parents[2] / "app.py"
@@ -91,10 +92,10 @@ def test_facilitator_edits_the_matrix_through_the_audited_path(built_data_dir, w
     at = _open("pages/transferability.py", "en", actor)
     assert len(at.dataframe) == 1  # the editor (AppTest shows st.data_editor as a dataframe)
     # the editor's cells are not scriptable in AppTest: save a change the way the page does, then reload
-    data = alternance.load_from_curated()
-    rows = alternance.current_matrix(data.seeds, alternance.load_edits(workspace_path), "en")
-    change = alternance.MatrixChange(rows[0]["row_id"], rows[0]["system"], rows[0]["feature"], "high", "B", "A")
-    alternance.save_changes(actor, [change], "en", path=workspace_path)
+    data = comparison.load_from_curated()
+    rows = comparison.current_matrix(data.seeds, comparison.load_edits(workspace_path), "en")
+    change = comparison.MatrixChange(rows[0]["row_id"], rows[0]["system"], rows[0]["feature"], "high", "B", "A")
+    comparison.save_changes(actor, [change], "en", path=workspace_path)
     at.run()
     assert not at.exception
     assert len(at.dataframe) == 2

@@ -9,8 +9,9 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from components.auth_ui import plain
-from gtec import accounts, auth, workspace
-from gtec.i18n import t
+from gtec.access import accounts, auth
+from gtec.core.i18n import t
+from gtec.storage import workspace
 
 TIMEOUT = 90
 APP = Path(__file__).resolve().parents[2] / "app.py"

@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from gtec import auth
-from gtec import scenario as sc
-from gtec.i18n import t
+from gtec.access import auth
+from gtec.core.i18n import t
+from gtec.scenarios import scenario as sc
 
 APP = Path(__file__).resolve().parents[2] / "app.py"
 PAGE = "pages/scenarios.py"

@@ -6,8 +6,9 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from components.registry import PAGES
-from gtec import auth, store
-from gtec.i18n import t
+from gtec.access import auth
+from gtec.core.i18n import t
+from gtec.storage import reference
 
 TIMEOUT = 90
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
@@ -67,11 +68,12 @@ def test_every_page_runs_without_exception(built_data_dir, workspace_path, spec,
 
 
 def test_saved_custom_territory_appears_in_the_portrait_choices(built_data_dir, workspace_path):
-    from gtec import custom_territories, store
+    from gtec.storage import reference
+    from gtec.territories import custom
 
-    ref = store.connect_reference()
+    ref = reference.connect_reference()
     members = ["FR-EPCI-200067932", "FR-EPCI-245614383"]
-    new_id = custom_territories.save(auth.Actor("Fac", "facilitator"), ref, "Vannes + Questembert", members)
+    new_id = custom.save(auth.Actor("Fac", "facilitator"), ref, "Vannes + Questembert", members)
     at = AppTest.from_file(APP, default_timeout=TIMEOUT)
     at.run()
     assert "custom" in at.selectbox(key="territory_level").options or t("level.custom", "fr") in [
@@ -82,9 +84,9 @@ def test_saved_custom_territory_appears_in_the_portrait_choices(built_data_dir, 
     assert at.selectbox(key="territory_select_custom").value == new_id
     assert any(h.value == "Vannes + Questembert" for h in at.header)
     # its figures are the sums of its two EPCIs (counts) and compared with France
-    employment = custom_territories.aggregate_values(ref, members, ["employment"])
+    employment = custom.aggregate_values(ref, members, ["employment"])
     latest = employment.dropna(subset=["value"]).sort_values("year").iloc[-1]
-    from gtec import fmt
+    from gtec.core import fmt
 
     label_fr = ref.execute("SELECT label_fr FROM indicators WHERE id = 'employment'").fetchone()[0]
     label = f"{label_fr} ({int(latest['year'])})"
@@ -101,7 +103,9 @@ def test_portrait_of_edge_territories_runs(built_data_dir, workspace_path, terri
     assert not at.exception, at.exception
     assert (
         at.header[0].value
-        == store.connect_reference().execute("SELECT name FROM territories WHERE id = ?", (territory,)).fetchone()[0]
+        == reference.connect_reference()
+        .execute("SELECT name FROM territories WHERE id = ?", (territory,))
+        .fetchone()[0]
     )
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from gtec.i18n import t
+from gtec.core.i18n import t
 
 pytestmark = pytest.mark.browser
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from gtec import accounts, auth
-from gtec.i18n import t
+from gtec.access import accounts, auth
+from gtec.core.i18n import t
 
 pytestmark = pytest.mark.browser
 

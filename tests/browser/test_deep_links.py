@@ -6,7 +6,7 @@ Each case starts its own server, because only the very first runs of a process a
 
 import pytest
 
-from gtec.i18n import t
+from gtec.core.i18n import t
 
 pytestmark = pytest.mark.browser
 

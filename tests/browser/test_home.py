@@ -3,7 +3,7 @@
 import pytest
 
 from components.registry import PAGES
-from gtec.i18n import t
+from gtec.core.i18n import t
 
 pytestmark = pytest.mark.browser
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from gtec.i18n import t
+from gtec.core.i18n import t
 
 pytestmark = pytest.mark.browser
 
@@ -160,9 +160,12 @@ def test_basin_builder_previews_outline_and_aggregates(page, app_server, wait_id
 
 
 def test_exported_html_map_opens_offline(browser, built_data_dir, tmp_path):
-    from gtec import export, geography, mapping, store
+    from gtec.build import geography
+    from gtec.core import export
+    from gtec.maps import mapping
+    from gtec.storage import reference
 
-    conn = store.connect_reference()
+    conn = reference.connect_reference()
     table = mapping.level_table(conn, "unemployment_rate", 2023, "departement")
     table, cls = mapping.colour_table(table, "jenks", 5, "viridis", "en")
     layer = mapping.prepare_layer(geography.layer_feature_collection(conn, "departement", "national"))

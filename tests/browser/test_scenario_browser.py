@@ -7,9 +7,9 @@ import contextlib
 
 import pytest
 
-from gtec import accounts, auth
-from gtec import scenario as sc
-from gtec.i18n import t
+from gtec.access import accounts, auth
+from gtec.core.i18n import t
+from gtec.scenarios import scenario as sc
 
 pytestmark = pytest.mark.browser
 PASSWORD = "scenario workshop 2030"

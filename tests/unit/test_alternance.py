@@ -9,19 +9,21 @@ import sqlite3
 import pandas as pd
 import pytest
 
-from gtec import alternance, auth, workspace
-from gtec.export import to_safe_csv
+from gtec.access import auth
+from gtec.alternance import comparison
+from gtec.core.export import to_safe_csv
+from gtec.storage import workspace
 
 FACILITATOR = auth.Actor("Alice Martin", "facilitator")
 
 
 @pytest.fixture(scope="module")
-def bundle() -> alternance.Bundle:
-    return alternance.load_from_curated()
+def bundle() -> comparison.Bundle:
+    return comparison.load_from_curated()
 
 
 def test_comparison_has_every_indicator_and_shows_missing_cells(bundle):
-    rows = alternance.comparison(bundle, "fr")
+    rows = comparison.comparison(bundle, "fr")
     assert [label for label, _ in rows] == [r["label_fr"] for r in bundle.indicators]
     by_label = dict(rows)
     assert all(cells["be_wbl"].missing for _, cells in rows)  # no Belgian figure gathered: shown as missing
@@ -31,13 +33,13 @@ def test_comparison_has_every_indicator_and_shows_missing_cells(bundle):
 
 
 def test_where_sources_disagree_the_cell_shows_the_range(bundle):
-    cells = dict(alternance.comparison(bundle, "en"))["Staying in the region"]
+    cells = dict(comparison.comparison(bundle, "en"))["Staying in the region"]
     uk = cells["uk_ktp"]
     assert uk.range_text == "46–71%"
     assert {e.source.id for e in uk.entries} == {"hesa-graduate-outcomes", "hecsu-2015"}
     eng = cells["fr_eng"]
     assert eng.entries[0].source.id == "gtec-territory-retention" and eng.entries[0].source.status == "estimate"
-    assert dict(alternance.comparison(bundle, "en"))["Duration"]["uk_ktp"].entries[0].figure == "12–36 months"
+    assert dict(comparison.comparison(bundle, "en"))["Duration"]["uk_ktp"].entries[0].figure == "12–36 months"
 
 
 def test_every_fact_carries_source_vintage_and_status(bundle):
@@ -52,29 +54,29 @@ def test_every_fact_carries_source_vintage_and_status(bundle):
 def test_comparison_html_escapes_data(bundle):
     evil = dict(bundle.facts[0], text_en="<img src=x onerror=alert(1)>")
     hacked = dataclasses.replace(bundle, facts=(evil, *bundle.facts[1:]))
-    out = alternance.comparison_html(hacked, "en")
+    out = comparison.comparison_html(hacked, "en")
     assert "<img" not in out and "&lt;img src=x onerror=alert(1)&gt;" in out
     assert out.count("<tr>") == len(bundle.indicators) + 1
 
 
 def test_comparison_csv_keeps_provenance_and_neutralises_formulas(bundle):
-    df = alternance.comparison_frame(bundle, "en")
+    df = comparison.comparison_frame(bundle, "en")
     assert {"source", "vintage", "status", "value_low", "value_high"} <= set(df.columns)
     missing = df[df["system"] == "Work-based learning (Belgium)"]
     assert len(missing) == len(bundle.indicators) and missing["value_low"].isna().all()
     evil = dict(bundle.facts[0], text_en='=HYPERLINK("http://x")')
     hacked = dataclasses.replace(bundle, facts=(evil, *bundle.facts[1:]))
-    text = to_safe_csv(alternance.comparison_frame(hacked, "en"))
+    text = to_safe_csv(comparison.comparison_frame(hacked, "en"))
     back = pd.read_csv(io.StringIO(text))
     assert back["text"].str.startswith("'=HYPERLINK").any()
     assert not back["text"].dropna().str.startswith("=").any()
 
 
 def test_store_and_curated_loaders_agree(bundle, tmp_path):
-    from gtec import build, curated
+    from gtec.build import curated, pipeline
 
     conn = sqlite3.connect(tmp_path / "ref.sqlite")
-    build.create_schema(conn)
+    pipeline.create_schema(conn)
     manifest = curated.load_manifest()
     fields = curated.SOURCE_FIELDS
     conn.executemany(
@@ -82,7 +84,7 @@ def test_store_and_curated_loaders_agree(bundle, tmp_path):
         [tuple(s[k] for k in curated.SOURCE_FIELDS) for s in manifest["sources"]],
     )
     for ds in manifest["datasets"]:
-        if ds["table"] in alternance.WBL_TABLES:
+        if ds["table"] in comparison.WBL_TABLES:
             cols = [c["name"] for c in ds["columns"]]
             conn.execute(f"CREATE TABLE {ds['table']} ({', '.join(cols)})")
             rows = [
@@ -93,7 +95,7 @@ def test_store_and_curated_loaders_agree(bundle, tmp_path):
                 [tuple(r[c] for c in cols) for r in rows],
             )
     conn.commit()
-    from_store = alternance.load_from_store(conn)
+    from_store = comparison.load_from_store(conn)
     assert from_store.table == bundle.table
     assert from_store.facts == bundle.facts and from_store.seeds == bundle.seeds
 
@@ -102,8 +104,8 @@ def test_store_and_curated_loaders_agree(bundle, tmp_path):
 
 
 def test_seed_matrix_in_both_languages(bundle):
-    fr = alternance.current_matrix(bundle.seeds, [], "fr")
-    en = alternance.current_matrix(bundle.seeds, [], "en")
+    fr = comparison.current_matrix(bundle.seeds, [], "fr")
+    en = comparison.current_matrix(bundle.seeds, [], "en")
     assert len(fr) == len(en) == len(bundle.seeds) >= 10
     assert {r["system"] for r in fr} == {"fr_appr", "fr_eng", "uk_ktp", "be_wbl"}
     assert fr[0]["feature"] != en[0]["feature"] and all(r["edited_by"] == "" for r in fr)
@@ -112,74 +114,74 @@ def test_seed_matrix_in_both_languages(bundle):
 
 
 def test_diff_finds_edits_additions_and_deletions(bundle):
-    before = alternance.current_matrix(bundle.seeds, [], "en")
+    before = comparison.current_matrix(bundle.seeds, [], "en")
     after = [dict(r) for r in before[1:]]  # first row deleted
     after[0]["difficulty"] = "high" if after[0]["difficulty"] != "high" else "low"
     after[1]["barriers"] = "  " + after[1]["barriers"] + "  "  # whitespace only: no change
     after.append({"row_id": None, "system": "be_wbl", "feature": "Dual learning in Flanders", "difficulty": "medium"})
     after.append({"row_id": float("nan"), "system": None, "feature": None})  # empty new row: ignored
-    changes = alternance.diff_matrix(before, after)
+    changes = comparison.diff_matrix(before, after)
     kinds = sorted((c.row_id or "new", c.deleted) for c in changes)
     assert kinds == sorted([(before[0]["row_id"], True), (before[1]["row_id"], False), ("new", False)])
 
 
 def test_validation_of_changes():
-    ok = alternance.MatrixChange(None, "uk_ktp", "Feature", "low", "", "")
-    assert alternance.validate_change(ok) == []
-    assert alternance.validate_change(dataclasses.replace(ok, feature="")) == ["alternance.matrix.error.feature"]
-    assert alternance.validate_change(dataclasses.replace(ok, difficulty="easy")) == [
+    ok = comparison.MatrixChange(None, "uk_ktp", "Feature", "low", "", "")
+    assert comparison.validate_change(ok) == []
+    assert comparison.validate_change(dataclasses.replace(ok, feature="")) == ["alternance.matrix.error.feature"]
+    assert comparison.validate_change(dataclasses.replace(ok, difficulty="easy")) == [
         "alternance.matrix.error.difficulty"
     ]
-    assert alternance.validate_change(dataclasses.replace(ok, system="de")) == ["alternance.matrix.error.system"]
-    assert alternance.validate_change(dataclasses.replace(ok, actions="x" * 1001)) == [
+    assert comparison.validate_change(dataclasses.replace(ok, system="de")) == ["alternance.matrix.error.system"]
+    assert comparison.validate_change(dataclasses.replace(ok, actions="x" * 1001)) == [
         "alternance.matrix.error.too_long"
     ]
 
 
 def test_facilitator_edits_are_audited_and_history_is_kept(bundle, workspace_path):
-    before = alternance.current_matrix(bundle.seeds, alternance.load_edits(workspace_path), "fr")
+    before = comparison.current_matrix(bundle.seeds, comparison.load_edits(workspace_path), "fr")
     first = before[0]
-    edit = alternance.MatrixChange(first["row_id"], first["system"], first["feature"], "high", "Nouvel obstacle", "")
-    new = alternance.MatrixChange(None, "be_wbl", "Alternance en Wallonie", "medium", "", "Réunir les chiffres")
-    written = alternance.save_changes(FACILITATOR, [edit, new], "fr", path=workspace_path)
+    edit = comparison.MatrixChange(first["row_id"], first["system"], first["feature"], "high", "Nouvel obstacle", "")
+    new = comparison.MatrixChange(None, "be_wbl", "Alternance en Wallonie", "medium", "", "Réunir les chiffres")
+    written = comparison.save_changes(FACILITATOR, [edit, new], "fr", path=workspace_path)
     assert written[0] == first["row_id"] and written[1].startswith("WS-")
     second = dataclasses.replace(edit, barriers="Obstacle corrigé")
-    alternance.save_changes(FACILITATOR, [second], "fr", path=workspace_path)
+    comparison.save_changes(FACILITATOR, [second], "fr", path=workspace_path)
 
-    edits = alternance.load_edits(workspace_path)
+    edits = comparison.load_edits(workspace_path)
     assert len(edits) == 3  # append-only: the first version of the row is still there
-    rows = {r["row_id"]: r for r in alternance.current_matrix(bundle.seeds, edits, "fr")}
+    rows = {r["row_id"]: r for r in comparison.current_matrix(bundle.seeds, edits, "fr")}
     assert rows[first["row_id"]]["barriers"] == "Obstacle corrigé"
     assert rows[first["row_id"]]["edited_by"] == "Alice Martin" and rows[first["row_id"]]["edited_at"]
     assert rows[written[1]]["feature"] == "Alternance en Wallonie"
     audit = [e for e in workspace.audit_entries(path=workspace_path) if e["action"] == "transferability.edit"]
     assert len(audit) == 2 and audit[0]["actor"] == "Alice Martin"
 
-    gone = alternance.MatrixChange(written[1], "be_wbl", "Alternance en Wallonie", "medium", "", "", deleted=True)
-    alternance.save_changes(FACILITATOR, [gone], "fr", path=workspace_path)
-    rows = {r["row_id"] for r in alternance.current_matrix(bundle.seeds, alternance.load_edits(workspace_path), "fr")}
-    assert written[1] not in rows and len(alternance.load_edits(workspace_path)) == 4
+    gone = comparison.MatrixChange(written[1], "be_wbl", "Alternance en Wallonie", "medium", "", "", deleted=True)
+    comparison.save_changes(FACILITATOR, [gone], "fr", path=workspace_path)
+    rows = {r["row_id"] for r in comparison.current_matrix(bundle.seeds, comparison.load_edits(workspace_path), "fr")}
+    assert written[1] not in rows and len(comparison.load_edits(workspace_path)) == 4
 
 
 def test_reader_cannot_edit_and_invalid_changes_write_nothing(bundle, workspace_path):
-    change = alternance.MatrixChange(None, "uk_ktp", "X", "low", "", "")
+    change = comparison.MatrixChange(None, "uk_ktp", "X", "low", "", "")
     with pytest.raises(auth.PermissionDenied):
-        alternance.save_changes(auth.ANONYMOUS, [change], "fr", path=workspace_path)
+        comparison.save_changes(auth.ANONYMOUS, [change], "fr", path=workspace_path)
     with pytest.raises(ValueError):
-        alternance.save_changes(
+        comparison.save_changes(
             FACILITATOR, [change, dataclasses.replace(change, feature="")], "fr", path=workspace_path
         )
-    assert alternance.load_edits(workspace_path) == []
+    assert comparison.load_edits(workspace_path) == []
     assert not [e for e in workspace.audit_entries(path=workspace_path) if e["action"] == "transferability.edit"]
-    assert alternance.save_changes(FACILITATOR, [], "fr", path=workspace_path) == []
+    assert comparison.save_changes(FACILITATOR, [], "fr", path=workspace_path) == []
 
 
 def test_matrix_exports_escape_and_neutralise(bundle):
-    rows = alternance.current_matrix(bundle.seeds, [], "en")
+    rows = comparison.current_matrix(bundle.seeds, [], "en")
     rows[0] = dict(rows[0], feature="<script>alert(1)</script>", barriers="=1+1")
-    out = alternance.matrix_html(rows, "en")
+    out = comparison.matrix_html(rows, "en")
     assert "<script>" not in out and "&lt;script&gt;" in out
-    csv_text = to_safe_csv(alternance.matrix_frame(rows, "en"))
+    csv_text = to_safe_csv(comparison.matrix_frame(rows, "en"))
     assert "'=1+1" in csv_text
-    page = alternance.printable_html("Matrix <b>", [("", out)], [bundle.sources["gtec-wbl-assessment"]], "en")
+    page = comparison.printable_html("Matrix <b>", [("", out)], [bundle.sources["gtec-wbl-assessment"]], "en")
     assert page.startswith("<!doctype html>") and "Matrix &lt;b&gt;" in page and "@media print" in page

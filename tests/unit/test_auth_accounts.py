@@ -8,9 +8,11 @@ from datetime import UTC, date, datetime, timedelta
 import pandas as pd
 import pytest
 
-from gtec import accounts, audit, auth, cli, workspace
-from gtec.export import to_safe_csv
-from gtec.i18n import catalogue
+from gtec.access import accounts, audit, auth
+from gtec.cli.main import main
+from gtec.core.export import to_safe_csv
+from gtec.core.i18n import catalogue
+from gtec.storage import workspace
 
 ADMIN = auth.Actor("cli:test", "admin")
 PASSWORD = "correct horse battery"
@@ -366,12 +368,12 @@ def test_csv_export_neutralises_formulas():
 def test_cli_user_add_list_and_errors(tmp_path, monkeypatch, capsys):
     monkeypatch.setenv("GTEC_WORKSPACE", str(tmp_path / "cli.sqlite"))
     monkeypatch.setattr("sys.stdin", io.StringIO(PASSWORD + "\n"))
-    assert cli.main(["user", "add", "Admin1", "--role", "admin", "--password-stdin"]) == 0
+    assert main(["user", "add", "Admin1", "--role", "admin", "--password-stdin"]) == 0
     monkeypatch.setattr("sys.stdin", io.StringIO("short\n"))
-    assert cli.main(["user", "add", "bob", "--role", "facilitator", "--password-stdin"]) == 2
+    assert main(["user", "add", "bob", "--role", "facilitator", "--password-stdin"]) == 2
     assert "at least 10 characters" in capsys.readouterr().err
-    assert cli.main(["user", "disable", "admin1"]) == 2  # the last admin stays
-    assert cli.main(["user", "list"]) == 0
+    assert main(["user", "disable", "admin1"]) == 2  # the last admin stays
+    assert main(["user", "list"]) == 0
     out = capsys.readouterr().out
     assert "admin1" in out and "bob" not in out
     assert accounts.sign_in("admin1", PASSWORD, path=tmp_path / "cli.sqlite").ok

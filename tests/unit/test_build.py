@@ -11,7 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from gtec import build, store
+from gtec.build import pipeline
+from gtec.storage import reference
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -24,15 +25,15 @@ def _digest(path: Path) -> str:
 def small_store(tmp_path_factory) -> Path:
     """A real build restricted to the Morbihan (56): same code path, a fraction of the time."""
     path = tmp_path_factory.mktemp("small") / "reference.sqlite"
-    report = build.build_reference(path, departements=["56"])
+    report = pipeline.build_reference(path, departements=["56"])
     assert report.counts["departements"] == 1
     return path
 
 
 def test_small_build_is_usable(small_store):
-    status = store.check_reference(small_store)
+    status = reference.check_reference(small_store)
     assert status.ok, status
-    conn = store.connect_reference(small_store)
+    conn = reference.connect_reference(small_store)
     assert conn.execute("SELECT COUNT(*) FROM territories WHERE level = 'epci'").fetchone()[0] > 5
     with pytest.raises(sqlite3.OperationalError):
         conn.execute("DELETE FROM territories")  # opened read-only
@@ -47,9 +48,9 @@ def test_failed_build_keeps_previous_store(small_store, tmp_path):
         raise RuntimeError("interrupted")
 
     with pytest.raises(RuntimeError):
-        build.build_reference(path, departements=["56"], _fail_after=boom)
+        pipeline.build_reference(path, departements=["56"], _fail_after=boom)
     assert _digest(path) == before
-    assert store.check_reference(path).ok
+    assert reference.check_reference(path).ok
     assert not list(tmp_path.glob("*.tmp-*")), "temporary file left behind"
 
 
@@ -68,22 +69,22 @@ def test_killed_build_keeps_previous_store(small_store, tmp_path):
     proc.send_signal(signal.SIGKILL)
     proc.wait()
     assert _digest(path) == before
-    assert store.check_reference(path).ok
+    assert reference.check_reference(path).ok
     # the next build cleans the orphaned temporary file up and succeeds
-    build.build_reference(path, departements=["56"])
-    assert store.check_reference(path).ok
+    pipeline.build_reference(path, departements=["56"])
+    assert reference.check_reference(path).ok
     assert not list(tmp_path.glob("*.tmp-*"))
 
 
 def test_missing_and_corrupt_stores_are_reported_not_raised(tmp_path):
-    missing = store.check_reference(tmp_path / "nope.sqlite")
+    missing = reference.check_reference(tmp_path / "nope.sqlite")
     assert (missing.ok, missing.code) == (False, "missing")
     bad = tmp_path / "bad.sqlite"
     bad.write_bytes(b"this is not a database" * 100)
-    status = store.check_reference(bad)
+    status = reference.check_reference(bad)
     assert (status.ok, status.code) == (False, "corrupt")
-    with pytest.raises(store.StoreError) as err:
-        store.connect_reference(bad)
+    with pytest.raises(reference.StoreError) as err:
+        reference.connect_reference(bad)
     assert err.value.code == "corrupt"
 
 

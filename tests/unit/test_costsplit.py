@@ -8,17 +8,17 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from gtec import alternance, costsplit
+from gtec.alternance import comparison, costsplit
 
 
 @pytest.fixture(scope="module")
 def table() -> costsplit.ParamTable:
-    return alternance.load_from_curated().table
+    return comparison.load_from_curated().table
 
 
 @pytest.fixture(scope="module")
 def sources():
-    return alternance.load_from_curated().sources
+    return comparison.load_from_curated().sources
 
 
 # ----------------------------------------------------------------------------------------------- pinned numbers
@@ -139,7 +139,7 @@ def _input_strategy(table: costsplit.ParamTable):
     return st.fixed_dictionaries(fields)
 
 
-TABLE = alternance.load_from_curated().table
+TABLE = comparison.load_from_curated().table
 
 
 @settings(max_examples=150, deadline=None)

@@ -8,8 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from gtec import config, curated
-from gtec.build import create_schema
+from gtec.build import curated
+from gtec.build.pipeline import create_schema
+from gtec.core import config
 
 DATA = config.CURATED_DIR
 OWN_FILES = (

@@ -1,4 +1,4 @@
-"""gtec.custom_territories against a real reference build and a fresh workspace per test."""
+"""gtec.territories.custom against a real reference build and a fresh workspace per test."""
 
 from __future__ import annotations
 
@@ -8,7 +8,9 @@ import sqlite3
 import pytest
 import shapely
 
-from gtec import auth, custom_territories, store, workspace
+from gtec.access import auth
+from gtec.storage import reference, workspace
+from gtec.territories import custom
 
 VANNES = ["FR-EPCI-200067932", "FR-EPCI-245614383", "FR-EPCI-200027027"]
 FACILITATOR = auth.Actor("Anne", "facilitator")
@@ -16,30 +18,30 @@ FACILITATOR = auth.Actor("Anne", "facilitator")
 
 @pytest.fixture
 def ref(built_data_dir) -> sqlite3.Connection:
-    conn = store.connect_reference()
+    conn = reference.connect_reference()
     yield conn
     conn.close()
 
 
 def test_save_list_update_delete_with_audit(ref, workspace_path):
-    tid = custom_territories.save(FACILITATOR, ref, "  Golfe   et Rhuys ", VANNES[:2], "test", path=workspace_path)
-    assert custom_territories.is_custom_id(tid)
-    saved = custom_territories.list_custom(workspace_path)
+    tid = custom.save(FACILITATOR, ref, "  Golfe   et Rhuys ", VANNES[:2], "test", path=workspace_path)
+    assert custom.is_custom_id(tid)
+    saved = custom.list_custom(workspace_path)
     assert [c.name for c in saved] == ["Golfe et Rhuys"]
     assert saved[0].members == tuple(sorted(VANNES[:2])) and saved[0].member_level == "epci"
     assert saved[0].created_by == "Anne"
-    same = custom_territories.save(FACILITATOR, ref, "Golfe", VANNES, territory_id=tid, path=workspace_path)
-    assert same == tid and custom_territories.get(tid, workspace_path).members == tuple(sorted(VANNES))
-    custom_territories.delete(FACILITATOR, tid, path=workspace_path)
-    assert custom_territories.list_custom(workspace_path) == []
+    same = custom.save(FACILITATOR, ref, "Golfe", VANNES, territory_id=tid, path=workspace_path)
+    assert same == tid and custom.get(tid, workspace_path).members == tuple(sorted(VANNES))
+    custom.delete(FACILITATOR, tid, path=workspace_path)
+    assert custom.list_custom(workspace_path) == []
     actions = [e["action"] for e in workspace.audit_entries(path=workspace_path)]
     assert actions == ["custom_territory.delete", "custom_territory.save", "custom_territory.save"]
 
 
 def test_reader_cannot_save_and_nothing_is_written(ref, workspace_path):
     with pytest.raises(auth.PermissionDenied):
-        custom_territories.save(auth.ANONYMOUS, ref, "X", VANNES, path=workspace_path)
-    assert custom_territories.list_custom(workspace_path) == []
+        custom.save(auth.ANONYMOUS, ref, "X", VANNES, path=workspace_path)
+    assert custom.list_custom(workspace_path) == []
     assert workspace.audit_entries(path=workspace_path) == []
 
 
@@ -55,29 +57,29 @@ def test_reader_cannot_save_and_nothing_is_written(ref, workspace_path):
     ],
 )
 def test_invalid_input_is_refused_with_a_message_key(ref, workspace_path, name, members, key):
-    with pytest.raises(custom_territories.CustomTerritoryError) as info:
-        custom_territories.save(FACILITATOR, ref, name, members, path=workspace_path)
+    with pytest.raises(custom.CustomTerritoryError) as info:
+        custom.save(FACILITATOR, ref, name, members, path=workspace_path)
     assert info.value.key == key
-    assert custom_territories.list_custom(workspace_path) == []
+    assert custom.list_custom(workspace_path) == []
 
 
 def test_duplicate_name_is_refused_case_insensitively(ref, workspace_path):
-    custom_territories.save(FACILITATOR, ref, "Pays test", VANNES, path=workspace_path)
-    with pytest.raises(custom_territories.CustomTerritoryError) as info:
-        custom_territories.save(FACILITATOR, ref, "PAYS TEST", VANNES[:1], path=workspace_path)
+    custom.save(FACILITATOR, ref, "Pays test", VANNES, path=workspace_path)
+    with pytest.raises(custom.CustomTerritoryError) as info:
+        custom.save(FACILITATOR, ref, "PAYS TEST", VANNES[:1], path=workspace_path)
     assert info.value.key == "custom.error.name_taken"
 
 
 def test_delete_unknown_or_malformed_id(workspace_path):
-    with pytest.raises(custom_territories.CustomTerritoryError):
-        custom_territories.delete(FACILITATOR, "WS-999", path=workspace_path)
-    with pytest.raises(custom_territories.CustomTerritoryError):
-        custom_territories.delete(FACILITATOR, "FR-DEP-56", path=workspace_path)
-    assert custom_territories.get("nonsense", workspace_path) is None
+    with pytest.raises(custom.CustomTerritoryError):
+        custom.delete(FACILITATOR, "WS-999", path=workspace_path)
+    with pytest.raises(custom.CustomTerritoryError):
+        custom.delete(FACILITATOR, "FR-DEP-56", path=workspace_path)
+    assert custom.get("nonsense", workspace_path) is None
 
 
 def test_aggregates_reproduce_the_built_basin(ref):
-    agg = custom_territories.aggregate_values(ref, VANNES, years=[2023]).set_index("indicator_id")
+    agg = custom.aggregate_values(ref, VANNES, years=[2023]).set_index("indicator_id")
     built = dict(
         ref.execute(
             "SELECT indicator_id, value FROM indicator_values WHERE territory_id = 'FR-BASIN-VANNES' AND year = 2023"
@@ -98,15 +100,15 @@ def test_partial_coverage_stays_missing(ref):
         r[0]
         for r in ref.execute("SELECT id FROM territories WHERE level='commune' AND departement_id='FR-DEP-56' LIMIT 5")
     ]
-    agg = custom_territories.aggregate_values(ref, communes)
+    agg = custom.aggregate_values(ref, communes)
     assert set(agg["indicator_id"]) == {"population"}
     one_missing = [*VANNES, "FR-COM-56260"]  # mixed on purpose: the commune has no employment figure
-    emp = custom_territories.aggregate_values(ref, one_missing, ["employment"], [2023])
+    emp = custom.aggregate_values(ref, one_missing, ["employment"], [2023])
     assert emp["value"].isna().all() and (emp["n_with_value"] == 3).all() and (emp["n_members"] == 4).all()
 
 
 def test_outline_is_the_union_of_the_members(ref):
-    geom = custom_territories.outline(ref, VANNES)
+    geom = custom.outline(ref, VANNES)
     union = shapely.from_geojson(__import__("json").dumps(geom))
     basin = shapely.from_geojson(
         ref.execute(
@@ -115,11 +117,11 @@ def test_outline_is_the_union_of_the_members(ref):
     )
     assert union.is_valid
     assert union.symmetric_difference(basin).area / basin.area < 0.02
-    assert custom_territories.outline(ref, []) is None
+    assert custom.outline(ref, []) is None
 
 
 def test_list_for_choices_has_the_territory_columns(ref, workspace_path):
-    custom_territories.save(FACILITATOR, ref, "Mon bassin", VANNES, path=workspace_path)
-    df = custom_territories.list_for_choices(workspace_path)
+    custom.save(FACILITATOR, ref, "Mon bassin", VANNES, path=workspace_path)
+    df = custom.list_for_choices(workspace_path)
     assert list(df.columns) == ["id", "code", "name", "level", "country", "parent_id", "population"]
     assert df.iloc[0]["level"] == "custom" and df.iloc[0]["name"] == "Mon bassin"

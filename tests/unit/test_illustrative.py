@@ -11,9 +11,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from gtec import curated, illustrative
-from gtec.build import create_schema
-from gtec.illustrative import aggregate
+from gtec.build import curated, illustrative
+from gtec.build.illustrative import aggregate
+from gtec.build.pipeline import create_schema
 
 EPCI_A, EPCI_B, EPCI_C = "FR-EPCI-200067932", "FR-EPCI-245614383", "FR-EPCI-200070670"
 COUNTS = (

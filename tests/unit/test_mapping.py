@@ -1,4 +1,4 @@
-"""gtec.mapping: classification, palettes, legend, escaping, offline assets, URL view (pure, small data)."""
+"""gtec.maps.mapping: classification, palettes, legend, escaping, offline assets, URL view (pure, small data)."""
 
 from __future__ import annotations
 
@@ -10,8 +10,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from gtec import export, mapping
-from gtec.i18n import t
+from gtec.core import export
+from gtec.core.i18n import t
+from gtec.maps import mapping
 
 XSS = '<img src=x onerror="alert(1)">'
 
@@ -291,7 +292,7 @@ def test_ink_colour_contrasts():
 
 
 def test_dynamic_map_keys_exist_in_both_languages():
-    from gtec import i18n
+    from gtec.core import i18n
 
     keys = i18n.catalogue()
     wanted = (

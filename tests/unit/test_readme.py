@@ -3,7 +3,7 @@
 import re
 from pathlib import Path
 
-from gtec import scenario
+from gtec.scenarios import scenario
 
 README = Path(__file__).resolve().parents[2] / "README.md"
 MARKERS = re.compile(r"<!-- scenario-parameters:start -->\n(.*?)\n<!-- scenario-parameters:end -->", re.S)
@@ -21,7 +21,7 @@ def test_readme_prints_the_declared_scenario_parameters():
 
 def test_readme_names_the_two_commands_and_every_page_title():
     from components.registry import PAGES
-    from gtec.i18n import t
+    from gtec.core.i18n import t
 
     text = README.read_text(encoding="utf-8")
     assert "make run" in text and "make test" in text

@@ -6,9 +6,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from gtec import auth, workspace
-from gtec import scenario as sc
-from gtec import scenario_charts as charts
+from gtec.access import auth
+from gtec.scenarios import charts
+from gtec.scenarios import scenario as sc
+from gtec.storage import workspace
 from tests.unit.test_scenario_engine import tiny_inputs
 
 FAMILIES = pd.DataFrame(

@@ -2,14 +2,15 @@
 
 import numpy as np
 
-from gtec import scenario as sc
-from gtec import scenario_data, store
+from gtec.scenarios import loader
+from gtec.scenarios import scenario as sc
+from gtec.storage import reference
 
 
 def test_custom_territory_is_the_sum_of_its_epcis(built_data_dir):
-    base = scenario_data.load_base(store.connect_reference())
+    base = loader.load_base(reference.connect_reference())
     a, b = "FR-EPCI-200067932", "FR-EPCI-245614383"
-    extended = scenario_data.with_custom(base, [("WS-1", "Vannes + Questembert", [a, b, "FR-EPCI-000000000"])])
+    extended = loader.with_custom(base, [("WS-1", "Vannes + Questembert", [a, b, "FR-EPCI-000000000"])])
     assert extended.level("WS-1") == "custom" and extended.name("WS-1") == "Vannes + Questembert"
     assert extended.coverage("WS-1") == (2, 2)  # the unknown id is dropped, not counted as missing data
     settings = sc.Settings.default(2030)
@@ -22,5 +23,5 @@ def test_custom_territory_is_the_sum_of_its_epcis(built_data_dir):
 
 
 def test_custom_without_known_epci_is_left_out(built_data_dir):
-    base = scenario_data.load_base(store.connect_reference())
-    assert scenario_data.with_custom(base, [("WS-9", "Nowhere", ["FR-EPCI-000000000"])]) is base
+    base = loader.load_base(reference.connect_reference())
+    assert loader.with_custom(base, [("WS-9", "Nowhere", ["FR-EPCI-000000000"])]) is base

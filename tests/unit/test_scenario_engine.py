@@ -9,8 +9,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from gtec import scenario as sc
-from gtec.scenario import PARAMETERS, Inputs, ScenarioInputError, Settings
+from gtec.scenarios import scenario as sc
+from gtec.scenarios.scenario import PARAMETERS, Inputs, ScenarioInputError, Settings
 
 
 def tiny_inputs(departure_factor=None) -> Inputs:
@@ -241,7 +241,7 @@ def test_parameter_table_is_complete():
 
 
 def test_parameter_sources_are_declared_in_the_manifest():
-    from gtec import curated
+    from gtec.build import curated
 
     declared = {s["id"] for s in curated.load_manifest()["sources"]}
     assert {p.source for p in PARAMETERS} <= declared

@@ -20,8 +20,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from gtec import config, scenario_data
-from gtec import scenario as sc
+from gtec.core import config
+from gtec.scenarios import loader
+from gtec.scenarios import scenario as sc
 
 
 @pytest.fixture(scope="module")
@@ -29,7 +30,7 @@ def national():
     baseline = pd.read_csv(config.CURATED_DIR / "occupation_baseline.csv", dtype={"family_id": str})
     baseline = baseline.set_index("family_id", drop=False)
     sens = sc.load_sensitivities(list(baseline.index))
-    inputs = scenario_data.national_inputs(baseline, sens, base_year=2019)
+    inputs = loader.national_inputs(baseline, sens, base_year=2019)
     result = sc.compute(inputs, sc.preset_settings("reference", horizon=2030))
     return baseline, inputs, result
 

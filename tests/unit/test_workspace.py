@@ -5,7 +5,8 @@ import threading
 
 import pytest
 
-from gtec import auth, workspace
+from gtec.access import auth
+from gtec.storage import workspace
 
 FACILITATOR = auth.Actor("Alice Martin", "facilitator")
 

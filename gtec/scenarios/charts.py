@@ -10,9 +10,9 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from gtec import fmt
-from gtec.i18n import pick, t
-from gtec.scenario import PARAM_BY_NAME, Result
+from gtec.core import fmt
+from gtec.core.i18n import pick, t
+from gtec.scenarios.scenario import PARAM_BY_NAME, Result
 
 SHORTAGE = "#c0392b"
 SURPLUS = "#2e6fae"
@@ -212,7 +212,8 @@ def band_chart(band: pd.DataFrame, reference: pd.DataFrame, lang: str, height: i
 def tornado_chart(table: pd.DataFrame, lang: str, top: int = 10) -> alt.LayerChart:
     """Sensitivity (tornado): change in cumulative imbalance when each parameter moves by -/+ its band.
 
-    ``table`` from :func:`gtec.scenario.tornado`; parameters without effect are dropped, the ``top`` largest kept.
+    ``table`` from :func:`gtec.scenarios.scenario.tornado`; parameters without effect are dropped, the ``top``
+    largest kept.
     """
     data = table.loc[table["swing"] > 0].head(top).copy()
     data["label"] = [
@@ -313,7 +314,7 @@ def results_table(fam: pd.DataFrame, lang: str) -> pd.DataFrame:
 
 def parameter_frame(lang: str) -> pd.DataFrame:
     """The declared parameter table with translated headings (the page's method tab)."""
-    from gtec.scenario import parameter_table
+    from gtec.scenarios.scenario import parameter_table
 
     table = parameter_table(lang)
     heads = {

@@ -25,8 +25,8 @@ import branca.element
 import folium
 import numpy as np
 
-from gtec import config
-from gtec.i18n import t
+from gtec.core import config
+from gtec.core.i18n import t
 
 # --------------------------------------------------------------------------------------------------------------
 # Classification
@@ -974,12 +974,12 @@ def series(
     """Yearly values of one indicator (or its rate) for several territories, missing years left out.
 
     ``custom_members`` maps custom territory ids (``WS-n``) to their member ids: their values are aggregated
-    with the catalogue rule (:func:`gtec.custom_territories.aggregate_values`). Columns: territory_id, year,
+    with the catalogue rule (:func:`gtec.territories.custom.aggregate_values`). Columns: territory_id, year,
     value, source_id, status.
     """
     import pandas as pd
 
-    from gtec import custom_territories
+    from gtec.territories import custom
 
     cat = indicator_catalogue(conn)
     ind = cat[indicator_id]
@@ -994,7 +994,7 @@ def series(
     for cid, mem in custom_members.items():
         if cid not in territory_ids:
             continue
-        agg = custom_territories.aggregate_values(conn, mem, wanted).dropna(subset=["value"])
+        agg = custom.aggregate_values(conn, mem, wanted).dropna(subset=["value"])
         frames.append(
             pd.DataFrame(
                 {
@@ -1042,7 +1042,7 @@ def index_series(df):
 
 def profile_chain(conn: sqlite3.Connection, territory_id: str, is_custom: bool = False) -> list[str]:
     """The territory, its parent (if any) and its national root: the rows of a profile."""
-    from gtec import indicators
+    from gtec.territories import indicators
 
     if is_custom:
         return [territory_id, "FR"]

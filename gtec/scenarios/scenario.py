@@ -34,7 +34,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from gtec import auth, config, workspace
+from gtec.access import auth
+from gtec.core import config
+from gtec.storage import workspace
 
 #: Scenario drivers acting on families through declared sensitivities (``data/scenario_sensitivities.csv``).
 GROWTH_DRIVERS: tuple[str, ...] = ("ecology", "digital", "reindustrialisation")
@@ -852,7 +854,7 @@ def sensitivity_table(path: Path | None = None) -> pd.DataFrame:
 
 
 # ---------------------------------------------------------------------------------------------------------------
-# Saved scenarios (workspace; every write through gtec.workspace.write)
+# Saved scenarios (workspace; every write through gtec.storage.workspace.write)
 # ---------------------------------------------------------------------------------------------------------------
 
 
@@ -890,7 +892,7 @@ def save_scenario(
 ) -> int:
     """Save (or, with ``overwrite``, replace) a named scenario. Returns its id.
 
-    Raises :class:`gtec.auth.PermissionDenied` for a reader, :class:`ScenarioInputError`
+    Raises :class:`gtec.access.auth.PermissionDenied` for a reader, :class:`ScenarioInputError`
     (``scenario.error.name_taken``) when the name exists and ``overwrite`` is false.
     """
     name = validate_name(name)

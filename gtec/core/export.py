@@ -54,7 +54,7 @@ def map_to_html(m: object, leaflet_dir: Path | None = None) -> bytes:
     (``/app/static/vendor/leaflet/...``) is replaced by the file's content; any other external reference
     is refused with ``ValueError`` so that an exported map never depends on a CDN.
     """
-    from gtec import mapping
+    from gtec.maps import mapping
 
     leaflet_dir = leaflet_dir or mapping.ensure_static_assets()
     page = m.get_root().render()  # type: ignore[attr-defined]

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from gtec.sql import placeholders
+from gtec.storage.sql import placeholders
 
 #: Levels a user can pick a territory from, in the order shown.
 PICKABLE_LEVELS: tuple[str, ...] = ("basin", "epci", "departement", "region", "country", "be_province", "uk_itl1")

@@ -14,7 +14,8 @@ from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
-from gtec import config, store
+from gtec.core import config
+from gtec.storage import reference
 
 #: progress(step_message_key, fraction 0..1)
 Progress = Callable[[str, float], None]
@@ -33,7 +34,7 @@ def _noop(_step: str, _fraction: float) -> None:
 
 def create_schema(conn: sqlite3.Connection) -> None:
     """Create the reference tables (``gtec/schema.sql``) in an empty database."""
-    conn.executescript(resources.files("gtec").joinpath("schema.sql").read_text(encoding="utf-8"))
+    conn.executescript(resources.files("gtec.build").joinpath("schema.sql").read_text(encoding="utf-8"))
 
 
 def populate(
@@ -43,7 +44,7 @@ def populate(
 
     ``departements`` restricts French geography to a few département codes (tests build small stores).
     """
-    from gtec import curated, geography, illustrative
+    from gtec.build import curated, geography, illustrative
 
     counts: dict[str, int] = {}
     counts.update(geography.build_geography(conn, progress=progress, departements=departements))
@@ -58,7 +59,7 @@ def build_reference(
     departements: Sequence[str] | None = None,
     _fail_after: Callable[[sqlite3.Connection], None] | None = None,
 ) -> BuildReport:
-    """Build the reference store at ``path`` (default :func:`gtec.config.reference_path`).
+    """Build the reference store at ``path`` (default :func:`gtec.core.config.reference_path`).
 
     ``_fail_after`` is a test hook called just before the rename (to simulate an interruption).
     """
@@ -81,7 +82,7 @@ def build_reference(
                 conn.executemany(
                     "INSERT INTO meta(key, value) VALUES (?, ?)",
                     [
-                        ("schema_version", store.SCHEMA_VERSION),
+                        ("schema_version", reference.SCHEMA_VERSION),
                         ("built_at", time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())),
                         ("partial", "1" if departements else "0"),
                         *((f"count_{k}", str(v)) for k, v in counts.items()),
@@ -101,10 +102,10 @@ def build_reference(
     return BuildReport(path=path, seconds=time.perf_counter() - started, counts=counts)
 
 
-def ensure_reference(progress: Progress | None = None) -> store.StoreStatus:
+def ensure_reference(progress: Progress | None = None) -> reference.StoreStatus:
     """Build the store if it is missing or outdated; a corrupt store is rebuilt too. Returns the new status."""
-    status = store.check_reference()
+    status = reference.check_reference()
     if not status.ok:
         build_reference(progress=progress)
-        status = store.check_reference()
+        status = reference.check_reference()
     return status

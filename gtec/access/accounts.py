@@ -9,7 +9,7 @@
   The clock and the sleeper are injectable: tests measure the delay without sleeping.
 - Participants have no account: they join one workshop session with its code and act as
   ``Actor("participant-XXXX", "participant", scope=code)`` until the session closes.
-- Account and workshop changes go through :func:`gtec.workspace.write` (permission check + audit row).
+- Account and workshop changes go through :func:`gtec.storage.workspace.write` (permission check + audit row).
   The sign-in ledger is the one exception: anonymous visitors write to it, and it is a security record,
   not content.
 """
@@ -34,7 +34,8 @@ from datetime import UTC, datetime, timedelta
 from functools import cache
 from pathlib import Path
 
-from gtec import auth, workspace
+from gtec.access import auth
+from gtec.storage import workspace
 
 # --- passwords -------------------------------------------------------------------------------------------
 

@@ -21,8 +21,8 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
-from gtec import config
-from gtec.sql import placeholders, quote_identifier
+from gtec.core import config
+from gtec.storage.sql import placeholders, quote_identifier
 
 Progress = Callable[[str, float], None]
 
@@ -270,7 +270,7 @@ def load_curated(
 ) -> dict[str, int]:
     """Validate the manifest and the curated CSV files, then write them into the reference store.
 
-    Expects the schema (``gtec.build.create_schema``) and, normally, the geography step already run on
+    Expects the schema (``gtec.build.pipeline.create_schema``) and, normally, the geography step already run on
     ``conn``; runs inside the caller's transaction (no commit here). Sources already present (inserted by
     the geography step) are kept. Returns counts: ``sources_curated``, ``indicators``,
     ``indicator_values_official``, ``population_values``, ``occupation_families``, ``occupation_crosswalk``

@@ -44,7 +44,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
-#: progress(step_message_key, fraction 0..1), as in :mod:`gtec.build`.
+#: progress(step_message_key, fraction 0..1), as in :mod:`gtec.build.pipeline`.
 Progress = Callable[[str, float], None]
 
 DETAIL_TOLERANCE = 0.003  # degrees, close-ups and communes
@@ -702,7 +702,7 @@ def build_geography(
 ) -> dict[str, int]:
     """Insert sources, territories, memberships and geometries for France, Belgium and the UK.
 
-    ``conn`` holds a fresh reference schema (:func:`gtec.build.create_schema`); the caller owns the
+    ``conn`` holds a fresh reference schema (:func:`gtec.build.pipeline.create_schema`); the caller owns the
     transaction. ``progress(step_key, fraction)`` is called with ``build.step.geo_*`` keys and
     fractions between 0.05 and 0.6.
 

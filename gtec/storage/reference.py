@@ -1,7 +1,7 @@
 """Reference store: read-only access and health checks.
 
 The reference store is a SQLite file rebuilt from ``data/`` and installed packages by
-:func:`gtec.build.build_reference`. At run time it is only read, through connections opened
+:func:`gtec.build.pipeline.build_reference`. At run time it is only read, through connections opened
 ``mode=ro`` so that nothing in the app can damage it.
 """
 
@@ -11,7 +11,7 @@ import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
-from gtec import config
+from gtec.core import config
 
 #: Bumped whenever the reference schema changes; a store of another version is rebuilt.
 SCHEMA_VERSION = "1"

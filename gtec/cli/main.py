@@ -7,8 +7,10 @@ import getpass
 import sys
 from collections.abc import Sequence
 
-from gtec import build, config, store, workspace
-from gtec.i18n import t
+from gtec.build import pipeline
+from gtec.core import config
+from gtec.core.i18n import t
+from gtec.storage import reference, workspace
 
 COUNT_LABELS = {
     "departements": "départements",
@@ -34,13 +36,13 @@ def _progress_printer(stream=sys.stderr):
 
 
 def cmd_build(args: argparse.Namespace) -> int:
-    status = store.check_reference()
+    status = reference.check_reference()
     if args.if_missing and status.ok:
         print(f"Reference store ready: {status.path} (use `python -m gtec build` to rebuild)")
         return 0
     if not status.ok and status.code != "missing":
         print(f"Reference store {status.code} ({status.detail}): rebuilding {status.path}")
-    report = build.build_reference(progress=_progress_printer())
+    report = pipeline.build_reference(progress=_progress_printer())
     print(f"Built {report.path} in {report.seconds:.1f} s")
     for key, label in COUNT_LABELS.items():
         if key in report.counts:
@@ -57,14 +59,14 @@ def cmd_build(args: argparse.Namespace) -> int:
 
 
 def cmd_check(_args: argparse.Namespace) -> int:
-    status = store.check_reference()
+    status = reference.check_reference()
     print(f"{status.path}: {status.code} {status.detail}".strip())
     return 0 if status.ok else 1
 
 
 def _new_password(args: argparse.Namespace) -> str:
     """The new password: one line of stdin with --password-stdin (scripts), else typed twice, never echoed."""
-    from gtec import accounts
+    from gtec.access import accounts
 
     if args.password_stdin:
         return sys.stdin.readline().rstrip("\r\n")
@@ -76,7 +78,7 @@ def _new_password(args: argparse.Namespace) -> str:
 
 def cmd_user(args: argparse.Namespace) -> int:
     """``user add|list|role|disable|enable|passwd|unlock``: accounts, audited as the shell user (cli:<name>)."""
-    from gtec import accounts
+    from gtec.access import accounts
 
     actor = accounts.cli_actor()
     try:
@@ -112,7 +114,7 @@ def cmd_user(args: argparse.Namespace) -> int:
 
 
 def _add_user_commands(sub: argparse._SubParsersAction) -> None:
-    from gtec import accounts
+    from gtec.access import accounts
 
     user = sub.add_parser("user", help="manage facilitator and admin accounts (audited as cli:<shell user>)")
     user.set_defaults(func=cmd_user)

@@ -557,7 +557,7 @@ def generate_illustrative(
     progress = progress or _noop
     progress("build.step.illustrative", 0.8)
     if not conn.execute("SELECT 1 FROM sources WHERE id = ?", (SOURCE_ID,)).fetchone():
-        raise ValueError(f"source {SOURCE_ID!r} missing: run gtec.curated.load_curated first")
+        raise ValueError(f"source {SOURCE_ID!r} missing: run gtec.build.curated.load_curated first")
     catalogue = read_catalogue(conn)
     needed = {
         "population_15_64",

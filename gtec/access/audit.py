@@ -1,4 +1,4 @@
-"""Reading the audit log (written by :func:`gtec.workspace.write`): filters for the admin page and exports."""
+"""Reading the audit log (written by :func:`gtec.storage.workspace.write`): filters for the admin page and exports."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import date, timedelta
 from pathlib import Path
 
-from gtec import workspace
+from gtec.storage import workspace
 
 AUDIT_COLUMNS: tuple[str, ...] = ("id", "at", "actor", "role", "action", "target", "detail")
 

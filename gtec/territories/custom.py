@@ -5,7 +5,7 @@ outline (union of the members' ``detail`` geometries) and the indicator values (
 catalogue's rule: sums for counts, weighted means for rates) are computed from the reference store, so a
 rebuild of the reference store never makes a saved territory stale.
 
-Writes go through :func:`gtec.workspace.write` with the actions ``custom_territory.save`` and
+Writes go through :func:`gtec.storage.workspace.write` with the actions ``custom_territory.save`` and
 ``custom_territory.delete`` (permission check + audit row in the same transaction).
 """
 
@@ -20,8 +20,9 @@ from pathlib import Path
 import pandas as pd
 import shapely
 
-from gtec import auth, workspace
-from gtec.sql import placeholders
+from gtec.access import auth
+from gtec.storage import workspace
+from gtec.storage.sql import placeholders
 
 ID_PREFIX = "WS-"
 MEMBER_LEVELS: tuple[str, ...] = ("epci", "commune")
@@ -31,7 +32,7 @@ STATUS_ORDER = {"official": 0, "estimate": 1, "illustrative": 2}
 
 
 class CustomTerritoryError(ValueError):
-    """Invalid input. ``key`` is an i18n key (``custom.error.*``); ``fmt`` its format arguments."""
+    """Invalid input. ``key`` is an i18n key (``custom_territories.error.*``); ``fmt`` its format arguments."""
 
     def __init__(self, key: str, **fmt: object) -> None:
         super().__init__(key)
@@ -146,7 +147,7 @@ def save(
 ) -> str:
     """Create (or, with ``territory_id``, replace) a custom territory. Returns its id ``WS-<n>``.
 
-    Raises :class:`gtec.auth.PermissionDenied` when ``actor`` may not ``custom_territory.save`` (nothing is
+    Raises :class:`gtec.access.auth.PermissionDenied` when ``actor`` may not ``custom_territory.save`` (nothing is
     written) and :class:`CustomTerritoryError` for invalid input.
     """
     auth.require(actor, "custom_territory.save")
@@ -191,7 +192,7 @@ def delete(actor: auth.Actor, territory_id: str, path: Path | None = None) -> No
 
 
 def list_for_choices(path: Path | None = None) -> pd.DataFrame:
-    """Saved custom territories shaped like :func:`gtec.indicators.list_territories` rows.
+    """Saved custom territories shaped like :func:`gtec.territories.indicators.list_territories` rows.
 
     Columns: id, code, name, level (``custom``), country (``FR``), parent_id (None), population (None).
     Pages append these rows to their territory choices.
@@ -249,7 +250,7 @@ def aggregate_values(
 ) -> pd.DataFrame:
     """Indicator values of the union of ``member_ids``, following each indicator's catalogue rule.
 
-    Uses :func:`gtec.illustrative.aggregate_indicators` (the same rule as the built basins): ``sum`` for
+    Uses :func:`gtec.build.illustrative.aggregate_indicators` (the same rule as the built basins): ``sum`` for
     counts, ``weighted_mean`` by the catalogue's ``weight_indicator`` for rates, ``none`` left out.
     A value is computed only when *every* member has it (and its weight): a partial sum would be presented
     as a total, so it stays missing (``value`` NaN) and ``n_with_value`` tells the coverage.
@@ -257,7 +258,7 @@ def aggregate_values(
     Columns: indicator_id, year, value, n_members, n_with_value, status (the weakest status among the
     member values used), source_ids (comma-separated), aggregation.
     """
-    from gtec import illustrative
+    from gtec.build import illustrative
 
     cols = ["indicator_id", "year", "value", "n_members", "n_with_value", "status", "source_ids", "aggregation"]
     members = sorted(set(member_ids))

@@ -5,7 +5,8 @@ year) split by the national family structure (``occupation_baseline.employment_2
 growth, departures, young entrants) come from ``occupation_baseline``; driver sensitivities from
 ``scenario_sensitivities``. An EPCI's departure rates are scaled by its share of workers aged 55 and over
 (``seniors_share``) compared with the national share. Aggregates (basins, départements, régions, France) are sums
-of their EPCIs, with the population shares of EPCIs straddling départements (:func:`gtec.illustrative.french_members`).
+of their EPCIs, with the population shares of EPCIs straddling départements
+(:func:`gtec.build.illustrative.french_members`).
 """
 
 from __future__ import annotations
@@ -18,8 +19,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from gtec import illustrative
-from gtec.scenario import CRISIS_DRIVER, DRIVERS, Inputs
+from gtec.build import illustrative
+from gtec.scenarios.scenario import CRISIS_DRIVER, DRIVERS, Inputs
 
 #: Levels offered in the scenario page, in the order shown (French territories only: the family structure and
 #: rates are French).

@@ -5,7 +5,7 @@ from __future__ import annotations
 import sqlite3
 from dataclasses import dataclass
 
-from gtec.i18n import t
+from gtec.core.i18n import t
 
 STATUSES: tuple[str, ...] = ("official", "estimate", "illustrative")
 STATUS_COLOURS: dict[str, str] = {"official": "green", "estimate": "orange", "illustrative": "violet"}

@@ -4,7 +4,7 @@ work-based learning) and the transferability matrix that partners edit.
 Curated inputs (``data/wbl_*.csv``, declared in ``data/manifest.d/wbl.toml``) reach the reference store at
 build time; :func:`load_from_store` reads them back, :func:`load_from_curated` reads the same files directly
 (tests, command line). Partners' edits of the matrix live in the workspace (``transferability_edits``,
-migration 0003) and are written only through :func:`gtec.workspace.write` (permission + audit log).
+migration 0003) and are written only through :func:`gtec.storage.workspace.write` (permission + audit log).
 """
 
 from __future__ import annotations
@@ -18,10 +18,13 @@ from typing import Any
 
 import pandas as pd
 
-from gtec import auth, costsplit, curated, workspace
-from gtec.fmt import NNBSP, number
-from gtec.i18n import t
-from gtec.provenance import Source
+from gtec.access import auth
+from gtec.alternance import costsplit
+from gtec.build import curated
+from gtec.core.fmt import NNBSP, number
+from gtec.core.i18n import t
+from gtec.core.provenance import Source
+from gtec.storage import workspace
 
 COMPARED_SYSTEMS: tuple[str, ...] = ("fr_appr", "fr_eng", "uk_ktp", "be_wbl")
 DIFFICULTIES: tuple[str, ...] = ("low", "medium", "high")
@@ -68,7 +71,7 @@ def _bundle(rows: Mapping[str, list[dict[str, Any]]], sources: Mapping[str, Sour
 
 def load_from_store(conn: sqlite3.Connection) -> Bundle:
     """Read the work-based-learning tables and their sources from the reference store."""
-    from gtec.provenance import load_sources
+    from gtec.core.provenance import load_sources
 
     conn.row_factory = sqlite3.Row
     rows = {name: [dict(r) for r in conn.execute(f"SELECT * FROM {name}")] for name in WBL_TABLES}
@@ -76,7 +79,7 @@ def load_from_store(conn: sqlite3.Connection) -> Bundle:
 
 
 def load_from_curated(curated_dir: Path | None = None) -> Bundle:
-    """Read the same data straight from ``data/`` through the manifest (validated by :mod:`gtec.curated`)."""
+    """Read the same data straight from ``data/`` through the manifest (validated by :mod:`gtec.build.curated`)."""
     manifest = curated.load_manifest(curated_dir)
     sources = {s["id"]: Source(**s) for s in manifest["sources"]}
     rows: dict[str, list[dict[str, Any]]] = {}
@@ -355,10 +358,10 @@ def validate_change(change: MatrixChange) -> list[str]:
 
 
 def save_changes(actor: auth.Actor, changes: Sequence[MatrixChange], lang: str, path: Path | None = None) -> list[str]:
-    """Append ``changes`` in one transaction through :func:`gtec.workspace.write` (``transferability.edit``:
+    """Append ``changes`` in one transaction through :func:`gtec.storage.workspace.write` (``transferability.edit``:
     permission check and audit row). Returns the row ids written (new rows get ``WS-<n>``).
 
-    Raises :class:`gtec.auth.PermissionDenied` for a reader, ``ValueError`` when a change is invalid (nothing
+    Raises :class:`gtec.access.auth.PermissionDenied` for a reader, ``ValueError`` when a change is invalid (nothing
     is written then).
     """
     bad = {k for c in changes for k in validate_change(c)}

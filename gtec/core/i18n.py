@@ -33,7 +33,7 @@ def _flatten(prefix: str, table: dict, out: dict[str, dict[str, str]], origin: s
 def catalogue() -> dict[str, dict[str, str]]:
     """All keys from every locale file, ``{key: {"fr": ..., "en": ...}}``. Raises on duplicates."""
     out: dict[str, dict[str, str]] = {}
-    for entry in sorted(resources.files("gtec.locales").iterdir(), key=lambda e: e.name):
+    for entry in sorted(resources.files("gtec.core.locales").iterdir(), key=lambda e: e.name):
         if entry.name.endswith(".toml"):
             _flatten("", tomllib.loads(entry.read_text(encoding="utf-8")), out, entry.name)
     return out

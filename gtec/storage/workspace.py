@@ -17,7 +17,8 @@ from datetime import UTC, datetime
 from importlib import resources
 from pathlib import Path
 
-from gtec import auth, config
+from gtec.access import auth
+from gtec.core import config
 
 BUSY_TIMEOUT_MS = 5000
 _MIGRATION_RE = re.compile(r"^(\d{4})_([a-z0-9_]+)\.sql$")
@@ -31,7 +32,7 @@ def now_iso() -> str:
 def migrations() -> list[tuple[int, str, str]]:
     """All migrations shipped with the package as ``(version, name, sql)``, sorted by version."""
     found = []
-    for entry in resources.files("gtec.migrations").iterdir():
+    for entry in resources.files("gtec.storage.migrations").iterdir():
         match = _MIGRATION_RE.match(entry.name)
         if match:
             found.append((int(match.group(1)), match.group(2), entry.read_text(encoding="utf-8")))
@@ -137,7 +138,7 @@ def write(
 ) -> Iterator[sqlite3.Connection]:
     """The one write path: permission check, ``BEGIN IMMEDIATE``, audit row, commit or roll back whole.
 
-    Raises :class:`gtec.auth.PermissionDenied` before touching the file when ``actor`` may not ``action``.
+    Raises :class:`gtec.access.auth.PermissionDenied` before touching the file when ``actor`` may not ``action``.
     """
     auth.require(actor, action)
     path = path or config.workspace_path()

@@ -20,7 +20,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "import.write": frozenset({"admin"}),
     "user.manage": frozenset({"admin"}),
     "audit.read": frozenset({"admin"}),
-    # Access control (gtec.accounts): sign-ins are audited; workshop session codes scope participants.
+    # Access control (gtec.access.accounts): sign-ins are audited; workshop session codes scope participants.
     "session.sign_in": frozenset({"facilitator", "admin"}),
     "workshop.create": frozenset({"facilitator", "admin"}),
     "workshop.close": frozenset({"facilitator", "admin"}),

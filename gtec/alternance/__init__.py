@@ -1,0 +1,1 @@
+"""Apprenticeship (alternance) and UK KTP: sourced comparison, cost split, transferability matrix."""

@@ -1,0 +1,1 @@
+"""Building the reference store: manifest, curated and official sources, geography, generated values."""

@@ -1,0 +1,1 @@
+"""Command line: ``python -m gtec ...``, a thin shell over the library."""

@@ -1,0 +1,1 @@
+"""Shared layer: configuration, FR/EN catalogue, number formatting, errors, provenance, exports."""

@@ -1,0 +1,1 @@
+"""Choropleth maps: classification, palettes, legends, layers, map views and territory profiles."""

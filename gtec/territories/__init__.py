@@ -1,0 +1,1 @@
+"""Territories and their indicator values: queries, aggregation, custom territories, portrait charts."""
