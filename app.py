@@ -7,6 +7,7 @@ import streamlit as st
 from components import auth_ui, session, shell
 from components.registry import pages_for
 from gtec.core.i18n import t
+from gtec.storage.workspace import WorkspaceError
 
 st.set_page_config(
     page_title="GTEC Observatory", page_icon=str(Path(__file__).parent / "static" / "favicon.png"), layout="wide"
@@ -15,6 +16,7 @@ st.set_page_config(
 legacy_first_run = shell.mark_shell()
 lang = session.language_switch()
 session.ensure_store(lang)
+session.ensure_workspace(lang)
 actor = session.current_actor()
 
 sections: dict[str, list] = {}
@@ -34,4 +36,7 @@ elif legacy_first_run:
     st.switch_page(navigation, query_params=st.query_params.to_dict())
 auth_ui.sidebar_status(lang)  # after st.navigation: it links to the sign-in page
 session.sidebar_footer(lang)
-navigation.run()
+try:
+    navigation.run()
+except WorkspaceError as error:  # damaged while the server runs: a plain message, nothing overwritten
+    session.workspace_failure(error, lang)

@@ -1,8 +1,8 @@
 """Scenario figures: one national recompute (every EPCI x family x 15 years) and the page rerun after a slider move.
 
-- ``scenario_compute_ms``: :func:`gtec.scenarios.scenario.compute` on all EPCIs with employment data, 16 families, 15
+- ``scenario_compute_ms``: :func:`gtec.scenarios.compute` on all EPCIs with employment data, 16 families, 15
   projection years, a non-trivial preset (low-carbon transition plus a crisis); baseline: the same model as a
-  straightforward per-cell Python loop (:func:`gtec.scenarios.scenario.compute_naive`), measured in the same run.
+  straightforward per-cell Python loop (:func:`gtec.scenarios.compute_naive`), measured in the same run.
 - ``scenario_rerun_ms``: server time of the scenario page rerun (AppTest) after moving the low-carbon slider;
   baseline: the same rerun with Streamlit's caches cleared (inputs re-read from the store, geometry reloaded).
 """
@@ -29,9 +29,9 @@ def run(context: dict | None = None) -> dict:
         conn.close()
     inputs = base.inputs
     horizon = base.base_year + 15
-    settings = scenario.preset_settings("low_carbon", horizon).replace(crisis_depth=3, crisis_recovery=3)
-    fast = median_ms(lambda: scenario.compute(inputs, settings), repeat=25, warmup=2)
-    slow = median_ms(lambda: scenario.compute_naive(inputs, settings), repeat=3, warmup=0)
+    settings = params.preset_settings("low_carbon", horizon).replace(crisis_depth=3, crisis_recovery=3)
+    fast = median_ms(lambda: engine.compute(inputs, settings), repeat=25, warmup=2)
+    slow = median_ms(lambda: engine.compute_naive(inputs, settings), repeat=3, warmup=0)
     cells = inputs.employment.size * (horizon - base.base_year)
 
     import streamlit as st

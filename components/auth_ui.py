@@ -1,7 +1,7 @@
 """Who is signed in, for how long, and the sign-in/sign-out widgets.
 
 State kept in ``st.session_state`` (server side, never sent to the browser):
-``actor`` (gtec.access.auth.Actor), ``auth_clock`` (gtec.access.accounts.SessionClock), ``auth_source``
+``actor`` (gtec.core.auth.Actor), ``auth_clock`` (gtec.access.accounts.SessionClock), ``auth_source``
 (``password``/``workshop``/``oidc``), ``auth_username`` (accounts), ``auth_checked`` (last time the account
 was re-read), ``auth_notice`` (an i18n key shown once in the sidebar, e.g. after expiry).
 """
@@ -16,12 +16,23 @@ from datetime import UTC, datetime
 
 import streamlit as st
 
-from gtec.access import accounts, auth
+from components import session
+from gtec.access import accounts, workshops
+from gtec.core import auth
+from gtec.core.errors import UserError
 from gtec.core.i18n import t
 
 #: How often a signed-in account is re-read (role changed, account disabled) during a session.
 RECHECK_S = 60
 _STATE_KEYS = ("actor", "auth_clock", "auth_source", "auth_username", "auth_checked")
+
+
+def browser_id() -> str:
+    """This browser session's id (a room behind one address has one per phone): throttles workshop codes."""
+    from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+    ctx = get_script_run_ctx()
+    return str(ctx.session_id) if ctx is not None else ""
 
 
 def client_id() -> str:
@@ -146,7 +157,7 @@ def resolve_actor() -> auth.Actor:
         return auth.ANONYMOUS
     username = st.session_state.get("auth_username")
     if username and now - float(st.session_state.get("auth_checked") or 0) >= RECHECK_S:
-        fresh = accounts.refresh_account_actor(username)
+        fresh = accounts.refresh_account_actor(session.workspace(), username)
         if fresh is None:
             end_session("auth.expired.revoked")
             return auth.ANONYMOUS
@@ -180,7 +191,7 @@ def sidebar_status(lang: str) -> None:
         return
     if actor.role == "participant":
         box.markdown(
-            t("auth.sidebar.workshop", lang, code=accounts.format_code(actor.scope or ""), name=plain(actor.name))
+            t("auth.sidebar.workshop", lang, code=workshops.format_code(actor.scope or ""), name=plain(actor.name))
         )
     else:
         box.markdown(t("auth.sidebar.signed_in", lang, name=plain(actor.name), role=role_label(actor.role, lang)))
@@ -199,9 +210,14 @@ def expiry_caption(lang: str) -> str:
     return t("auth.sign_in.expires", lang, time=when)
 
 
-def error_text(error: accounts.AccountError, lang: str) -> str:
-    """The user's-language message for an :class:`gtec.access.accounts.AccountError`."""
-    return t(f"auth.error.{error.code}", lang, **error.fmt)
+def error_text(error: UserError, lang: str) -> str:
+    """The user's-language message for a :class:`gtec.core.errors.UserError`."""
+    return t(error.key, lang, **error.values)
+
+
+def seconds(value: float) -> int:
+    """Whole seconds to wait, at least one."""
+    return max(1, math.ceil(value))
 
 
 def minutes(seconds: float) -> int:

@@ -316,3 +316,16 @@ def summary_page(
     ]  # fmt: skip
     sources = [data.sources[s] for s in page_source_ids(data)]
     return comparison.printable_html(t("alternance.title", lang), sections, sources, lang)
+
+
+def conflict_frame(conflicts: list[dict], lang: str) -> pd.DataFrame:
+    """A refused save's conflicts as a table: row, field, the editor's value and the stored one, who and when."""
+    return pd.DataFrame(
+        {
+            t("alternance.conflict.row", lang): [c["id"] for c in conflicts],
+            t("alternance.conflict.field", lang): [t(f"alternance.matrix.col.{c['field']}", lang) for c in conflicts],
+            t("alternance.conflict.yours", lang): [c["yours"] for c in conflicts],
+            t("alternance.conflict.theirs", lang): [c["theirs"] for c in conflicts],
+            t("alternance.conflict.by", lang): [f"{c['by']} · {c['at']}" for c in conflicts],
+        }
+    )

@@ -11,6 +11,7 @@ import sqlite3
 import pandas as pd
 import streamlit as st
 
+from components import session
 from gtec.core.provenance import Source, load_sources
 from gtec.storage.reference import connect_reference
 from gtec.territories import custom, indicators
@@ -30,7 +31,7 @@ def territories(levels: tuple[str, ...] | None = None) -> pd.DataFrame:
 def territory(territory_id: str) -> dict | None:
     """A reference territory, or a saved custom one (``WS-<n>``, read from the workspace each time)."""
     if custom.is_custom_id(territory_id):
-        saved = custom.get(territory_id)
+        saved = custom.get(session.workspace(), territory_id)
         if saved is None:
             return None
         return {

@@ -13,7 +13,7 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
-from components import data
+from components import data, session
 from components.provenance import status_markdown
 from gtec.build import geography
 from gtec.core import config
@@ -71,7 +71,7 @@ def years_for(indicator_id: str, level: str) -> list[int]:
 
 def customs() -> list[custom.CustomTerritory]:
     """Saved custom territories (read per rerun: another session may have saved one)."""
-    return custom.list_custom()
+    return custom.list_custom(session.workspace())
 
 
 def _on_click(valid_ids: set[str], target_key: str) -> Callable[[], None]:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from gtec.access import auth
+from gtec.core import auth
 
 
 @dataclass(frozen=True)
@@ -17,7 +17,7 @@ class PageSpec:
     title_key: str  # i18n key of the title
     section_key: str  # i18n key of the navigation section
     icon: str
-    permission: str | None = None  # action (gtec.access.auth.PERMISSIONS) needed to see the page; None = everyone
+    permission: str | None = None  # action (gtec.core.auth.PERMISSIONS) needed to see the page; None = everyone
     default: bool = False
 
 

@@ -1,5 +1,5 @@
 """Streamlit side of the scenario page: cached inputs, sliders drawn from the parameter table, URL sync,
-presets and the saved-scenarios panel. The model and the charts are pure (gtec.scenarios.scenario,
+presets and the saved-scenarios panel. The model and the charts are pure (gtec.scenarios.engine,
 gtec.scenarios.charts)."""
 
 from __future__ import annotations
@@ -7,18 +7,18 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from components import data
+from components import data, session
 from components.provenance import status_markdown
-from gtec.access import auth
 from gtec.build import geography
-from gtec.core import config, fmt
+from gtec.core import auth, config, fmt
+from gtec.core.errors import UserError
 from gtec.core.i18n import t
 from gtec.maps import mapping
-from gtec.scenarios import loader
-from gtec.scenarios import scenario as sc
+from gtec.scenarios import engine, loader, params, store
+from gtec.storage.workspace import name_key
 
 PREFIX = "sc_"  # session-state keys of the sliders
-URL_KEYS = (*(p.name for p in sc.PARAMETERS), "horizon")
+URL_KEYS = (*(p.name for p in params.PARAMETERS), "horizon")
 TERRITORY_KEY = "territory"  # shared with components.territory_picker (same URL parameter as the other pages)
 
 
@@ -51,30 +51,30 @@ def init_state(base_year: int, lang: str) -> None:
     and replaced by defaults)."""
     if st.session_state.get(f"{PREFIX}ready"):
         return
-    settings, errors = sc.settings_from_query(st.query_params.to_dict(), base_year)
+    settings, errors = params.settings_from_query(st.query_params.to_dict(), base_year)
     apply_settings(settings)
     st.session_state[f"{PREFIX}url_errors"] = [t(e.key, lang, **e.fmt) for e in errors]
     st.session_state[f"{PREFIX}ready"] = True
 
 
-def apply_settings(settings: sc.Settings) -> None:
+def apply_settings(settings: params.Settings) -> None:
     """Put settings into the widgets' session state (callbacks only: before the widgets are drawn)."""
-    for p in sc.PARAMETERS:
+    for p in params.PARAMETERS:
         value = settings[p.name]
         st.session_state[PREFIX + p.name] = round(value) if _is_int(p) else float(value)
     st.session_state[f"{PREFIX}horizon"] = settings.horizon
 
 
-def current_settings(base_year: int) -> sc.Settings:
+def current_settings(base_year: int) -> params.Settings:
     """Settings from the widgets, validated again by the parameter table."""
-    values = {p.name: st.session_state.get(PREFIX + p.name, p.default) for p in sc.PARAMETERS}
-    horizon = st.session_state.get(f"{PREFIX}horizon", sc.DEFAULT_HORIZON)
-    return sc.settings_from_mapping(values, horizon, base_year)
+    values = {p.name: st.session_state.get(PREFIX + p.name, p.default) for p in params.PARAMETERS}
+    horizon = st.session_state.get(f"{PREFIX}horizon", params.DEFAULT_HORIZON)
+    return params.settings_from_mapping(values, horizon, base_year)
 
 
-def sync_url(settings: sc.Settings) -> None:
+def sync_url(settings: params.Settings) -> None:
     """Keep the settings in the URL as plain values (only those that differ from the defaults)."""
-    wanted = sc.settings_to_query(settings)
+    wanted = params.settings_to_query(settings)
     for key in URL_KEYS:
         if key in wanted:
             if st.query_params.get(key) != wanted[key]:
@@ -86,15 +86,15 @@ def sync_url(settings: sc.Settings) -> None:
 def _apply_preset(lang: str) -> None:
     preset = st.session_state.get(f"{PREFIX}preset")
     if preset:
-        horizon = st.session_state.get(f"{PREFIX}horizon", sc.DEFAULT_HORIZON)
-        apply_settings(sc.preset_settings(preset, horizon))
+        horizon = st.session_state.get(f"{PREFIX}horizon", params.DEFAULT_HORIZON)
+        apply_settings(params.preset_settings(preset, horizon))
 
 
 def preset_picker(lang: str) -> None:
     """Preset buttons; choosing one sets every slider."""
     st.pills(
         t("scenario.presets", lang),
-        list(sc.PRESET_IDS),
+        list(params.PRESET_IDS),
         format_func=lambda p: t(f"scenario.preset.{p}.label", lang),
         key=f"{PREFIX}preset",
         on_change=_apply_preset,
@@ -107,9 +107,9 @@ def preset_picker(lang: str) -> None:
 
 def sliders(lang: str) -> None:
     """One slider per declared parameter, grouped; labels, units, ranges, steps and help from the table."""
-    for group in sc.PARAMETER_GROUPS:
+    for group in params.PARAMETER_GROUPS:
         with st.expander(t(f"scenario.group.{group}", lang), expanded=group == "drivers"):
-            for p in sc.PARAMETERS:
+            for p in params.PARAMETERS:
                 if p.group != group:
                     continue
                 is_int = _is_int(p)
@@ -125,13 +125,13 @@ def sliders(lang: str) -> None:
                 )
 
 
-def _is_int(p: sc.Param) -> bool:
+def _is_int(p: params.Param) -> bool:
     return float(p.step).is_integer() and float(p.min).is_integer()
 
 
 def _load_saved(lang: str) -> None:
     sid = st.session_state.get(f"{PREFIX}load_choice")
-    saved = sc.get_scenario(int(sid)) if sid is not None else None
+    saved = store.get_scenario(session.workspace(), int(sid)) if sid is not None else None
     if saved is None:
         st.session_state[f"{PREFIX}flash"] = ("error", t("scenario.saved.missing", lang))
         return
@@ -143,10 +143,13 @@ def _load_saved(lang: str) -> None:
         st.session_state[f"{TERRITORY_KEY}_level"] = terr["level"]
         st.session_state[f"{TERRITORY_KEY}_select_{terr['level']}"] = saved.territory_id
         st.query_params[TERRITORY_KEY] = saved.territory_id
+    st.session_state[f"{PREFIX}loaded"] = (saved.name, saved.version)  # a later overwrite checks this version
     st.session_state[f"{PREFIX}flash"] = ("success", t("scenario.saved.loaded", lang, name=saved.name))
 
 
-def saved_panel(lang: str, actor: auth.Actor, territory_id: str, settings: sc.Settings) -> list[sc.SavedScenario]:
+def saved_panel(
+    lang: str, actor: auth.Actor, territory_id: str, settings: params.Settings
+) -> list[store.SavedScenario]:
     """Save the current settings (facilitators and admins), reload or delete a saved scenario. Returns the list."""
     flash = st.session_state.pop(f"{PREFIX}flash", None)
     if flash:
@@ -154,7 +157,7 @@ def saved_panel(lang: str, actor: auth.Actor, territory_id: str, settings: sc.Se
     may_save = auth.can(actor, "scenario.save")
     with st.form(f"{PREFIX}save_form", clear_on_submit=False, border=True):
         st.markdown(f"**{t('scenario.saved.save_title', lang)}**")
-        name = st.text_input(t("scenario.saved.name", lang), max_chars=sc.MAX_NAME_LENGTH, disabled=not may_save)
+        name = st.text_input(t("scenario.saved.name", lang), max_chars=params.MAX_NAME_LENGTH, disabled=not may_save)
         overwrite = st.checkbox(t("scenario.saved.overwrite", lang), disabled=not may_save)
         submitted = st.form_submit_button(t("scenario.saved.save", lang), type="primary", disabled=not may_save)
     if not may_save:
@@ -162,18 +165,26 @@ def saved_panel(lang: str, actor: auth.Actor, territory_id: str, settings: sc.Se
     elif submitted:
         try:
             preset = st.session_state.get(f"{PREFIX}preset") or ""
-            sc.save_scenario(actor, name, territory_id, settings, preset, overwrite=overwrite)
-            st.success(t("scenario.saved.done", lang, name=sc.validate_name(name)))
-        except sc.ScenarioInputError as exc:
-            st.error(t(exc.key, lang, **exc.fmt))
+            loaded_name, loaded_version = st.session_state.get(f"{PREFIX}loaded") or ("", None)
+            version = loaded_version if name_key(loaded_name) == name_key(name or "") else None
+            ws = session.workspace()
+            sid = store.save_scenario(
+                ws, actor, name, territory_id, settings, preset, overwrite=overwrite, version=version
+            )
+            mine = store.get_scenario(ws, sid)
+            if mine is not None:
+                st.session_state[f"{PREFIX}loaded"] = (mine.name, mine.version)
+            st.success(t("scenario.saved.done", lang, name=store.validate_name(name)))
+        except UserError as exc:
+            st.error(t(exc.key, lang, **exc.values))
         except auth.PermissionDenied:
             st.error(t("scenario.saved.denied", lang))
-    saved = sc.list_scenarios()
+    saved = store.list_scenarios(session.workspace())
     if not saved:
         st.caption(t("scenario.saved.none", lang))
         return saved
 
-    def label(s: sc.SavedScenario) -> str:
+    def label(s: store.SavedScenario) -> str:
         terr = data.territory(s.territory_id)
         return f"{s.name} · {terr['name'] if terr else s.territory_id} · {s.settings.horizon}"
 
@@ -185,7 +196,7 @@ def saved_panel(lang: str, actor: auth.Actor, territory_id: str, settings: sc.Se
     cols[1].button(t("scenario.saved.load", lang), on_click=_load_saved, args=(lang,), key=f"{PREFIX}load_btn")
     if auth.can(actor, "scenario.delete") and cols[2].button(t("scenario.saved.delete", lang), key=f"{PREFIX}del"):
         sid = st.session_state.get(f"{PREFIX}load_choice")
-        if sid is not None and sc.delete_scenario(actor, int(sid)):
+        if sid is not None and store.delete_scenario(session.workspace(), actor, int(sid)):
             st.session_state[f"{PREFIX}flash"] = ("success", t("scenario.saved.deleted", lang))
             st.rerun()
     return saved
@@ -196,7 +207,7 @@ def status_line(lang: str) -> str:
     return f"{status_markdown('illustrative', lang)} {t('scenario.status_note', lang)}"
 
 
-def compare_panel(lang: str, base: loader.ScenarioBase, saved: list[sc.SavedScenario]) -> None:
+def compare_panel(lang: str, base: loader.ScenarioBase, saved: list[store.SavedScenario]) -> None:
     """Two saved scenarios side by side: key figures (each on its own territory) and the settings that differ."""
     st.markdown(f"**{t('scenario.compare.title', lang)}**")
     by_id = {s.id: s for s in saved}
@@ -210,7 +221,7 @@ def compare_panel(lang: str, base: loader.ScenarioBase, saved: list[sc.SavedScen
             rows[label] = {t("scenario.col.territory", lang): s.territory_id}
             continue
         inputs = base.territory_inputs(s.territory_id).collapse(s.territory_id)
-        tot = sc.compute(inputs, s.settings).territory_totals().iloc[0]
+        tot = engine.compute(inputs, s.settings).territory_totals().iloc[0]
         rows[f"{label} · {s.name}"] = {
             t("scenario.col.territory", lang): base.name(s.territory_id),
             t("scenario.horizon", lang): str(s.settings.horizon),
@@ -220,12 +231,12 @@ def compare_panel(lang: str, base: loader.ScenarioBase, saved: list[sc.SavedScen
             t("scenario.kpi.rate", lang): fmt.number(tot["imbalance_rate"], lang, 1) + " %",
         }
     st.dataframe(pd.DataFrame(rows), width="stretch")
-    diff = sc.compare_settings(by_id[a].settings, by_id[b].settings)
+    diff = store.compare_settings(by_id[a].settings, by_id[b].settings)
     if diff.empty:
         st.caption(t("scenario.compare.same", lang))
         return
     diff["parameter"] = [
-        sc.PARAM_BY_NAME[p].label(lang) if p in sc.PARAM_BY_NAME else t("scenario.horizon", lang)
+        params.PARAM_BY_NAME[p].label(lang) if p in params.PARAM_BY_NAME else t("scenario.horizon", lang)
         for p in diff["parameter"]
     ]
     st.dataframe(

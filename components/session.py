@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import logging
 import threading
+from pathlib import Path
 
 import streamlit as st
 
-from gtec.access import auth
 from gtec.build import pipeline
+from gtec.core import auth, config
 from gtec.core.i18n import DEFAULT_LANG, LANGS, normalise_lang, t
 from gtec.storage import reference
+from gtec.storage.workspace import Workspace, WorkspaceError
+
+log = logging.getLogger("gtec")
 
 _BUILD_LOCK = threading.Lock()
 _LANG_NAMES = {"fr": "Français", "en": "English"}
@@ -83,12 +88,51 @@ def ensure_store(lang: str) -> None:
         st.info(t("store.first_build", lang))
         _build_with_progress(lang)
         st.rerun()
-    st.error(t(f"store.{status.code}", lang, path=str(status.path)))
+    log.error("reference store %s: %s %s", status.code, status.path, status.detail)  # the path: for the log only
+    st.error(t(f"store.{status.code}", lang))
     st.caption(t("store.rebuild_hint", lang))
     if st.button(t("store.rebuild", lang), type="primary"):
         _build_with_progress(lang)
         st.rerun()
     st.stop()
+
+
+@st.cache_resource(show_spinner=False)
+def _open_workspace(path: str) -> Workspace:
+    # Once per process and path: checks the file and applies pending migrations (reads never migrate).
+    return Workspace.open(Path(path))
+
+
+def workspace() -> Workspace:
+    """The workspace object of this deployment, opened once per process (``GTEC_WORKSPACE`` or the data dir)."""
+    return _open_workspace(str(config.workspace_path()))
+
+
+def workspace_failure(error: WorkspaceError, lang: str) -> None:
+    """Say plainly that the workspace cannot be used, log the details for the administrator, stop the page.
+
+    Nothing is overwritten; the recovery commands (restore a backup, or set the file aside and start anew) are
+    in the server log and in docs/security.md, never on the public page.
+    """
+    log.error(
+        "workspace unusable (%s): %s. Nothing was changed. Recovery: `python -m gtec workspace restore FILE`"
+        " or `python -m gtec workspace reset` (sets the damaged file aside, never deletes it).",
+        error.code,
+        error.detail,
+    )
+    _open_workspace.clear()
+    st.error(t(error.key, lang))
+    st.caption(t("workspace.error.help", lang))
+    st.stop()
+
+
+def ensure_workspace(lang: str) -> Workspace:
+    """The workspace, checked; a corrupt, emptied or vanished one stops the page with a plain message."""
+    try:
+        return workspace()
+    except WorkspaceError as error:
+        workspace_failure(error, lang)
+        raise  # st.stop() raised already; keeps type checkers aware
 
 
 def sidebar_footer(lang: str) -> None:

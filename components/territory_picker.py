@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from components import data
+from components import data, session
 from gtec.core.i18n import t
 from gtec.territories import custom
 from gtec.territories.indicators import PICKABLE_LEVELS
@@ -15,11 +15,11 @@ DEFAULT_TERRITORY = "FR-BASIN-VANNES"
 
 def custom_choices(member_level: str | None = None) -> pd.DataFrame:
     """Saved custom territories as picker rows (read each run: another session may have saved one)."""
-    customs = custom.list_custom()
+    customs = custom.list_custom(session.workspace())
     if member_level:
         keep = {c.id for c in customs if c.member_level == member_level}
-        return custom.list_for_choices()[lambda df: df["id"].isin(keep)]
-    return custom.list_for_choices()
+        return custom.list_for_choices(session.workspace())[lambda df: df["id"].isin(keep)]
+    return custom.list_for_choices(session.workspace())
 
 
 def pick_territory(

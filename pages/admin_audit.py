@@ -9,19 +9,21 @@ from datetime import UTC, datetime, timedelta
 import pandas as pd
 import streamlit as st
 
-from components import auth_ui
-from components.session import current_lang
-from gtec.access import accounts, audit
+from components import auth_ui, session
+from components.session import current_actor, current_lang
+from gtec.access import audit, throttle
 from gtec.core.export import to_safe_csv
 from gtec.core.i18n import t
 
 LIMIT = 1000
 
 lang = current_lang()
+actor = current_actor()
+ws = session.workspace()
 st.title(t("auth.audit.title", lang))
 st.caption(t("auth.audit.intro", lang))
 
-facets = audit.audit_facets()
+facets = audit.audit_facets(ws, actor)
 today = datetime.now(UTC).date()
 actor_col, action_col, date_col = st.columns([2, 2, 2])
 actors = actor_col.multiselect(t("auth.audit.actor", lang), facets["actors"], placeholder=t("auth.audit.all", lang))
@@ -31,7 +33,7 @@ period = date_col.date_input(
 )
 since, until = (period[0], period[-1]) if isinstance(period, tuple) and period else (None, None)
 
-rows = audit.search_audit(actors, actions, since, until, limit=LIMIT)
+rows = audit.search_audit(ws, actor, actors, actions, since, until, limit=LIMIT)
 if not rows:
     st.info(t("auth.audit.empty", lang))
 else:
@@ -60,7 +62,7 @@ else:
     )
 
 with st.expander(t("auth.audit.attempts", lang)):
-    attempts = pd.DataFrame(accounts.recent_attempts(100), columns=["at", "username", "client", "outcome"])
+    attempts = pd.DataFrame(throttle.recent_attempts(ws, actor, 100), columns=["at", "username", "client", "outcome"])
     attempts["at"] = attempts["at"].str.slice(0, 19).str.replace("T", " ")
     st.dataframe(
         attempts.rename(

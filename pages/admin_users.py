@@ -7,13 +7,16 @@ page_guard()  # first: keep the page inside app.py (components/shell.py)
 import pandas as pd
 import streamlit as st
 
-from components import auth_ui
+from components import auth_ui, session
 from components.session import current_actor, current_lang
-from gtec.access import accounts, auth
+from gtec.access import accounts
+from gtec.core import auth
+from gtec.core.errors import UserError
 from gtec.core.i18n import t
 
 lang = current_lang()
 actor = current_actor()
+ws = session.workspace()
 st.title(t("auth.users.title", lang))
 st.caption(t("auth.users.intro", lang))
 
@@ -25,8 +28,8 @@ if saved:
 def attempt(change, *args, **kwargs) -> bool:
     """Run an account change; show the error in the user's language instead of a traceback."""
     try:
-        change(actor, *args, **kwargs)
-    except accounts.AccountError as error:
+        change(ws, actor, *args, **kwargs)
+    except UserError as error:
         st.error(auth_ui.error_text(error, lang))
         return False
     except auth.PermissionDenied:
@@ -37,7 +40,7 @@ def attempt(change, *args, **kwargs) -> bool:
     return True
 
 
-people = accounts.list_accounts()
+people = accounts.list_accounts(ws, actor)
 if people:
     table = pd.DataFrame(
         {

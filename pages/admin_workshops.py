@@ -8,13 +8,16 @@ from datetime import datetime
 
 import streamlit as st
 
-from components import auth_ui
+from components import auth_ui, session
 from components.session import current_actor, current_lang
-from gtec.access import accounts, auth
+from gtec.access import workshops
+from gtec.core import auth
+from gtec.core.errors import UserError
 from gtec.core.i18n import t
 
 lang = current_lang()
 actor = current_actor()
+ws = session.workspace()
 st.title(t("auth.workshops.title", lang))
 st.caption(t("auth.workshops.intro", lang))
 
@@ -29,15 +32,15 @@ with st.form("open_workshop"):
     hours = hours_col.number_input(
         t("auth.workshops.hours", lang),
         min_value=0.5,
-        max_value=float(accounts.MAX_WORKSHOP_HOURS),
+        max_value=float(workshops.MAX_WORKSHOP_HOURS),
         value=3.0,
         step=0.5,
         format="%.1f",
     )
     if st.form_submit_button(t("auth.workshops.create", lang), type="primary"):
         try:
-            created = accounts.create_workshop(actor, title or "", float(hours))
-        except accounts.AccountError as error:
+            created = workshops.create_workshop(ws, actor, title or "", float(hours))
+        except UserError as error:
             st.error(auth_ui.error_text(error, lang))
         except auth.PermissionDenied:
             st.error(t("auth.error.denied", lang))
@@ -48,34 +51,37 @@ fresh = st.session_state.get("auth_workshop_created")
 if fresh:
     st.success(t("auth.workshops.created", lang))
     # Large enough to be read from the back of a room on a projector.
-    st.markdown(f"# `{accounts.format_code(fresh)}`")
+    st.markdown(f"# `{workshops.format_code(fresh)}`")
 
-sessions = accounts.list_workshops()
+sessions = workshops.list_workshops(ws, actor)
 open_sessions = [s for s in sessions if s.is_open()]
 st.subheader(t("auth.workshops.open", lang))
 if not open_sessions:
     st.info(t("auth.workshops.none_open", lang))
-for session in open_sessions:
+for workshop in open_sessions:
     code_col, text_col, button_col = st.columns([1, 4, 1], vertical_alignment="center")
-    code_col.markdown(f"### `{accounts.format_code(session.code)}`")
+    code_col.markdown(f"### `{workshops.format_code(workshop.code)}`")
     text_col.markdown(
-        f"**{auth_ui.plain(session.title)}**  \n"
-        + t("auth.workshops.closes", lang, by=auth_ui.plain(session.created_by), time=hhmm(session.closes_at))
+        f"**{auth_ui.plain(workshop.title)}**  \n"
+        + t("auth.workshops.closes", lang, by=auth_ui.plain(workshop.created_by), time=hhmm(workshop.closes_at))
     )
-    if button_col.button(t("auth.workshops.close", lang), key=f"close_{session.code}"):
+    if button_col.button(t("auth.workshops.close", lang), key=f"close_{workshop.code}"):
         try:
-            accounts.close_workshop(actor, session.code)
-        except (accounts.AccountError, auth.PermissionDenied):
+            workshops.close_workshop(ws, actor, workshop.code)
+        except UserError as error:
+            st.error(auth_ui.error_text(error, lang))
+        except auth.PermissionDenied:
             st.error(t("auth.error.denied", lang))
         else:
-            if fresh == session.code:
+            if fresh == workshop.code:
                 st.session_state.pop("auth_workshop_created", None)
             st.rerun()
 
 closed = [s for s in sessions if not s.is_open()]
 if closed:
     with st.expander(t("auth.workshops.closed_list", lang)):
-        for session in closed[:50]:
+        for workshop in closed[:50]:
             st.markdown(
-                f"`{accounts.format_code(session.code)}` · {auth_ui.plain(session.title)} · {hhmm(session.closes_at)}"
+                f"`{workshops.format_code(workshop.code)}` · {auth_ui.plain(workshop.title)}"
+                f" · {hhmm(workshop.closes_at)}"
             )

@@ -7,16 +7,18 @@ page_guard()  # first: keep the page inside app.py (components/shell.py)
 import pandas as pd
 import streamlit as st
 
-from components import data, map_view
+from components import data, map_view, session
 from components.provenance import sources_list, status_markdown
 from components.session import current_actor, current_lang
-from gtec.access import auth
 from gtec.build import geography
+from gtec.core import auth
+from gtec.core.errors import UserError
 from gtec.core.i18n import pick, t
 from gtec.maps import mapping
 from gtec.territories import charts, custom
 
 lang, actor = current_lang(), current_actor()
+ws = session.workspace()
 st.title(t("custom.title", lang))
 st.caption(t("custom.intro", lang))
 allowed = auth.can(actor, "custom_territory.save")
@@ -98,15 +100,15 @@ else:
             sources_list([srcs[s] for ids in latest["source_ids"] for s in ids.split(",") if s in srcs], lang)
     if st.button(t("custom.save", lang), type="primary", disabled=not allowed, icon=":material/save:"):
         try:
-            new_id = custom.save(actor, conn, name, members, description)
+            new_id = custom.save(ws, actor, conn, name, members, description)
             st.success(t("custom.saved", lang, name=custom.clean_name(name), id=new_id))
-        except custom.CustomTerritoryError as exc:
-            st.error(t(exc.key, lang, **exc.fmt))
+        except UserError as exc:
+            st.error(t(exc.key, lang, **exc.values))
         except auth.PermissionDenied:
             st.error(t("custom.not_allowed", lang))
 
 st.subheader(t("custom.saved_list", lang))
-saved = custom.list_custom()
+saved = custom.list_custom(ws)
 if not saved:
     st.caption(t("custom.none_saved", lang))
 for c in saved:
@@ -116,8 +118,8 @@ for c in saved:
         t("custom.delete", lang), key=f"del_{c.id}", disabled=not auth.can(actor, "custom_territory.delete")
     ):
         try:
-            custom.delete(actor, c.id)
+            custom.delete(ws, actor, c.id)
             st.toast(t("custom.deleted", lang, name=c.name))
             st.rerun()
-        except (custom.CustomTerritoryError, auth.PermissionDenied) as exc:
+        except (UserError, auth.PermissionDenied) as exc:
             st.error(t(getattr(exc, "key", "custom.not_allowed"), lang))

@@ -7,20 +7,19 @@ page_guard()  # first: keep the page inside app.py (components/shell.py)
 import pandas as pd
 import streamlit as st
 
-from components import data, scenario_ui
+from components import data, scenario_ui, session
 from components.provenance import sources_list
 from components.session import current_actor, current_lang
 from components.territory_picker import custom_choices, pick_territory
 from gtec.core import export, fmt
 from gtec.core.i18n import t
-from gtec.scenarios import charts, loader
-from gtec.scenarios import scenario as sc
+from gtec.scenarios import charts, engine, loader, params
 from gtec.territories import custom
 
 lang, actor = current_lang(), current_actor()
 st.title(t("scenario.title", lang))
 st.caption(t("scenario.intro", lang))
-customs = [(c.id, c.name, c.members) for c in custom.list_custom() if c.member_level == "epci"]
+customs = [(c.id, c.name, c.members) for c in custom.list_custom(session.workspace()) if c.member_level == "epci"]
 base = loader.with_custom(scenario_ui.base(), customs)
 scenario_ui.init_state(base.base_year, lang)
 for message in st.session_state.pop("sc_url_errors", []):
@@ -39,13 +38,16 @@ def workbench() -> None:
     head = st.container()
     left, right = st.columns([1, 2.3], gap="large")
     with left:
-        st.segmented_control(t("scenario.horizon", lang), list(sc.HORIZONS), key="sc_horizon", required=True)
+        st.segmented_control(t("scenario.horizon", lang), list(params.HORIZONS), key="sc_horizon", required=True)
         scenario_ui.preset_picker(lang)
         scenario_ui.sliders(lang)
     settings = scenario_ui.current_settings(base.base_year)
     scenario_ui.sync_url(settings)
     inputs = base.territory_inputs(territory_id).collapse(territory_id)
-    result, reference = sc.compute(inputs, settings), sc.compute(inputs, sc.Settings.default(settings.horizon))
+    result, reference = (
+        engine.compute(inputs, settings),
+        engine.compute(inputs, params.Settings.default(settings.horizon)),
+    )
     fam = charts.family_frame(result, base.families, lang)
     tot, ref = result.territory_totals().iloc[0], reference.territory_totals().iloc[0]
     with head:
@@ -84,7 +86,7 @@ def workbench() -> None:
         if opened["territories"].open is not False:
             with opened["territories"]:
                 level, groups = base.units(territory_id)
-                agg = sc.compute(base.inputs, settings).aggregate(groups)
+                agg = engine.compute(base.inputs, settings).aggregate(groups)
                 names = base.territories.set_index("id")["name"]
                 rates = agg.territory_totals().set_index("territory_id")["imbalance_rate"]
                 st.markdown(f"**{t('scenario.chart.map', lang, level=t(f'level.{level}', lang))}**")
@@ -98,15 +100,15 @@ def workbench() -> None:
                 st.altair_chart(charts.heatmap_chart(heat, lang), width="stretch")
         if opened["compare"].open is not False:
             with opened["compare"]:
-                table = sc.tornado(inputs, settings)
-                band = sc.band(inputs, settings, table)
+                table = engine.tornado(inputs, settings)
+                band = engine.band(inputs, settings, table)
                 st.markdown(f"**{t('scenario.chart.band', lang)}**")
                 st.altair_chart(charts.band_chart(band, reference.yearly(), lang), width="stretch")
                 st.caption(t("scenario.band_help", lang))
         if opened["sensitivity"].open is not False:
             with opened["sensitivity"]:
                 st.markdown(f"**{t('scenario.chart.tornado', lang)}**")
-                st.altair_chart(charts.tornado_chart(sc.tornado(inputs, settings), lang), width="stretch")
+                st.altair_chart(charts.tornado_chart(engine.tornado(inputs, settings), lang), width="stretch")
                 st.caption(t("scenario.tornado_help", lang))
         if opened["table"].open is not False:
             with opened["table"]:
@@ -132,5 +134,5 @@ with st.expander(t("scenario.saved.title", lang), icon=":material/bookmark:"):
     if len(saved) >= 2:
         scenario_ui.compare_panel(lang, base, saved)
 src = data.sources()
-ids = {*base.source_ids, *(p.source for p in sc.PARAMETERS), "gtec-scenario-presets", "gtec-scenario-assumptions"}
+ids = {*base.source_ids, *(p.source for p in params.PARAMETERS), "gtec-scenario-presets", "gtec-scenario-assumptions"}
 sources_list([src[i] for i in sorted(ids) if i in src], lang)

@@ -8,13 +8,15 @@ from datetime import datetime
 
 import streamlit as st
 
-from components import auth_ui
+from components import auth_ui, session
 from components.session import current_actor, current_lang
-from gtec.access import accounts
+from gtec.access import accounts, workshops
+from gtec.core.errors import UserError
 from gtec.core.i18n import t
 
 lang = current_lang()
 actor = current_actor()
+ws = session.workspace()
 st.title(t("auth.sign_in.title", lang))
 
 if actor.role != "reader":
@@ -26,7 +28,7 @@ if actor.role != "reader":
             t(
                 "auth.sidebar.workshop",
                 lang,
-                code=accounts.format_code(actor.scope or ""),
+                code=workshops.format_code(actor.scope or ""),
                 name=auth_ui.plain(actor.name),
             )
         )
@@ -49,8 +51,8 @@ with workshop_col:
         joined = st.form_submit_button(t("auth.workshop.join", lang), type="primary")
     if joined:
         try:
-            participant, workshop = accounts.join_workshop(code or "", auth_ui.client_id())
-        except accounts.AccountError as error:
+            participant, workshop = workshops.join_workshop(ws, code or "", auth_ui.client_id(), auth_ui.browser_id())
+        except UserError as error:
             st.error(auth_ui.error_text(error, lang))
         else:
             closes = datetime.fromisoformat(workshop.closes_at).timestamp()
@@ -62,7 +64,7 @@ with workshop_col:
 
 with staff_col:
     st.subheader(t("auth.staff.heading", lang))
-    if accounts.count_admins() == 0:
+    if not accounts.has_admin(ws):
         st.info(t("auth.staff.no_admin", lang))
     with st.form("staff_sign_in"):
         username = st.text_input(t("auth.staff.username", lang), max_chars=64, autocomplete="username")
@@ -74,8 +76,7 @@ with staff_col:
         )
         submitted = st.form_submit_button(t("auth.staff.submit", lang), type="primary")
     if submitted:
-        with st.spinner():
-            result = accounts.sign_in(username or "", password or "", auth_ui.client_id())
+        result = accounts.sign_in(ws, username or "", password or "", auth_ui.client_id())
         if result.ok and result.actor is not None:
             auth_ui.start_session(result.actor, "password", username=result.username)
             role = auth_ui.role_label(result.actor.role, lang)
@@ -85,14 +86,16 @@ with staff_col:
             st.rerun()
         elif result.reason == "locked":
             st.error(t("auth.sign_in.locked", lang, minutes=auth_ui.minutes(result.retry_after_s)))
+        elif result.reason == "wait":
+            st.warning(t("auth.sign_in.wait", lang, seconds=auth_ui.seconds(result.retry_after_s)))
         elif result.reason == "disabled":
             st.error(t("auth.sign_in.disabled", lang))
         else:
             st.error(t("auth.sign_in.invalid", lang))
-            if result.retry_after_s > 0:
+            if result.retry_after_s > 60:
                 st.warning(t("auth.sign_in.locked", lang, minutes=auth_ui.minutes(result.retry_after_s)))
-            elif result.delay_s > 0:
-                st.caption(t("auth.sign_in.slowed", lang, seconds=f"{result.delay_s:g}"))
+            elif result.retry_after_s > 0:
+                st.caption(t("auth.sign_in.slowed", lang, seconds=auth_ui.seconds(result.retry_after_s)))
 
     configured, _allow = auth_ui.oidc_settings()
     if configured:

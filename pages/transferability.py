@@ -9,21 +9,24 @@ import pandas as pd
 import streamlit as st
 
 from components import charts_alternance as ca
+from components import session
 from components.provenance import badge
 from components.session import current_actor, current_lang
-from gtec.access import auth
 from gtec.alternance import comparison
+from gtec.core import auth
+from gtec.core.errors import EditConflict
 from gtec.core.export import to_safe_csv
 from gtec.core.i18n import t
 
 lang = current_lang()
 actor = current_actor()
+ws = session.workspace()
 data = ca.bundle()
 st.title(t("alternance.matrix.title", lang))
 st.caption(t("alternance.matrix.intro", lang))
 badge(data.sources["gtec-wbl-assessment"], lang)
 
-edits = comparison.load_edits()
+edits = comparison.load_edits(ws)
 rows = comparison.current_matrix(data.seeds, edits, lang)
 systems, levels = list(comparison.COMPARED_SYSTEMS), list(comparison.DIFFICULTIES)
 
@@ -65,9 +68,13 @@ if auth.can(actor, "transferability.edit"):
             st.caption(t("alternance.matrix.nothing_lost", lang))
         else:
             try:
-                written = comparison.save_changes(actor, changes, lang)
+                written = comparison.save_changes(ws, actor, changes, lang)
             except auth.PermissionDenied:
                 st.error(t("alternance.matrix.denied", lang))
+            except EditConflict as conflict:  # someone saved these rows meanwhile: show both values, write nothing
+                st.error(t(conflict.key, lang, **conflict.values))
+                st.dataframe(ca.conflict_frame(conflict.conflicts, lang), hide_index=True, width="stretch")
+                st.caption(t("alternance.matrix.nothing_lost", lang))
             else:
                 st.toast(t("alternance.matrix.saved", lang, count=len(written)), icon=":material/check:")
                 st.session_state.pop("wbl_matrix_editor", None)

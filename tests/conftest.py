@@ -12,7 +12,8 @@ from pathlib import Path
 import pytest
 
 from gtec.build import pipeline
-from gtec.storage import reference, workspace
+from gtec.storage import reference
+from gtec.storage.workspace import Workspace
 
 
 @pytest.fixture(scope="session")
@@ -30,8 +31,14 @@ def built_data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture
 def workspace_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A fresh, migrated workspace for one test (GTEC_WORKSPACE points at it)."""
+    """A fresh, migrated workspace file for one test (GTEC_WORKSPACE points at it, for pages and the CLI)."""
     path = tmp_path / "workspace.sqlite"
     monkeypatch.setenv("GTEC_WORKSPACE", str(path))
-    workspace.migrate(path)
+    Workspace.open(path)
     return path
+
+
+@pytest.fixture
+def ws(workspace_path: Path) -> Workspace:
+    """The workspace object of :func:`workspace_path`, as the app's edge would create it."""
+    return Workspace(workspace_path)

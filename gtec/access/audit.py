@@ -1,12 +1,16 @@
-"""Reading the audit log (written by :func:`gtec.storage.workspace.write`): filters for the admin page and exports."""
+"""Reading the audit log (written by :meth:`Workspace.write`): filters for the admin page and exports.
+
+Every read checks ``audit.read`` here (admins), whatever the navigation showed.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date, timedelta
-from pathlib import Path
 
-from gtec.storage import workspace
+from gtec.core import auth
+from gtec.storage.sql import placeholders
+from gtec.storage.workspace import Workspace
 
 AUDIT_COLUMNS: tuple[str, ...] = ("id", "at", "actor", "role", "action", "target", "detail")
 
@@ -24,10 +28,10 @@ def audit_query(
     """
     clauses, params = [], []
     if actors:
-        clauses.append(f"actor IN ({', '.join('?' * len(actors))})")
+        clauses.append(f"actor IN ({placeholders(actors)})")
         params.extend(actors)
     if actions:
-        clauses.append(f"action IN ({', '.join('?' * len(actions))})")
+        clauses.append(f"action IN ({placeholders(actions)})")
         params.extend(actions)
     if since is not None:
         clauses.append("at >= ?")
@@ -41,22 +45,25 @@ def audit_query(
 
 
 def search_audit(
+    ws: Workspace,
+    actor: auth.Actor,
     actors: Sequence[str] = (),
     actions: Sequence[str] = (),
     since: date | None = None,
     until: date | None = None,
     limit: int = 1000,
-    path: Path | None = None,
 ) -> list[dict]:
-    """Audit rows matching the filters (see :func:`audit_query`), most recent first, as dicts."""
+    """Audit rows matching the filters (see :func:`audit_query`), most recent first, as dicts (admins)."""
+    auth.require(actor, "audit.read")
     sql, params = audit_query(actors, actions, since, until, limit)
-    with workspace.read(path) as conn:
-        return [dict(r) for r in conn.execute(sql, params).fetchall()]
+    with ws.read() as conn:
+        return [dict(r) for r in conn.all(sql, params)]
 
 
-def audit_facets(path: Path | None = None) -> dict[str, list[str]]:
-    """Distinct actors and actions present in the log (for filter choices)."""
-    with workspace.read(path) as conn:
-        actors = [r[0] for r in conn.execute("SELECT DISTINCT actor FROM audit_log ORDER BY actor")]
-        actions = [r[0] for r in conn.execute("SELECT DISTINCT action FROM audit_log ORDER BY action")]
+def audit_facets(ws: Workspace, actor: auth.Actor) -> dict[str, list[str]]:
+    """Distinct actors and actions present in the log (for filter choices; admins)."""
+    auth.require(actor, "audit.read")
+    with ws.read() as conn:
+        actors = [r[0] for r in conn.all("SELECT DISTINCT actor FROM audit_log ORDER BY actor")]
+        actions = [r[0] for r in conn.all("SELECT DISTINCT action FROM audit_log ORDER BY action")]
     return {"actors": actors, "actions": actions}

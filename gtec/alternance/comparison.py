@@ -18,13 +18,14 @@ from typing import Any
 
 import pandas as pd
 
-from gtec.access import auth
 from gtec.alternance import costsplit
 from gtec.build import curated
+from gtec.core import auth
+from gtec.core.errors import EditConflict, UserError
 from gtec.core.fmt import NNBSP, number
 from gtec.core.i18n import t
 from gtec.core.provenance import Source
-from gtec.storage import workspace
+from gtec.storage.workspace import Connection, Workspace, now_iso
 
 COMPARED_SYSTEMS: tuple[str, ...] = ("fr_appr", "fr_eng", "uk_ktp", "be_wbl")
 DIFFICULTIES: tuple[str, ...] = ("low", "medium", "high")
@@ -251,16 +252,17 @@ table.wbl td.missing{color:#888;font-style:italic}
 MATRIX_COLUMNS = ("row_id", "system", "feature", "difficulty", "barriers", "actions")
 
 
-def load_edits(path: Path | None = None) -> list[dict[str, Any]]:
+def load_edits(ws: Workspace) -> list[dict[str, Any]]:
     """Every edit of the matrix, oldest first (the full history: nothing is overwritten)."""
-    with workspace.read(path) as conn:
-        rows = conn.execute("SELECT * FROM transferability_edits ORDER BY id").fetchall()
+    with ws.read() as conn:
+        rows = conn.all("SELECT * FROM transferability_edits ORDER BY id")
     return [dict(r) for r in rows]
 
 
 def current_matrix(seeds: Sequence[Mapping[str, Any]], edits: Iterable[Mapping[str, Any]], lang: str) -> list[dict]:
     """The matrix as partners see it: curated seeds in ``lang``, each overlaid by its latest edit; rows added
-    by partners after them; deleted rows left out. Each row says who edited it last and when (``""`` for seeds)."""
+    by partners after them; deleted rows left out. Each row says who edited it last and when (``""`` for seeds)
+    and carries its ``version`` (the id of its latest edit, 0 for an unedited seed) for optimistic concurrency."""
     latest: dict[str, Mapping[str, Any]] = {}
     for e in edits:
         latest[e["row_id"]] = e
@@ -276,6 +278,7 @@ def current_matrix(seeds: Sequence[Mapping[str, Any]], edits: Iterable[Mapping[s
             "edited_by": "",
             "edited_at": "",
             "source_id": s["source_id"],
+            "version": 0,
         }
         rows.append(_overlay(row, latest.pop(s["row_id"], None)))
     for row_id, e in sorted(latest.items(), key=lambda kv: kv[1]["id"]):
@@ -291,6 +294,7 @@ def _overlay(row: dict[str, Any], edit: Mapping[str, Any] | None) -> dict[str, A
     for key in ("system", "feature", "difficulty", "barriers", "actions", "edited_by", "edited_at", "deleted"):
         out[key] = edit[key]
     out["lang"] = edit["lang"]
+    out["version"] = int(edit["id"])
     return out
 
 
@@ -305,6 +309,7 @@ class MatrixChange:
     barriers: str
     actions: str
     deleted: bool = False
+    version: int = 0  # the version of the row the editor started from (0: an unedited seed or a new row)
 
 
 def _clean(value: object) -> str:
@@ -333,11 +338,11 @@ def diff_matrix(before: Sequence[Mapping[str, Any]], after: Sequence[Mapping[str
         if prev is None:
             continue  # a row id the editor invented: ignore rather than guess
         if any(fields[k] != _clean(prev.get(k)) for k in fields):
-            changes.append(MatrixChange(row_id, **fields))
+            changes.append(MatrixChange(row_id, **fields, version=int(prev.get("version") or 0)))
     for row_id, prev in old.items():
         if row_id not in seen:
             fields = {k: _clean(prev.get(k)) for k in ("system", "feature", "difficulty", "barriers", "actions")}
-            changes.append(MatrixChange(row_id, **fields, deleted=True))
+            changes.append(MatrixChange(row_id, **fields, deleted=True, version=int(prev.get("version") or 0)))
     return changes
 
 
@@ -357,16 +362,42 @@ def validate_change(change: MatrixChange) -> list[str]:
     return problems
 
 
-def save_changes(actor: auth.Actor, changes: Sequence[MatrixChange], lang: str, path: Path | None = None) -> list[str]:
-    """Append ``changes`` in one transaction through :func:`gtec.storage.workspace.write` (``transferability.edit``:
+def _conflicts(conn: Connection, changes: Sequence[MatrixChange]) -> list[dict[str, object]]:
+    """The changes whose row was saved by someone else since the editor loaded it, with both values."""
+    out: list[dict[str, object]] = []
+    for c in changes:
+        if c.row_id is None:
+            continue
+        latest = conn.one("SELECT * FROM transferability_edits WHERE row_id = ? ORDER BY id DESC LIMIT 1", (c.row_id,))
+        if latest is None or int(latest["id"]) == c.version:
+            continue
+        for field in ("feature", "difficulty", "barriers", "actions"):
+            yours = "" if c.deleted else getattr(c, field)
+            out.append(
+                {
+                    "id": c.row_id,
+                    "field": field,
+                    "yours": yours,
+                    "theirs": "" if latest["deleted"] else latest[field],
+                    "by": latest["edited_by"],
+                    "at": latest["edited_at"],
+                }
+            )
+    return [x for x in out if x["yours"] != x["theirs"]] or [x for x in out if x["field"] == "feature"]
+
+
+def save_changes(ws: Workspace, actor: auth.Actor, changes: Sequence[MatrixChange], lang: str) -> list[str]:
+    """Append ``changes`` in one transaction through :meth:`Workspace.write` (``transferability.edit``:
     permission check and audit row). Returns the row ids written (new rows get ``WS-<n>``).
 
-    Raises :class:`gtec.access.auth.PermissionDenied` for a reader, ``ValueError`` when a change is invalid (nothing
-    is written then).
+    Optimistic concurrency: a change of a row that someone else saved since the editor loaded it (its
+    ``version`` moved) refuses the whole save with :class:`gtec.core.errors.EditConflict`, listing both
+    values; nothing is written and the editor's text is still on screen. Raises
+    :class:`gtec.core.auth.PermissionDenied` for a reader, :class:`UserError` when a change is invalid.
     """
-    bad = {k for c in changes for k in validate_change(c)}
+    bad = sorted({k for c in changes for k in validate_change(c)})
     if bad:
-        raise ValueError(sorted(bad))
+        raise UserError(bad[0], problems=bad)
     if not changes:
         return []
     lang = lang if lang in ("fr", "en") else "fr"
@@ -375,12 +406,15 @@ def save_changes(actor: auth.Actor, changes: Sequence[MatrixChange], lang: str, 
     detail["deleted"] = [c.row_id for c in changes if c.deleted]
     detail["added"] = sum(1 for c in changes if c.row_id is None)
     target = ",".join(c.row_id or "new" for c in changes)[:200]
-    with workspace.write(actor, "transferability.edit", target=target, detail=detail, path=path) as conn:
-        now = workspace.now_iso()
+    with ws.write(actor, "transferability.edit", target=target, detail=detail) as conn:
+        conflicts = _conflicts(conn, changes)
+        if conflicts:
+            raise EditConflict("alternance.matrix.error.conflict", conflicts)
+        now = now_iso()
         for c in changes:
-            cur = conn.execute(
+            edit_id = conn.scalar(
                 "INSERT INTO transferability_edits(row_id, system, feature, difficulty, barriers, actions, lang,"
-                " deleted, edited_at, edited_by, role) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                " deleted, edited_at, edited_by, role) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
                 (
                     c.row_id or "",
                     c.system,
@@ -395,9 +429,9 @@ def save_changes(actor: auth.Actor, changes: Sequence[MatrixChange], lang: str, 
                     actor.role,
                 ),
             )
-            row_id = c.row_id or f"WS-{cur.lastrowid}"
+            row_id = c.row_id or f"WS-{edit_id}"
             if c.row_id is None:
-                conn.execute("UPDATE transferability_edits SET row_id = ? WHERE id = ?", (row_id, cur.lastrowid))
+                conn.execute("UPDATE transferability_edits SET row_id = ? WHERE id = ?", (row_id, edit_id))
             written.append(row_id)
     return written
 

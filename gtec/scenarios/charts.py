@@ -12,7 +12,8 @@ import pandas as pd
 
 from gtec.core import fmt
 from gtec.core.i18n import pick, t
-from gtec.scenarios.scenario import PARAM_BY_NAME, Result
+from gtec.scenarios.engine import Result
+from gtec.scenarios.params import PARAM_BY_NAME
 
 SHORTAGE = "#c0392b"
 SURPLUS = "#2e6fae"
@@ -212,7 +213,7 @@ def band_chart(band: pd.DataFrame, reference: pd.DataFrame, lang: str, height: i
 def tornado_chart(table: pd.DataFrame, lang: str, top: int = 10) -> alt.LayerChart:
     """Sensitivity (tornado): change in cumulative imbalance when each parameter moves by -/+ its band.
 
-    ``table`` from :func:`gtec.scenarios.scenario.tornado`; parameters without effect are dropped, the ``top``
+    ``table`` from :func:`gtec.scenarios.engine.tornado`; parameters without effect are dropped, the ``top``
     largest kept.
     """
     data = table.loc[table["swing"] > 0].head(top).copy()
@@ -314,7 +315,7 @@ def results_table(fam: pd.DataFrame, lang: str) -> pd.DataFrame:
 
 def parameter_frame(lang: str) -> pd.DataFrame:
     """The declared parameter table with translated headings (the page's method tab)."""
-    from gtec.scenarios.scenario import parameter_table
+    from gtec.scenarios.params import parameter_table
 
     table = parameter_table(lang)
     heads = {

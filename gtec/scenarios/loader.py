@@ -20,7 +20,8 @@ import numpy as np
 import pandas as pd
 
 from gtec.build import illustrative
-from gtec.scenarios.scenario import CRISIS_DRIVER, DRIVERS, Inputs
+from gtec.scenarios.engine import Inputs
+from gtec.scenarios.params import CRISIS_DRIVER, DRIVERS
 
 #: Levels offered in the scenario page, in the order shown (French territories only: the family structure and
 #: rates are French).

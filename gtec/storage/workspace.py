@@ -1,27 +1,72 @@
-"""Workspace store: everything people create (custom territories, scenarios, edits, accounts...).
+"""The workspace: everything people create (custom territories, scenarios, edits, accounts, workshops...).
 
-A separate SQLite file that no reference rebuild ever touches. Schema changes are versioned SQL files in
-``gtec/migrations/NNNN_name.sql``, each applied once, in order, inside one transaction.
-All writes go through :func:`write`: WAL journal, busy timeout, ``BEGIN IMMEDIATE``, permission check and
-an audit-log row in the same transaction.
+One object, created once at the edge from configuration (:meth:`Workspace.open`) and passed inward; domain
+modules never see a path or a driver. It offers:
+
+- :meth:`Workspace.read`: a read-only connection (``PRAGMA query_only``): no migration, no lock, no
+  ``BEGIN IMMEDIATE`` (WAL lets it read while a writer holds its transaction);
+- :meth:`Workspace.write`: the one write path: permission check, one short ``BEGIN IMMEDIATE`` transaction,
+  the audit-log row in the same transaction, commit or roll back as a whole;
+- :meth:`Workspace.ledger`: the same transaction without permission or audit row, for the security ledgers
+  that anonymous visitors write (sign-in attempts).
+
+Domain SQL is portable: ``?`` placeholders, ``INSERT ... RETURNING id``, uniqueness through ``*_key``
+columns computed in Python (:func:`name_key`), never ``COLLATE NOCASE`` or scalar ``MIN(a, b)``. Only this
+package knows it is SQLite (WAL, busy timeout, ``BEGIN IMMEDIATE``, error classes): a PostgreSQL
+implementation can sit behind the same interface.
+
+Schema changes are versioned SQL files in ``gtec/storage/migrations/NNNN_name.sql``, applied once, in order,
+each in its own transaction, when the workspace is opened; their SHA-256 is recorded so that an applied
+migration edited afterwards is detected. Opening also checks the file: a corrupt, emptied or vanished
+workspace is refused with a plain reason and never overwritten (``python -m gtec workspace`` has the
+recovery commands).
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 import sqlite3
-from collections.abc import Iterator
+import unicodedata
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
-from gtec.access import auth
-from gtec.core import config
+from gtec.core import auth
+from gtec.core.errors import UserError
 
 BUSY_TIMEOUT_MS = 5000
+MIGRATION_PACKAGE = "gtec.storage.migrations"
 _MIGRATION_RE = re.compile(r"^(\d{4})_([a-z0-9_]+)\.sql$")
+_IGNORED_FILES = frozenset({"__init__.py", "__pycache__"})
+#: A marker beside the workspace: it exists once the workspace was created, so a vanished file is noticed
+#: instead of silently replaced by an empty one.
+MARKER_SUFFIX = ".created"
+
+#: Problems :meth:`Workspace.open` and the connections report; each has a ``workspace.error.<code>`` key.
+ERROR_CODES = ("corrupt", "emptied", "missing", "newer", "migration_edited", "migration_name", "unavailable")
+
+
+class WorkspaceError(UserError):
+    """The workspace cannot be used. ``code`` is one of :data:`ERROR_CODES`; ``detail`` goes to the log only."""
+
+    def __init__(self, code: str, detail: str = "") -> None:
+        if code not in ERROR_CODES:
+            raise ValueError(f"unknown workspace error {code!r}")
+        super().__init__(f"workspace.error.{code}")
+        self.detail = detail
+
+
+class UniqueViolation(Exception):
+    """A write broke a uniqueness rule (the caller turns it into a :class:`UserError` naming the field)."""
+
+
+class MigrationError(RuntimeError):
+    """A migration file failed to apply (the transaction of that migration was rolled back)."""
 
 
 def now_iso() -> str:
@@ -29,63 +74,43 @@ def now_iso() -> str:
     return datetime.now(UTC).replace(microsecond=0).isoformat()
 
 
-def migrations() -> list[tuple[int, str, str]]:
-    """All migrations shipped with the package as ``(version, name, sql)``, sorted by version."""
+def name_key(name: str) -> str:
+    """The uniqueness key of a user-given name: NFC, whitespace collapsed, case-folded (Unicode, not ASCII).
+
+    ``"Pays  de Vannes"``, ``"pays de vannes"`` and ``"PAYS DE VANNES"`` share one key; so do ``"Été"`` and ``"ÉTÉ"``.
+    """
+    return " ".join(unicodedata.normalize("NFC", name or "").split()).casefold()
+
+
+# --- migrations ------------------------------------------------------------------------------------------
+
+
+def _checksum(sql: str) -> str:
+    return hashlib.sha256(sql.replace("\r\n", "\n").encode("utf-8")).hexdigest()
+
+
+def migrations(package: str = MIGRATION_PACKAGE) -> list[tuple[int, str, str]]:
+    """All migrations shipped with the package as ``(version, name, sql)``, sorted by version.
+
+    A file in the folder that does not match ``NNNN_name.sql`` is an error (a misnamed migration would
+    otherwise be skipped silently), as are two files with the same number.
+    """
     found = []
-    for entry in resources.files("gtec.storage.migrations").iterdir():
+    for entry in resources.files(package).iterdir():
+        if entry.name in _IGNORED_FILES:
+            continue
         match = _MIGRATION_RE.match(entry.name)
-        if match:
-            found.append((int(match.group(1)), match.group(2), entry.read_text(encoding="utf-8")))
+        if not match:
+            raise WorkspaceError("migration_name", entry.name)
+        found.append((int(match.group(1)), match.group(2), entry.read_text(encoding="utf-8")))
     found.sort()
     versions = [v for v, _, _ in found]
     if len(set(versions)) != len(versions):
-        raise RuntimeError(f"duplicate migration numbers: {versions}")
+        raise WorkspaceError("migration_name", f"duplicate migration numbers: {versions}")
     return found
 
 
-def _connect(path: Path) -> sqlite3.Connection:
-    conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
-    conn.row_factory = sqlite3.Row
-    conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-    conn.execute("PRAGMA foreign_keys = ON")
-    return conn
-
-
-def migrate(path: Path | None = None) -> list[int]:
-    """Create the workspace if needed and apply pending migrations. Returns the versions applied."""
-    path = path or config.workspace_path()
-    conn = _connect(path)
-    try:
-        conn.execute("PRAGMA journal_mode = WAL")
-        conn.execute(
-            "CREATE TABLE IF NOT EXISTS schema_migrations ("
-            " version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)"
-        )
-        applied: list[int] = []
-        for version, name, sql in migrations():
-            conn.execute("BEGIN IMMEDIATE")
-            try:
-                done = conn.execute("SELECT 1 FROM schema_migrations WHERE version = ?", (version,)).fetchone()
-                if done:
-                    conn.execute("ROLLBACK")
-                    continue
-                for statement in _split_sql(sql):
-                    conn.execute(statement)
-                conn.execute(
-                    "INSERT INTO schema_migrations(version, name, applied_at) VALUES (?, ?, ?)",
-                    (version, name, now_iso()),
-                )
-                conn.execute("COMMIT")
-                applied.append(version)
-            except Exception:
-                conn.execute("ROLLBACK")
-                raise
-        return applied
-    finally:
-        conn.close()
-
-
-def _split_sql(sql: str) -> list[str]:
+def split_sql(sql: str) -> list[str]:
     """Split a migration file into statements (``executescript`` would commit the open transaction)."""
     statements, buffer = [], ""
     for line in sql.splitlines(keepends=True):
@@ -97,73 +122,294 @@ def _split_sql(sql: str) -> list[str]:
                 statements.append(buffer.strip())
             buffer = ""
     if buffer.strip():
-        raise ValueError("incomplete SQL statement in migration: " + buffer.strip()[:80])
+        raise MigrationError("incomplete SQL statement in migration: " + buffer.strip()[:80])
     return statements
 
 
-def schema_version(path: Path | None = None) -> int:
-    """Highest applied migration version (0 for a new workspace)."""
-    path = path or config.workspace_path()
-    if not path.exists():
-        return 0
-    conn = _connect(path)
-    try:
-        row = conn.execute("SELECT MAX(version) FROM schema_migrations").fetchone()
-        return int(row[0] or 0)
-    except sqlite3.OperationalError:
-        return 0
-    finally:
-        conn.close()
+# --- connections -----------------------------------------------------------------------------------------
 
 
-@contextmanager
-def read(path: Path | None = None) -> Iterator[sqlite3.Connection]:
-    """A short-lived read connection to the (migrated) workspace."""
-    path = path or config.workspace_path()
-    migrate(path)
-    conn = _connect(path)
-    try:
-        yield conn
-    finally:
-        conn.close()
+class Connection:
+    """A connection inside a read or write block: portable SQL with ``?`` placeholders; rows are mappings."""
 
+    def __init__(self, raw: sqlite3.Connection) -> None:
+        self._raw = raw
 
-@contextmanager
-def write(
-    actor: auth.Actor,
-    action: str,
-    target: str = "",
-    detail: dict | None = None,
-    path: Path | None = None,
-) -> Iterator[sqlite3.Connection]:
-    """The one write path: permission check, ``BEGIN IMMEDIATE``, audit row, commit or roll back whole.
-
-    Raises :class:`gtec.access.auth.PermissionDenied` before touching the file when ``actor`` may not ``action``.
-    """
-    auth.require(actor, action)
-    path = path or config.workspace_path()
-    migrate(path)
-    conn = _connect(path)
-    try:
-        conn.execute("BEGIN IMMEDIATE")
+    def execute(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> sqlite3.Cursor:
         try:
+            return self._raw.execute(sql, params)
+        except sqlite3.IntegrityError as exc:
+            if "UNIQUE" in str(exc) or "PRIMARY KEY" in str(exc):
+                raise UniqueViolation(str(exc)) from exc
+            raise
+        except sqlite3.DatabaseError as exc:
+            _raise_if_damaged(exc)
+            raise
+
+    def executemany(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
+        try:
+            self._raw.executemany(sql, rows)
+        except sqlite3.IntegrityError as exc:
+            if "UNIQUE" in str(exc) or "PRIMARY KEY" in str(exc):
+                raise UniqueViolation(str(exc)) from exc
+            raise
+
+    def one(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> sqlite3.Row | None:
+        """The first row, or None."""
+        return self.execute(sql, params).fetchone()
+
+    def all(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> list[sqlite3.Row]:
+        """Every row."""
+        return self.execute(sql, params).fetchall()
+
+    def scalar(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> Any:
+        """The first column of the first row (None when there is no row). Also reads ``RETURNING id``."""
+        row = self.execute(sql, params).fetchone()
+        return None if row is None else row[0]
+
+
+def _raise_if_damaged(exc: sqlite3.DatabaseError) -> None:
+    # Plain DatabaseError ("file is not a database", "database disk image is malformed") means damage;
+    # its subclasses (OperationalError...) are ordinary errors of a query or of the lock.
+    if type(exc) is sqlite3.DatabaseError:
+        raise WorkspaceError("corrupt", str(exc)) from exc
+
+
+class Workspace:
+    """The workspace store (SQLite). Create it with :meth:`open`; pass it inward; never open a path elsewhere."""
+
+    dialect = "sqlite"
+
+    def __init__(self, path: Path) -> None:
+        self.path = Path(path)
+
+    def __repr__(self) -> str:
+        return f"Workspace({self.path.name!r})"
+
+    # -- opening and checking
+
+    @classmethod
+    def open(cls, path: Path, *, create: bool = True) -> Workspace:
+        """Check the file, create it on first use (``create``) and apply pending migrations. Once per process.
+
+        Raises :class:`WorkspaceError`: ``corrupt`` (not a database, or fails its integrity check), ``emptied``
+        (a zero-byte file), ``missing`` (the file was created once and is gone, or ``create`` is False),
+        ``newer`` (migrated by a newer version of the code), ``migration_edited``, ``migration_name``.
+        Nothing is overwritten: recovery is an explicit command (``python -m gtec workspace ...``).
+        """
+        ws = cls(path)
+        ws.check(create=create)
+        ws.migrate()
+        return ws
+
+    @property
+    def marker(self) -> Path:
+        return self.path.with_name(self.path.name + MARKER_SUFFIX)
+
+    def check(self, *, create: bool = True) -> None:
+        """Raise :class:`WorkspaceError` when the file is unusable (see :meth:`open`); never modifies it."""
+        if not self.path.exists():
+            if self.marker.exists() or not create:
+                raise WorkspaceError("missing", str(self.path.name))
+            return
+        if self.path.stat().st_size == 0:
+            raise WorkspaceError("emptied", str(self.path.name))
+        try:
+            raw = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
+            try:
+                result = raw.execute("PRAGMA quick_check").fetchone()
+                if not result or result[0] != "ok":
+                    raise WorkspaceError("corrupt", str(result[0] if result else ""))
+            finally:
+                raw.close()
+        except sqlite3.OperationalError as exc:
+            if "locked" in str(exc) or "busy" in str(exc):
+                return  # a writer holds it: it is a database
+            raise WorkspaceError("corrupt", str(exc)) from exc
+        except sqlite3.DatabaseError as exc:
+            raise WorkspaceError("corrupt", str(exc)) from exc
+
+    def _connect(self, *, create: bool = False) -> sqlite3.Connection:
+        mode = "rwc" if create else "rw"
+        try:
+            raw = sqlite3.connect(
+                f"file:{self.path}?mode={mode}", uri=True, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None
+            )
+        except sqlite3.OperationalError as exc:
+            raise WorkspaceError("missing" if not self.path.exists() else "unavailable", str(exc)) from exc
+        raw.row_factory = sqlite3.Row
+        try:
+            raw.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            raw.execute("PRAGMA foreign_keys = ON")
+        except sqlite3.DatabaseError as exc:
+            raw.close()
+            _raise_if_damaged(exc)
+            raise
+        return raw
+
+    def migrate(self, package: str = MIGRATION_PACKAGE) -> list[int]:
+        """Apply pending migrations, each in its own transaction. Returns the versions applied."""
+        wanted = migrations(package)
+        raw = self._connect(create=True)
+        try:
+            raw.execute("PRAGMA journal_mode = WAL")
+            raw.execute(
+                "CREATE TABLE IF NOT EXISTS schema_migrations ("
+                " version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL, checksum TEXT)"
+            )
+            columns = {r[1] for r in raw.execute("PRAGMA table_info(schema_migrations)")}
+            if "checksum" not in columns:  # workspaces migrated before checksums were recorded
+                raw.execute("ALTER TABLE schema_migrations ADD COLUMN checksum TEXT")
+            self.marker.touch(exist_ok=True)
+            known = {v: sql for v, _, sql in wanted}
+            applied_rows = raw.execute("SELECT version, checksum FROM schema_migrations").fetchall()
+            for row in applied_rows:
+                if row["version"] not in known:
+                    raise WorkspaceError("newer", f"migration {row['version']} unknown to this version")
+                current = _checksum(known[row["version"]])
+                if row["checksum"] is None:
+                    raw.execute(
+                        "UPDATE schema_migrations SET checksum = ? WHERE version = ?", (current, row["version"])
+                    )
+                elif row["checksum"] != current:
+                    raise WorkspaceError("migration_edited", f"migration {row['version']} changed after it was applied")
+            done = {row["version"] for row in applied_rows}
+            applied: list[int] = []
+            for version, name, sql in wanted:
+                if version in done:
+                    continue
+                raw.execute("BEGIN IMMEDIATE")
+                try:
+                    if raw.execute("SELECT 1 FROM schema_migrations WHERE version = ?", (version,)).fetchone():
+                        raw.execute("ROLLBACK")  # another process applied it meanwhile
+                        continue
+                    for statement in split_sql(sql):
+                        raw.execute(statement)
+                    raw.execute(
+                        "INSERT INTO schema_migrations(version, name, applied_at, checksum) VALUES (?, ?, ?, ?)",
+                        (version, name, now_iso(), _checksum(sql)),
+                    )
+                    raw.execute("COMMIT")
+                    applied.append(version)
+                except sqlite3.Error as exc:
+                    raw.execute("ROLLBACK")
+                    raise MigrationError(f"migration {version:04d}_{name} failed: {exc}") from exc
+                except BaseException:
+                    raw.execute("ROLLBACK")
+                    raise
+            return applied
+        finally:
+            raw.close()
+
+    def schema_version(self) -> int:
+        """Highest applied migration version (0 for a new workspace)."""
+        if not self.path.exists():
+            return 0
+        with self.read() as conn:
+            try:
+                return int(conn.scalar("SELECT MAX(version) FROM schema_migrations") or 0)
+            except sqlite3.OperationalError:
+                return 0
+
+    # -- reading and writing
+
+    @contextmanager
+    def read(self) -> Iterator[Connection]:
+        """A short-lived read-only connection: no migration, no write lock."""
+        raw = self._connect()
+        try:
+            raw.execute("PRAGMA query_only = ON")
+            yield Connection(raw)
+        except sqlite3.DatabaseError as exc:
+            _raise_if_damaged(exc)
+            raise
+        finally:
+            raw.close()
+
+    @contextmanager
+    def _transaction(self) -> Iterator[Connection]:
+        raw = self._connect()
+        try:
+            try:
+                raw.execute("BEGIN IMMEDIATE")
+            except sqlite3.DatabaseError as exc:
+                _raise_if_damaged(exc)
+                raise
+            try:
+                yield Connection(raw)
+                raw.execute("COMMIT")
+            except BaseException:
+                raw.execute("ROLLBACK")
+                raise
+        finally:
+            raw.close()
+
+    @contextmanager
+    def write(
+        self, actor: auth.Actor, action: str, target: str = "", detail: dict | None = None, scope: str | None = None
+    ) -> Iterator[Connection]:
+        """The one write path: permission check, one transaction, audit row, commit or roll back whole.
+
+        Raises :class:`gtec.core.auth.PermissionDenied` before touching the file when ``actor`` may not
+        ``action`` (in ``scope``, for scoped roles such as workshop participants).
+        """
+        auth.require(actor, action, scope)
+        with self._transaction() as conn:
             yield conn
             conn.execute(
                 "INSERT INTO audit_log(at, actor, role, action, target, detail) VALUES (?, ?, ?, ?, ?, ?)",
                 (now_iso(), actor.name, actor.role, action, target, json.dumps(detail or {}, ensure_ascii=False)),
             )
-            conn.execute("COMMIT")
-        except BaseException:
-            conn.execute("ROLLBACK")
-            raise
-    finally:
-        conn.close()
 
+    @contextmanager
+    def ledger(self) -> Iterator[Connection]:
+        """A write transaction without permission check or audit row, for security ledgers only.
 
-def audit_entries(limit: int = 200, path: Path | None = None) -> list[dict]:
-    """Most recent audit-log rows first, as dicts."""
-    with read(path) as conn:
-        rows = conn.execute(
-            "SELECT id, at, actor, role, action, target, detail FROM audit_log ORDER BY id DESC LIMIT ?", (limit,)
-        ).fetchall()
-    return [dict(r) for r in rows]
+        Sign-in attempts are written by anonymous visitors before anyone is known; they are a security
+        record, not content, and are read by admins through :func:`gtec.access.throttle.recent_attempts`.
+        """
+        with self._transaction() as conn:
+            yield conn
+
+    def audit_entries(self, limit: int = 200) -> list[dict]:
+        """Most recent audit-log rows first, as dicts (tests and the CLI; the admin page uses gtec.access.audit)."""
+        with self.read() as conn:
+            rows = conn.all(
+                "SELECT id, at, actor, role, action, target, detail FROM audit_log ORDER BY id DESC LIMIT ?", (limit,)
+            )
+        return [dict(r) for r in rows]
+
+    # -- recovery
+
+    def backup(self, target: Path) -> Path:
+        """A consistent copy of the workspace in one file (SQLite online backup), safe while others write."""
+        target = Path(target)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        tmp = target.with_name(target.name + ".partial")
+        tmp.unlink(missing_ok=True)
+        src = self._connect()
+        try:
+            dst = sqlite3.connect(tmp)
+            try:
+                src.backup(dst)
+            finally:
+                dst.close()
+        finally:
+            src.close()
+        tmp.replace(target)
+        return target
+
+    def set_aside(self) -> Path | None:
+        """Rename a damaged workspace (and its WAL files) aside, never deleting it. Returns the new name."""
+        if not self.path.exists():
+            self.marker.unlink(missing_ok=True)
+            return None
+        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
+        aside = self.path.with_name(f"{self.path.name}.damaged-{stamp}")
+        self.path.replace(aside)
+        for suffix in ("-wal", "-shm"):
+            extra = self.path.with_name(self.path.name + suffix)
+            if extra.exists():
+                extra.replace(aside.with_name(aside.name + suffix))
+        self.marker.unlink(missing_ok=True)
+        return aside

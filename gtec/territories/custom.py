@@ -5,8 +5,10 @@ outline (union of the members' ``detail`` geometries) and the indicator values (
 catalogue's rule: sums for counts, weighted means for rates) are computed from the reference store, so a
 rebuild of the reference store never makes a saved territory stale.
 
-Writes go through :func:`gtec.storage.workspace.write` with the actions ``custom_territory.save`` and
-``custom_territory.delete`` (permission check + audit row in the same transaction).
+Writes go through :meth:`Workspace.write` with the actions ``custom_territory.save`` and
+``custom_territory.delete`` (permission check + audit row in the same transaction). Names are unique without
+regard to case or spacing (``name_key``); a save over a territory someone else changed meanwhile is refused
+(``version``).
 """
 
 from __future__ import annotations
@@ -15,29 +17,20 @@ import json
 import sqlite3
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from pathlib import Path
 
 import pandas as pd
 import shapely
 
-from gtec.access import auth
-from gtec.storage import workspace
+from gtec.core import auth
+from gtec.core.errors import UserError
 from gtec.storage.sql import placeholders
+from gtec.storage.workspace import UniqueViolation, Workspace, name_key, now_iso
 
 ID_PREFIX = "WS-"
 MEMBER_LEVELS: tuple[str, ...] = ("epci", "commune")
 MAX_NAME = 80
 MAX_MEMBERS = 2000
 STATUS_ORDER = {"official": 0, "estimate": 1, "illustrative": 2}
-
-
-class CustomTerritoryError(ValueError):
-    """Invalid input. ``key`` is an i18n key (``custom_territories.error.*``); ``fmt`` its format arguments."""
-
-    def __init__(self, key: str, **fmt: object) -> None:
-        super().__init__(key)
-        self.key = key
-        self.fmt = fmt
 
 
 @dataclass(frozen=True)
@@ -50,6 +43,7 @@ class CustomTerritory:
     created_at: str
     created_by: str
     updated_at: str
+    version: int = 1
 
 
 def is_custom_id(territory_id: object) -> bool:
@@ -59,7 +53,7 @@ def is_custom_id(territory_id: object) -> bool:
 
 def _row_id(territory_id: str) -> int:
     if not is_custom_id(territory_id):
-        raise CustomTerritoryError("custom.error.not_found")
+        raise UserError("custom.error.not_found")
     return int(territory_id[len(ID_PREFIX) :])
 
 
@@ -77,42 +71,42 @@ def validate(
 ) -> tuple[str, str, list[str]]:
     """Check a proposed territory against the reference store. Returns ``(clean name, level, members)``.
 
-    Raises :class:`CustomTerritoryError` for an empty/long/duplicate name, no members, too many members,
+    Raises :class:`UserError` for an empty/long/duplicate name, no members, too many members,
     an unknown member or members of mixed levels. Members are de-duplicated and sorted.
     """
     cleaned = clean_name(name)
     if not cleaned:
-        raise CustomTerritoryError("custom.error.name_empty")
+        raise UserError("custom.error.name_empty")
     if len(cleaned) > MAX_NAME:
-        raise CustomTerritoryError("custom.error.name_long")
-    if cleaned.casefold() in {clean_name(n).casefold() for n in existing_names}:
-        raise CustomTerritoryError("custom.error.name_taken")
+        raise UserError("custom.error.name_long")
+    if name_key(cleaned) in {name_key(n) for n in existing_names}:
+        raise UserError("custom.error.name_taken")
     members = sorted({str(m) for m in member_ids})
     if not members:
-        raise CustomTerritoryError("custom.error.no_members")
+        raise UserError("custom.error.no_members")
     if len(members) > MAX_MEMBERS:
-        raise CustomTerritoryError("custom.error.too_many")
+        raise UserError("custom.error.too_many")
     found = dict(
         ref.execute(f"SELECT id, level FROM territories WHERE id IN ({placeholders(members)})", members).fetchall()
     )
     for m in members:
         if m not in found or found[m] not in MEMBER_LEVELS:
-            raise CustomTerritoryError("custom.error.unknown_member", member=m)
+            raise UserError("custom.error.unknown_member", member=m)
     levels = set(found.values())
     if len(levels) != 1:
-        raise CustomTerritoryError("custom.error.mixed_levels")
+        raise UserError("custom.error.mixed_levels")
     return cleaned, levels.pop(), members
 
 
-def list_custom(path: Path | None = None) -> list[CustomTerritory]:
-    """Every saved custom territory, sorted by name."""
-    with workspace.read(path) as conn:
-        rows = conn.execute(
-            "SELECT id, name, description, member_level, created_at, created_by, updated_at"
-            " FROM custom_territories ORDER BY name COLLATE NOCASE"
-        ).fetchall()
+def list_custom(ws: Workspace) -> list[CustomTerritory]:
+    """Every saved custom territory, sorted by name (without regard to case)."""
+    with ws.read() as conn:
+        rows = conn.all(
+            "SELECT id, name, description, member_level, created_at, created_by, updated_at, version"
+            " FROM custom_territories ORDER BY name_key"
+        )
         members: dict[int, list[str]] = {}
-        for tid, mid in conn.execute("SELECT territory_id, member_id FROM custom_territory_members ORDER BY member_id"):
+        for tid, mid in conn.all("SELECT territory_id, member_id FROM custom_territory_members ORDER BY member_id"):
             members.setdefault(tid, []).append(mid)
     return [
         CustomTerritory(
@@ -124,74 +118,85 @@ def list_custom(path: Path | None = None) -> list[CustomTerritory]:
             r["created_at"],
             r["created_by"],
             r["updated_at"],
+            int(r["version"]),
         )
         for r in rows
     ]
 
 
-def get(territory_id: str, path: Path | None = None) -> CustomTerritory | None:
+def get(ws: Workspace, territory_id: str) -> CustomTerritory | None:
     """One custom territory, or None when the id is unknown or malformed."""
     if not is_custom_id(territory_id):
         return None
-    return next((c for c in list_custom(path) if c.id == territory_id), None)
+    return next((c for c in list_custom(ws) if c.id == territory_id), None)
 
 
 def save(
+    ws: Workspace,
     actor: auth.Actor,
     ref: sqlite3.Connection,
     name: str,
     member_ids: Sequence[str],
     description: str = "",
     territory_id: str | None = None,
-    path: Path | None = None,
+    version: int | None = None,
 ) -> str:
     """Create (or, with ``territory_id``, replace) a custom territory. Returns its id ``WS-<n>``.
 
-    Raises :class:`gtec.access.auth.PermissionDenied` when ``actor`` may not ``custom_territory.save`` (nothing is
-    written) and :class:`CustomTerritoryError` for invalid input.
+    Replacing needs the ``version`` the editor started from: if someone saved it meanwhile, the save is
+    refused (``custom.error.conflict``) and nothing is lost. Raises :class:`gtec.core.auth.PermissionDenied`
+    when ``actor`` may not ``custom_territory.save`` (nothing is written) and :class:`UserError` for invalid
+    input, including a name already taken without regard to case (also when two saves race).
     """
     auth.require(actor, "custom_territory.save")
-    others = [c.name for c in list_custom(path) if c.id != territory_id]
+    others = [c.name for c in list_custom(ws) if c.id != territory_id]
     cleaned, level, members = validate(ref, name, member_ids, others)
     desc = clean_name(description)[:500]
-    now = workspace.now_iso()
+    now = now_iso()
     detail = {"members": len(members), "level": level}
-    with workspace.write(actor, "custom_territory.save", target=cleaned, detail=detail, path=path) as conn:
-        if territory_id is not None:
-            row_id = _row_id(territory_id)
-            cur = conn.execute(
-                "UPDATE custom_territories SET name = ?, description = ?, member_level = ?, updated_at = ?"
-                " WHERE id = ?",
-                (cleaned, desc, level, now, row_id),
+    try:
+        with ws.write(actor, "custom_territory.save", target=cleaned, detail=detail) as conn:
+            if territory_id is not None:
+                row_id = _row_id(territory_id)
+                current = conn.scalar("SELECT version FROM custom_territories WHERE id = ?", (row_id,))
+                if current is None:
+                    raise UserError("custom.error.not_found")
+                if version is not None and int(current) != int(version):
+                    raise UserError("custom.error.conflict", name=cleaned)
+                conn.execute(
+                    "UPDATE custom_territories SET name = ?, name_key = ?, description = ?, member_level = ?,"
+                    " updated_at = ?, version = version + 1 WHERE id = ?",
+                    (cleaned, name_key(cleaned), desc, level, now, row_id),
+                )
+                conn.execute("DELETE FROM custom_territory_members WHERE territory_id = ?", (row_id,))
+            else:
+                row_id = int(
+                    conn.scalar(
+                        "INSERT INTO custom_territories(name, name_key, description, member_level, created_at,"
+                        " created_by, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
+                        (cleaned, name_key(cleaned), desc, level, now, actor.name, now),
+                    )
+                )
+            conn.executemany(
+                "INSERT INTO custom_territory_members(territory_id, member_id) VALUES (?, ?)",
+                [(row_id, m) for m in members],
             )
-            if cur.rowcount == 0:
-                raise CustomTerritoryError("custom.error.not_found")
-            conn.execute("DELETE FROM custom_territory_members WHERE territory_id = ?", (row_id,))
-        else:
-            cur = conn.execute(
-                "INSERT INTO custom_territories(name, description, member_level, created_at, created_by, updated_at)"
-                " VALUES (?, ?, ?, ?, ?, ?)",
-                (cleaned, desc, level, now, actor.name, now),
-            )
-            row_id = int(cur.lastrowid)
-        conn.executemany(
-            "INSERT INTO custom_territory_members(territory_id, member_id) VALUES (?, ?)",
-            [(row_id, m) for m in members],
-        )
+    except UniqueViolation as exc:
+        raise UserError("custom.error.name_taken") from exc
     return f"{ID_PREFIX}{row_id}"
 
 
-def delete(actor: auth.Actor, territory_id: str, path: Path | None = None) -> None:
+def delete(ws: Workspace, actor: auth.Actor, territory_id: str) -> None:
     """Delete a custom territory (and its member list). Raises when unknown or not allowed."""
     auth.require(actor, "custom_territory.delete")
     row_id = _row_id(territory_id)
-    with workspace.write(actor, "custom_territory.delete", target=territory_id, path=path) as conn:
+    with ws.write(actor, "custom_territory.delete", target=territory_id) as conn:
         cur = conn.execute("DELETE FROM custom_territories WHERE id = ?", (row_id,))
         if cur.rowcount == 0:
-            raise CustomTerritoryError("custom.error.not_found")
+            raise UserError("custom.error.not_found")
 
 
-def list_for_choices(path: Path | None = None) -> pd.DataFrame:
+def list_for_choices(ws: Workspace) -> pd.DataFrame:
     """Saved custom territories shaped like :func:`gtec.territories.indicators.list_territories` rows.
 
     Columns: id, code, name, level (``custom``), country (``FR``), parent_id (None), population (None).
@@ -207,7 +212,7 @@ def list_for_choices(path: Path | None = None) -> pd.DataFrame:
             "parent_id": None,
             "population": None,
         }
-        for c in list_custom(path)
+        for c in list_custom(ws)
     ]
     return pd.DataFrame(rows, columns=["id", "code", "name", "level", "country", "parent_id", "population"])
 

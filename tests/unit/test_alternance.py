@@ -9,10 +9,9 @@ import sqlite3
 import pandas as pd
 import pytest
 
-from gtec.access import auth
 from gtec.alternance import comparison
+from gtec.core import auth
 from gtec.core.export import to_safe_csv
-from gtec.storage import workspace
 
 FACILITATOR = auth.Actor("Alice Martin", "facilitator")
 
@@ -138,42 +137,46 @@ def test_validation_of_changes():
     ]
 
 
-def test_facilitator_edits_are_audited_and_history_is_kept(bundle, workspace_path):
-    before = comparison.current_matrix(bundle.seeds, comparison.load_edits(workspace_path), "fr")
+def test_facilitator_edits_are_audited_and_history_is_kept(bundle, ws):
+    before = comparison.current_matrix(bundle.seeds, comparison.load_edits(ws), "fr")
     first = before[0]
     edit = comparison.MatrixChange(first["row_id"], first["system"], first["feature"], "high", "Nouvel obstacle", "")
     new = comparison.MatrixChange(None, "be_wbl", "Alternance en Wallonie", "medium", "", "Réunir les chiffres")
-    written = comparison.save_changes(FACILITATOR, [edit, new], "fr", path=workspace_path)
+    written = comparison.save_changes(ws, FACILITATOR, [edit, new], "fr")
     assert written[0] == first["row_id"] and written[1].startswith("WS-")
-    second = dataclasses.replace(edit, barriers="Obstacle corrigé")
-    comparison.save_changes(FACILITATOR, [second], "fr", path=workspace_path)
+    versions = {
+        r["row_id"]: r["version"] for r in comparison.current_matrix(bundle.seeds, comparison.load_edits(ws), "fr")
+    }
+    assert versions[first["row_id"]] > 0  # each save moves the row's version (optimistic concurrency)
+    second = dataclasses.replace(edit, barriers="Obstacle corrigé", version=versions[first["row_id"]])
+    comparison.save_changes(ws, FACILITATOR, [second], "fr")
 
-    edits = comparison.load_edits(workspace_path)
+    edits = comparison.load_edits(ws)
     assert len(edits) == 3  # append-only: the first version of the row is still there
     rows = {r["row_id"]: r for r in comparison.current_matrix(bundle.seeds, edits, "fr")}
     assert rows[first["row_id"]]["barriers"] == "Obstacle corrigé"
     assert rows[first["row_id"]]["edited_by"] == "Alice Martin" and rows[first["row_id"]]["edited_at"]
     assert rows[written[1]]["feature"] == "Alternance en Wallonie"
-    audit = [e for e in workspace.audit_entries(path=workspace_path) if e["action"] == "transferability.edit"]
+    audit = [e for e in ws.audit_entries() if e["action"] == "transferability.edit"]
     assert len(audit) == 2 and audit[0]["actor"] == "Alice Martin"
 
-    gone = comparison.MatrixChange(written[1], "be_wbl", "Alternance en Wallonie", "medium", "", "", deleted=True)
-    comparison.save_changes(FACILITATOR, [gone], "fr", path=workspace_path)
-    rows = {r["row_id"] for r in comparison.current_matrix(bundle.seeds, comparison.load_edits(workspace_path), "fr")}
-    assert written[1] not in rows and len(comparison.load_edits(workspace_path)) == 4
+    gone = comparison.MatrixChange(
+        written[1], "be_wbl", "Alternance en Wallonie", "medium", "", "", deleted=True, version=versions[written[1]]
+    )
+    comparison.save_changes(ws, FACILITATOR, [gone], "fr")
+    rows = {r["row_id"] for r in comparison.current_matrix(bundle.seeds, comparison.load_edits(ws), "fr")}
+    assert written[1] not in rows and len(comparison.load_edits(ws)) == 4
 
 
-def test_reader_cannot_edit_and_invalid_changes_write_nothing(bundle, workspace_path):
+def test_reader_cannot_edit_and_invalid_changes_write_nothing(bundle, ws):
     change = comparison.MatrixChange(None, "uk_ktp", "X", "low", "", "")
     with pytest.raises(auth.PermissionDenied):
-        comparison.save_changes(auth.ANONYMOUS, [change], "fr", path=workspace_path)
+        comparison.save_changes(ws, auth.ANONYMOUS, [change], "fr")
     with pytest.raises(ValueError):
-        comparison.save_changes(
-            FACILITATOR, [change, dataclasses.replace(change, feature="")], "fr", path=workspace_path
-        )
-    assert comparison.load_edits(workspace_path) == []
-    assert not [e for e in workspace.audit_entries(path=workspace_path) if e["action"] == "transferability.edit"]
-    assert comparison.save_changes(FACILITATOR, [], "fr", path=workspace_path) == []
+        comparison.save_changes(ws, FACILITATOR, [change, dataclasses.replace(change, feature="")], "fr")
+    assert comparison.load_edits(ws) == []
+    assert not [e for e in ws.audit_entries() if e["action"] == "transferability.edit"]
+    assert comparison.save_changes(ws, FACILITATOR, [], "fr") == []
 
 
 def test_matrix_exports_escape_and_neutralise(bundle):
@@ -185,3 +188,29 @@ def test_matrix_exports_escape_and_neutralise(bundle):
     assert "'=1+1" in csv_text
     page = comparison.printable_html("Matrix <b>", [("", out)], [bundle.sources["gtec-wbl-assessment"]], "en")
     assert page.startswith("<!doctype html>") and "Matrix &lt;b&gt;" in page and "@media print" in page
+
+
+def test_concurrent_matrix_edits_are_refused_not_lost(bundle, ws):
+    """A and B open the matrix; B saves a cell; A's later save of that row is refused with both values."""
+    from gtec.core.errors import EditConflict
+
+    seen_by_a = comparison.current_matrix(bundle.seeds, comparison.load_edits(ws), "fr")
+    seen_by_b = comparison.current_matrix(bundle.seeds, comparison.load_edits(ws), "fr")
+    row = seen_by_b[0]["row_id"]
+    b_after = [dict(r, barriers="B's barriers") if r["row_id"] == row else r for r in seen_by_b]
+    comparison.save_changes(ws, FACILITATOR, comparison.diff_matrix(seen_by_b, b_after), "fr")
+    a_after = [dict(r, barriers="A's barriers") if r["row_id"] == row else r for r in seen_by_a]
+    with pytest.raises(EditConflict) as info:
+        comparison.save_changes(ws, auth.Actor("Bea", "facilitator"), comparison.diff_matrix(seen_by_a, a_after), "fr")
+    conflict = next(c for c in info.value.conflicts if c["field"] == "barriers")
+    assert (
+        conflict["yours"] == "A's barriers"
+        and conflict["theirs"] == "B's barriers"
+        and conflict["by"] == "Alice Martin"
+    )
+    now = comparison.current_matrix(bundle.seeds, comparison.load_edits(ws), "fr")
+    assert next(r for r in now if r["row_id"] == row)["barriers"] == "B's barriers"
+    # A reloads and saves again: accepted
+    fresh = comparison.current_matrix(bundle.seeds, comparison.load_edits(ws), "fr")
+    again = [dict(r, barriers="A's barriers") if r["row_id"] == row else r for r in fresh]
+    comparison.save_changes(ws, FACILITATOR, comparison.diff_matrix(fresh, again), "fr")

@@ -8,8 +8,9 @@ import sqlite3
 import pytest
 import shapely
 
-from gtec.access import auth
-from gtec.storage import reference, workspace
+from gtec.core import auth
+from gtec.core.errors import UserError
+from gtec.storage import reference
 from gtec.territories import custom
 
 VANNES = ["FR-EPCI-200067932", "FR-EPCI-245614383", "FR-EPCI-200027027"]
@@ -23,26 +24,26 @@ def ref(built_data_dir) -> sqlite3.Connection:
     conn.close()
 
 
-def test_save_list_update_delete_with_audit(ref, workspace_path):
-    tid = custom.save(FACILITATOR, ref, "  Golfe   et Rhuys ", VANNES[:2], "test", path=workspace_path)
+def test_save_list_update_delete_with_audit(ref, ws):
+    tid = custom.save(ws, FACILITATOR, ref, "  Golfe   et Rhuys ", VANNES[:2], "test")
     assert custom.is_custom_id(tid)
-    saved = custom.list_custom(workspace_path)
+    saved = custom.list_custom(ws)
     assert [c.name for c in saved] == ["Golfe et Rhuys"]
     assert saved[0].members == tuple(sorted(VANNES[:2])) and saved[0].member_level == "epci"
     assert saved[0].created_by == "Anne"
-    same = custom.save(FACILITATOR, ref, "Golfe", VANNES, territory_id=tid, path=workspace_path)
-    assert same == tid and custom.get(tid, workspace_path).members == tuple(sorted(VANNES))
-    custom.delete(FACILITATOR, tid, path=workspace_path)
-    assert custom.list_custom(workspace_path) == []
-    actions = [e["action"] for e in workspace.audit_entries(path=workspace_path)]
+    same = custom.save(ws, FACILITATOR, ref, "Golfe", VANNES, territory_id=tid)
+    assert same == tid and custom.get(ws, tid).members == tuple(sorted(VANNES))
+    custom.delete(ws, FACILITATOR, tid)
+    assert custom.list_custom(ws) == []
+    actions = [e["action"] for e in ws.audit_entries()]
     assert actions == ["custom_territory.delete", "custom_territory.save", "custom_territory.save"]
 
 
-def test_reader_cannot_save_and_nothing_is_written(ref, workspace_path):
+def test_reader_cannot_save_and_nothing_is_written(ref, ws):
     with pytest.raises(auth.PermissionDenied):
-        custom.save(auth.ANONYMOUS, ref, "X", VANNES, path=workspace_path)
-    assert custom.list_custom(workspace_path) == []
-    assert workspace.audit_entries(path=workspace_path) == []
+        custom.save(ws, auth.ANONYMOUS, ref, "X", VANNES)
+    assert custom.list_custom(ws) == []
+    assert ws.audit_entries() == []
 
 
 @pytest.mark.parametrize(
@@ -56,26 +57,26 @@ def test_reader_cannot_save_and_nothing_is_written(ref, workspace_path):
         ("Ok", [VANNES[0], "FR-COM-56260"], "custom.error.mixed_levels"),
     ],
 )
-def test_invalid_input_is_refused_with_a_message_key(ref, workspace_path, name, members, key):
-    with pytest.raises(custom.CustomTerritoryError) as info:
-        custom.save(FACILITATOR, ref, name, members, path=workspace_path)
+def test_invalid_input_is_refused_with_a_message_key(ref, ws, name, members, key):
+    with pytest.raises(UserError) as info:
+        custom.save(ws, FACILITATOR, ref, name, members)
     assert info.value.key == key
-    assert custom.list_custom(workspace_path) == []
+    assert custom.list_custom(ws) == []
 
 
-def test_duplicate_name_is_refused_case_insensitively(ref, workspace_path):
-    custom.save(FACILITATOR, ref, "Pays test", VANNES, path=workspace_path)
-    with pytest.raises(custom.CustomTerritoryError) as info:
-        custom.save(FACILITATOR, ref, "PAYS TEST", VANNES[:1], path=workspace_path)
+def test_duplicate_name_is_refused_case_insensitively(ref, ws):
+    custom.save(ws, FACILITATOR, ref, "Pays test", VANNES)
+    with pytest.raises(UserError) as info:
+        custom.save(ws, FACILITATOR, ref, "PAYS TEST", VANNES[:1])
     assert info.value.key == "custom.error.name_taken"
 
 
-def test_delete_unknown_or_malformed_id(workspace_path):
-    with pytest.raises(custom.CustomTerritoryError):
-        custom.delete(FACILITATOR, "WS-999", path=workspace_path)
-    with pytest.raises(custom.CustomTerritoryError):
-        custom.delete(FACILITATOR, "FR-DEP-56", path=workspace_path)
-    assert custom.get("nonsense", workspace_path) is None
+def test_delete_unknown_or_malformed_id(ws):
+    with pytest.raises(UserError):
+        custom.delete(ws, FACILITATOR, "WS-999")
+    with pytest.raises(UserError):
+        custom.delete(ws, FACILITATOR, "FR-DEP-56")
+    assert custom.get(ws, "nonsense") is None
 
 
 def test_aggregates_reproduce_the_built_basin(ref):
@@ -120,8 +121,48 @@ def test_outline_is_the_union_of_the_members(ref):
     assert custom.outline(ref, []) is None
 
 
-def test_list_for_choices_has_the_territory_columns(ref, workspace_path):
-    custom.save(FACILITATOR, ref, "Mon bassin", VANNES, path=workspace_path)
-    df = custom.list_for_choices(workspace_path)
+def test_list_for_choices_has_the_territory_columns(ref, ws):
+    custom.save(ws, FACILITATOR, ref, "Mon bassin", VANNES)
+    df = custom.list_for_choices(ws)
     assert list(df.columns) == ["id", "code", "name", "level", "country", "parent_id", "population"]
     assert df.iloc[0]["level"] == "custom" and df.iloc[0]["name"] == "Mon bassin"
+
+
+def test_concurrent_saves_of_one_name_keep_one_and_refuse_the_others_plainly(ref, ws):
+    """29 facilitators saving "Bassin d'Été" (in several cases) at once: one row, the others a UserError."""
+    import threading
+
+    names = ["Bassin d'Été", "BASSIN D'ÉTÉ", "bassin  d'été"] * 10
+    outcomes: list[object] = []
+    barrier = threading.Barrier(len(names))
+
+    def save(name: str) -> None:
+        conn = reference.connect_reference(check_same_thread=False)
+        barrier.wait()
+        try:
+            outcomes.append(custom.save(ws, FACILITATOR, conn, name, VANNES[:1]))
+        except Exception as exc:  # the assertion below names any other error type
+            outcomes.append(exc)
+        finally:
+            conn.close()
+
+    threads = [threading.Thread(target=save, args=(n,)) for n in names]
+    for th in threads:
+        th.start()
+    for th in threads:
+        th.join()
+    saved = [o for o in outcomes if isinstance(o, str)]
+    refused = [o for o in outcomes if isinstance(o, UserError)]
+    assert len(saved) == 1 and len(refused) == len(names) - 1, outcomes
+    assert {e.key for e in refused} == {"custom.error.name_taken"}
+    assert len(custom.list_custom(ws)) == 1
+
+
+def test_replacing_with_a_stale_version_is_refused(ref, ws):
+    tid = custom.save(ws, FACILITATOR, ref, "Golfe", VANNES[:1])
+    loaded = custom.get(ws, tid)
+    custom.save(ws, FACILITATOR, ref, "Golfe", VANNES[:2], territory_id=tid, version=loaded.version)
+    with pytest.raises(UserError) as info:
+        custom.save(ws, FACILITATOR, ref, "Golfe", VANNES, territory_id=tid, version=loaded.version)
+    assert info.value.key == "custom.error.conflict"
+    assert custom.get(ws, tid).members == tuple(sorted(VANNES[:2]))

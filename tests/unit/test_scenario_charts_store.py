@@ -6,10 +6,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from gtec.access import auth
-from gtec.scenarios import charts
-from gtec.scenarios import scenario as sc
-from gtec.storage import workspace
+from gtec.core import auth
+from gtec.core.errors import UserError
+from gtec.scenarios import charts, engine, params, store
 from tests.unit.test_scenario_engine import tiny_inputs
 
 FAMILIES = pd.DataFrame(
@@ -20,7 +19,7 @@ FACILITATOR = auth.Actor("Camille", "facilitator")
 
 @pytest.fixture
 def result():
-    return sc.compute(tiny_inputs(), sc.Settings.default(2030).replace(ecology=50))
+    return engine.compute(tiny_inputs(), params.Settings.default(2030).replace(ecology=50))
 
 
 def test_family_frame_and_results_table(result):
@@ -40,12 +39,12 @@ def test_charts_serialise_with_translated_titles(result):
     heat = pd.concat([charts.family_frame(result, FAMILIES, "fr", i).assign(territory=n) for i, n in enumerate("AB")])
     assert charts.heatmap_chart(heat, "fr").to_dict()["encoding"]["color"]["scale"]["domainMid"] == 0
     inputs = tiny_inputs()
-    settings = sc.Settings.default(2030).replace(ecology=50)
-    table = sc.tornado(inputs, settings)
+    settings = params.Settings.default(2030).replace(ecology=50)
+    table = engine.tornado(inputs, settings)
     tornado = charts.tornado_chart(table, "en").to_dict()
     assert len(tornado["layer"]) == 2
-    band = sc.band(inputs, settings, table)
-    charts.band_chart(band, sc.compute(inputs, sc.Settings.default(2030)).yearly(), "fr").to_dict()
+    band = engine.band(inputs, settings, table)
+    charts.band_chart(band, engine.compute(inputs, params.Settings.default(2030)).yearly(), "fr").to_dict()
 
 
 def test_map_chart_shows_missing_as_missing():
@@ -62,33 +61,51 @@ def test_map_chart_shows_missing_as_missing():
     assert props["B"]["rate_text"] == "pas de donnée"
 
 
-def test_save_list_reload_delete(workspace_path):
-    s = sc.preset_settings("low_carbon", 2035)
-    sid = sc.save_scenario(FACILITATOR, "  Atelier   Vannes ", "FR-BASIN-VANNES", s, "low_carbon", path=workspace_path)
-    saved = sc.list_scenarios(workspace_path)
+def test_save_list_reload_delete(ws):
+    s = params.preset_settings("low_carbon", 2035)
+    sid = store.save_scenario(ws, FACILITATOR, "  Atelier   Vannes ", "FR-BASIN-VANNES", s, "low_carbon")
+    saved = store.list_scenarios(ws)
     assert [(x.id, x.name, x.settings, x.preset) for x in saved] == [(sid, "Atelier Vannes", s, "low_carbon")]
-    with pytest.raises(sc.ScenarioInputError) as err:
-        sc.save_scenario(FACILITATOR, "Atelier Vannes", "FR", s, path=workspace_path)
+    with pytest.raises(UserError) as err:
+        store.save_scenario(ws, FACILITATOR, "Atelier Vannes", "FR", s)
     assert err.value.key == "scenario.error.name_taken"
-    sc.save_scenario(FACILITATOR, "Atelier Vannes", "FR", s.replace(digital=20), overwrite=True, path=workspace_path)
-    assert sc.get_scenario(sid, workspace_path).settings["digital"] == 20
-    assert sc.delete_scenario(FACILITATOR, sid, path=workspace_path)
-    assert sc.list_scenarios(workspace_path) == []
-    actions = [e["action"] for e in workspace.audit_entries(path=workspace_path)]
+    store.save_scenario(ws, FACILITATOR, "Atelier Vannes", "FR", s.replace(digital=20), overwrite=True)
+    assert store.get_scenario(ws, sid).settings["digital"] == 20
+    assert store.delete_scenario(ws, FACILITATOR, sid)
+    assert store.list_scenarios(ws) == []
+    actions = [e["action"] for e in ws.audit_entries()]
     assert actions.count("scenario.save") == 2 and "scenario.delete" in actions
 
 
-def test_a_reader_cannot_save_and_nothing_is_written(workspace_path):
+def test_a_reader_cannot_save_and_nothing_is_written(ws):
     with pytest.raises(auth.PermissionDenied):
-        sc.save_scenario(auth.ANONYMOUS, "x", "FR", sc.Settings.default(), path=workspace_path)
-    with pytest.raises(sc.ScenarioInputError):
-        sc.save_scenario(FACILITATOR, "   ", "FR", sc.Settings.default(), path=workspace_path)
-    assert sc.list_scenarios(workspace_path) == []
+        store.save_scenario(ws, auth.ANONYMOUS, "x", "FR", params.Settings.default())
+    with pytest.raises(UserError):
+        store.save_scenario(ws, FACILITATOR, "   ", "FR", params.Settings.default())
+    assert store.list_scenarios(ws) == []
 
 
 def test_compare_settings():
-    a = sc.Settings.default(2030)
+    a = params.Settings.default(2030)
     b = a.replace(horizon=2035, ecology=40)
-    diff = sc.compare_settings(a, b)
+    diff = store.compare_settings(a, b)
     assert list(diff["parameter"]) == ["horizon", "ecology"]
-    assert sc.compare_settings(a, a).empty
+    assert store.compare_settings(a, a).empty
+
+
+def test_names_are_unique_without_regard_to_case_and_stale_overwrites_are_refused(ws):
+    s = params.Settings.default()
+    sid = store.save_scenario(ws, FACILITATOR, "Été 2030", "FR", s)
+    with pytest.raises(UserError) as err:
+        store.save_scenario(ws, FACILITATOR, "ÉTÉ  2030", "FR", s)
+    assert err.value.key == "scenario.error.name_taken"
+    loaded = store.get_scenario(ws, sid)
+    store.save_scenario(
+        ws, FACILITATOR, "Été 2030", "FR", s.replace(digital=10), overwrite=True, version=loaded.version
+    )
+    with pytest.raises(UserError) as err:  # a second editor still holding the first version
+        store.save_scenario(
+            ws, FACILITATOR, "Été 2030", "FR", s.replace(digital=90), overwrite=True, version=loaded.version
+        )
+    assert err.value.key == "scenario.error.conflict"
+    assert store.get_scenario(ws, sid).settings["digital"] == 10

@@ -1,0 +1,77 @@
+"""``python -m gtec workspace check|backup|restore|reset``: the workspace's health and its recovery."""
+
+from __future__ import annotations
+
+import argparse
+import sqlite3
+import sys
+from pathlib import Path
+
+from gtec.cli.common import open_workspace
+from gtec.core import config
+from gtec.storage.workspace import Workspace, WorkspaceError
+
+
+def cmd_workspace(args: argparse.Namespace) -> int:
+    path = config.workspace_path()
+    if args.workspace_command == "check":
+        ws = open_workspace(create=False)
+        if ws is None:
+            return 1
+        print(f"{path.name}: ok, schema v{ws.schema_version()}")
+        return 0
+    if args.workspace_command == "backup":
+        ws = open_workspace(create=False)
+        if ws is None:
+            return 1
+        target = ws.backup(Path(args.file))
+        print(f"Backed up to {target}")
+        return 0
+    if args.workspace_command == "restore":
+        return _restore(path, Path(args.file))
+    if args.workspace_command == "reset":
+        if not args.yes:
+            print("This sets the current workspace aside and starts an empty one. Re-run with --yes.", file=sys.stderr)
+            return 2
+        aside = Workspace(path).set_aside()
+        Workspace.open(path)
+        print(f"Started a new workspace{f'; the previous file is kept as {aside}' if aside else ''}")
+        return 0
+    return 2
+
+
+def _restore(path: Path, backup: Path) -> int:
+    """Check the backup as a workspace first; only then set the current file aside and copy the backup in."""
+    if not backup.is_file():
+        print(f"error: {backup} is not a file", file=sys.stderr)
+        return 2
+    try:
+        probe = Workspace(backup)
+        probe.check(create=False)
+        with probe.read() as conn:
+            conn.scalar("SELECT MAX(version) FROM schema_migrations")
+    except (WorkspaceError, sqlite3.Error) as exc:
+        print(f"error: {backup} is not a usable workspace backup ({exc}); nothing was changed", file=sys.stderr)
+        return 2
+    tmp = path.with_name(path.name + ".restoring")
+    tmp.unlink(missing_ok=True)
+    Workspace(backup).backup(tmp)
+    Workspace(tmp).migrate()
+    aside = Workspace(path).set_aside()
+    tmp.replace(path)
+    Workspace(path).marker.touch()
+    print(f"Restored {backup}{f'; the previous file is kept as {aside}' if aside else ''}")
+    return 0
+
+
+def add_commands(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("workspace", help="check, back up, restore or reset the workspace (what people create)")
+    p.set_defaults(func=cmd_workspace)
+    cmds = p.add_subparsers(dest="workspace_command", required=True)
+    cmds.add_parser("check", help="tell whether the workspace is usable")
+    b = cmds.add_parser("backup", help="copy the workspace to FILE (consistent, safe while the app runs)")
+    b.add_argument("file")
+    r = cmds.add_parser("restore", help="replace the workspace by a checked backup (the current file is kept aside)")
+    r.add_argument("file")
+    z = cmds.add_parser("reset", help="set a damaged workspace aside (never deleted) and start an empty one")
+    z.add_argument("--yes", action="store_true", help="confirm")
