@@ -7,7 +7,7 @@ import sys
 from collections.abc import Sequence
 
 from gtec.build import pipeline
-from gtec.cli import users, workspace
+from gtec.cli import figures, users, workspace
 from gtec.cli.common import open_workspace
 from gtec.core import config
 from gtec.core.i18n import t
@@ -43,8 +43,15 @@ def cmd_build(args: argparse.Namespace) -> int:
         return 0
     if not status.ok and status.code != "missing":
         print(f"Reference store {status.code} ({status.detail}): rebuilding {status.path}")
-    report = pipeline.build_reference(progress=_progress_printer())
+    from gtec.build.official import SourceFileError
+
+    try:
+        report = pipeline.build_reference(progress=_progress_printer())
+    except SourceFileError as error:
+        print(f"\nerror: {t('build.error.source', 'en', detail=str(error))}", file=sys.stderr)
+        return 2
     print(f"Built {report.path} in {report.seconds:.1f} s")
+    figures.print_coverage(report.coverage)
     for key, label in COUNT_LABELS.items():
         if key in report.counts:
             print(f"  {label:<20} {report.counts[key]:>7,}")
@@ -74,6 +81,7 @@ def make_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_check)
     users.add_commands(sub)
     workspace.add_commands(sub)
+    figures.add_commands(sub)
     return parser
 
 
