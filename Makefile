@@ -26,10 +26,12 @@ run: $(STAMP)
 	$(PY) -m gtec build --if-missing
 	$(PY) -m components.serve --server.port=$(PORT)
 
-## lint: ruff check + ruff format --check
+## lint: ruff check + ruff format --check + the import contract (import-linter) + types (mypy on gtec/)
 lint: $(STAMP)
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
+	$(VENV)/bin/lint-imports
+	$(PY) -m mypy
 
 unit: $(STAMP)
 	$(PY) -m pytest tests/unit -q
@@ -40,7 +42,7 @@ apptest: $(STAMP)
 browser: $(STAMP)
 	$(PY) -m pytest tests/browser -q
 
-## test: lint + every test tier (unit, AppTest, browser with Debian chromium)
+## test: lint, import contract, types, then every test tier (unit, AppTest, browser with Debian chromium)
 test: lint
 	$(PY) -m pytest -q
 

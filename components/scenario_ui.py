@@ -53,7 +53,7 @@ def init_state(base_year: int, lang: str) -> None:
         return
     settings, errors = params.settings_from_query(st.query_params.to_dict(), base_year)
     apply_settings(settings)
-    st.session_state[f"{PREFIX}url_errors"] = [t(e.key, lang, **e.fmt) for e in errors]
+    st.session_state[f"{PREFIX}url_errors"] = [t(e.key, lang, **e.values) for e in errors]
     st.session_state[f"{PREFIX}ready"] = True
 
 

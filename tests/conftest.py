@@ -42,3 +42,34 @@ def workspace_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 def ws(workspace_path: Path) -> Workspace:
     """The workspace object of :func:`workspace_path`, as the app's edge would create it."""
     return Workspace(workspace_path)
+
+
+@pytest.fixture
+def open_page(built_data_dir: Path, workspace_path: Path):
+    """Open a page through app.py as a given role: ``open_page("pages/map.py", "en", actor)`` -> AppTest.
+
+    The one helper app tests use to sign a role in (the session keys that components.auth_ui reads) and to go
+    through the shell (language, store and workspace checks, role-filtered navigation), like a browser does.
+    """
+    import time
+
+    from streamlit.testing.v1 import AppTest
+
+    from gtec.access import accounts
+    from gtec.core import auth
+
+    app = str(Path(__file__).resolve().parents[1] / "app.py")
+
+    def _open(page: str | None = None, lang: str = "fr", actor: auth.Actor | None = None, timeout: float = 120):
+        at = AppTest.from_file(app, default_timeout=timeout)
+        at.session_state["lang"] = lang
+        if actor is not None:
+            at.session_state["actor"] = actor
+            at.session_state["auth_clock"] = accounts.SessionClock.start(time.time())
+        at.run()
+        if page is not None:
+            at.switch_page(page).run()
+        assert not at.exception, [e.value for e in at.exception]
+        return at
+
+    return _open

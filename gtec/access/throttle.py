@@ -71,9 +71,10 @@ def _delay(failures: int, limits: RateLimit) -> float:
     return 0.0 if failures <= 0 else min(limits.base_delay_s * 2 ** (failures - 1), limits.max_delay_s)
 
 
-def _failures(conn: Connection, where: str, params: tuple, since: float) -> list[float]:
+def _failures(conn: Connection, where: str, params: tuple, since: float, after_id: int = 0) -> list[float]:
     rows = conn.all(
-        f"SELECT at FROM login_attempts WHERE outcome = 'failure' AND at > ? AND {where} ORDER BY at", (since, *params)
+        f"SELECT at FROM login_attempts WHERE outcome = 'failure' AND at > ? AND id > ? AND {where} ORDER BY at",
+        (since, after_id, *params),
     )
     return [float(r[0]) for r in rows]
 
@@ -81,12 +82,13 @@ def _failures(conn: Connection, where: str, params: tuple, since: float) -> list
 def evaluate(conn: Connection, key: str, client: str, now: float, limits: RateLimit) -> Throttle:
     """The throttle an attempt on ``key`` from ``client`` at ``now`` meets (reads the ledger only)."""
     since = now - limits.window_s
+    # Failures count from the key's last success or admin reset (by ledger order, not time: same-instant rows).
     boundary = conn.scalar(
-        "SELECT MAX(at) FROM login_attempts WHERE username = ? AND outcome IN ('success', 'reset')", (key,)
+        "SELECT MAX(id) FROM login_attempts WHERE username = ? AND outcome IN ('success', 'reset')", (key,)
     )
-    key_since = max(since, float(boundary)) if boundary is not None else since
-    key_times = _failures(conn, "username = ?", (key,), key_since)
-    pair_times = _failures(conn, "username = ? AND client = ?", (key, client), key_since)
+    after = int(boundary or 0)
+    key_times = _failures(conn, "username = ?", (key,), since, after)
+    pair_times = _failures(conn, "username = ? AND client = ?", (key, client), since, after)
     client_times = _failures(conn, "client = ?", (client,), since) if client else []
 
     lifts = []

@@ -406,6 +406,10 @@ class Workspace:
             return None
         stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
         aside = self.path.with_name(f"{self.path.name}.damaged-{stamp}")
+        n = 0
+        while any(aside.with_name(aside.name + s).exists() for s in ("", "-wal", "-shm")):
+            n += 1  # two set-asides in one second: never overwrite the first
+            aside = self.path.with_name(f"{self.path.name}.damaged-{stamp}-{n}")
         self.path.replace(aside)
         for suffix in ("-wal", "-shm"):
             extra = self.path.with_name(self.path.name + suffix)

@@ -2,30 +2,17 @@
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from gtec.access import accounts, auth
 from gtec.alternance import comparison
+from gtec.core import auth
 from gtec.core.i18n import t
 
 TIMEOUT = 120
 APP = Path(__file__).resolve().parents[2] / "app.py"
-
-
-def _open(page: str, lang: str = "fr", actor: auth.Actor | None = None) -> AppTest:
-    at = AppTest.from_file(str(APP), default_timeout=TIMEOUT)
-    at.session_state["lang"] = lang
-    if actor is not None:
-        at.session_state["actor"] = actor
-        at.session_state["auth_clock"] = accounts.SessionClock.start(time.time())
-    at.run()
-    at.switch_page(page).run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
 
 
 def _metrics(at: AppTest, label: str) -> list[str]:
@@ -33,8 +20,8 @@ def _metrics(at: AppTest, label: str) -> list[str]:
 
 
 @pytest.mark.parametrize("lang", ["fr", "en"])
-def test_page_renders_comparison_split_and_territory(built_data_dir, workspace_path, lang):
-    at = _open("pages/alternance.py", lang)
+def test_page_renders_comparison_split_and_territory(open_page, lang):
+    at = open_page("pages/alternance.py", lang)
     assert at.title[0].value == t("alternance.title", lang)
     assert not at.error
     totals = _metrics(at, t("alternance.calc.total_year", lang, months=12))
@@ -44,8 +31,8 @@ def test_page_renders_comparison_split_and_territory(built_data_dir, workspace_p
     assert any(t("alternance.calc.illustrative_inputs", lang, names="")[:20] in w.value for w in at.warning)
 
 
-def test_changing_company_size_changes_the_shares(built_data_dir, workspace_path):
-    at = _open("pages/alternance.py")
+def test_changing_company_size_changes_the_shares(open_page):
+    at = open_page("pages/alternance.py")
     company = t("alternance.party.company", "fr")
     before = _metrics(at, company)
     assert before == ["7\u202f209 EUR", "39\u202f719 EUR"]  # apprentice year 1 (SME); KTP year 1 (67% grant)
@@ -56,23 +43,23 @@ def test_changing_company_size_changes_the_shares(built_data_dir, workspace_path
     assert "soit 50 % du total" in shares
 
 
-def test_entering_the_npec_turns_the_result_into_an_estimate(built_data_dir, workspace_path):
-    at = _open("pages/alternance.py", "en")
+def test_entering_the_npec_turns_the_result_into_an_estimate(open_page):
+    at = open_page("pages/alternance.py", "en")
     at.number_input(key="wbl_npec_eur").set_value(9500.0).run()
     assert not [w for w in at.warning if "Illustrative value still in use" in w.value]
     assert _metrics(at, "Public and mutualised funding")[0] == "13,750 EUR"  # 5,000 aid + 9,500 - 750
 
 
-def test_impossible_contract_year_gives_a_plain_message(built_data_dir, workspace_path):
-    at = _open("pages/alternance.py")
+def test_impossible_contract_year_gives_a_plain_message(open_page):
+    at = open_page("pages/alternance.py")
     at.number_input(key="wbl_appr_months").set_value(12).run()
     at.number_input(key="wbl_appr_year").set_value(2).run()
     assert not at.exception
     assert any("dépasse la durée du contrat (12 mois)" in e.value for e in at.error)
 
 
-def test_territory_figure_switch(built_data_dir, workspace_path):
-    at = _open("pages/alternance.py", "en")
+def test_territory_figure_switch(open_page):
+    at = open_page("pages/alternance.py", "en")
     before = _metrics(at, "Cost per learner retained in the region")[0]
     at.selectbox(key="wbl_appr_retention_basis").select("territory").run()
     after = _metrics(at, "Cost per learner retained in the region")[0]
@@ -80,22 +67,22 @@ def test_territory_figure_switch(built_data_dir, workspace_path):
     assert any("Territory's own figure" in m.value for m in at.markdown)
 
 
-def test_reader_sees_the_matrix_read_only(built_data_dir, workspace_path):
-    at = _open("pages/transferability.py")
+def test_reader_sees_the_matrix_read_only(open_page):
+    at = open_page("pages/transferability.py")
     assert any(t("alternance.matrix.read_only", "fr") in i.value for i in at.info)
     assert not at.dataframe  # no editor (and no edit history yet)
     assert not [b for b in at.button if b.label == t("alternance.matrix.save", "fr")]
 
 
-def test_facilitator_edits_the_matrix_through_the_audited_path(built_data_dir, workspace_path):
+def test_facilitator_edits_the_matrix_through_the_audited_path(open_page, ws):
     actor = auth.Actor("Bob Le Gall", "facilitator")
-    at = _open("pages/transferability.py", "en", actor)
+    at = open_page("pages/transferability.py", "en", actor)
     assert len(at.dataframe) == 1  # the editor (AppTest shows st.data_editor as a dataframe)
     # the editor's cells are not scriptable in AppTest: save a change the way the page does, then reload
     data = comparison.load_from_curated()
-    rows = comparison.current_matrix(data.seeds, comparison.load_edits(workspace_path), "en")
+    rows = comparison.current_matrix(data.seeds, comparison.load_edits(ws), "en")
     change = comparison.MatrixChange(rows[0]["row_id"], rows[0]["system"], rows[0]["feature"], "high", "B", "A")
-    comparison.save_changes(actor, [change], "en", path=workspace_path)
+    comparison.save_changes(ws, actor, [change], "en")
     at.run()
     assert not at.exception
     assert len(at.dataframe) == 2

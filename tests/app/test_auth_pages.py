@@ -9,9 +9,9 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from components.auth_ui import plain
-from gtec.access import accounts, auth
+from gtec.access import accounts, workshops
+from gtec.core import auth
 from gtec.core.i18n import t
-from gtec.storage import workspace
 
 TIMEOUT = 90
 APP = Path(__file__).resolve().parents[2] / "app.py"
@@ -60,8 +60,8 @@ def test_admin_pages_work_for_an_admin_set_in_session_state(built_data_dir, work
         assert not at.exception, (path, at.exception)
 
 
-def test_sign_in_form_refuses_a_wrong_password_then_signs_in_and_out(app, workspace_path):
-    accounts.create_account(CLI, "alice", PASSWORD, "admin", "Alice Martin", path=workspace_path)
+def test_sign_in_form_refuses_a_wrong_password_then_signs_in_and_out(app, ws):
+    accounts.create_account(ws, CLI, "alice", PASSWORD, "admin", "Alice Martin")
     sign_in_through_form(app, "alice", "not the password")
     assert not app.exception
     assert [e.value for e in app.error] == [t("auth.sign_in.invalid", "fr")]
@@ -88,7 +88,7 @@ def test_sign_in_form_refuses_a_wrong_password_then_signs_in_and_out(app, worksp
         app.switch_page("pages/admin_audit.py")
 
 
-def test_a_facilitator_sees_workshops_but_not_accounts_nor_audit(built_data_dir, workspace_path):
+def test_a_facilitator_sees_workshops_but_not_accounts_nor_audit(built_data_dir, ws):
     at = AppTest.from_file(str(APP), default_timeout=TIMEOUT)
     at.session_state["actor"] = auth.Actor("Bob Le Gall (bob)", "facilitator")
     at.run()
@@ -100,11 +100,11 @@ def test_a_facilitator_sees_workshops_but_not_accounts_nor_audit(built_data_dir,
     next(b for b in at.button if b.label == t("auth.workshops.create")).click()
     at.run()
     assert not at.exception
-    sessions = accounts.list_workshops(path=workspace_path)
+    sessions = workshops.list_workshops(ws, CLI)
     assert [s.title for s in sessions] == ["Atelier compétences Péronne"]
-    entry = workspace.audit_entries(path=workspace_path)[0]
+    entry = ws.audit_entries()[0]
     assert (entry["actor"], entry["action"]) == ("Bob Le Gall (bob)", "workshop.create")
-    assert any(accounts.format_code(sessions[0].code) in m.value for m in at.markdown)
+    assert any(workshops.format_code(sessions[0].code) in m.value for m in at.markdown)
 
 
 def test_an_expired_session_falls_back_to_reader_with_a_message(built_data_dir, workspace_path):
@@ -119,8 +119,8 @@ def test_an_expired_session_falls_back_to_reader_with_a_message(built_data_dir, 
         at.switch_page("pages/admin_users.py")
 
 
-def test_a_participant_joins_with_the_workshop_code(app, workspace_path):
-    session = accounts.create_workshop(auth.Actor("f", "facilitator"), "Atelier Saint-Malo", path=workspace_path)
+def test_a_participant_joins_with_the_workshop_code(app, ws):
+    session = workshops.create_workshop(ws, auth.Actor("f", "facilitator"), "Atelier Saint-Malo")
     app.switch_page("pages/sign_in.py").run()
     next(ti for ti in app.text_input if ti.label == t("auth.workshop.code")).input(session.code.lower())
     next(b for b in app.button if b.label == t("auth.workshop.join")).click()
@@ -142,3 +142,20 @@ def test_oidc_configured_maps_the_allow_list_without_breaking(built_data_dir, wo
     at.switch_page("pages/sign_in.py").run()
     assert not at.exception
     assert t("auth.oidc.heading", "en") in [h.value for h in at.subheader]
+
+
+def test_closing_an_unknown_workshop_says_unknown_not_denied(built_data_dir, ws):
+    """A facilitator closing a session that no longer exists gets the real reason (was: 'denied')."""
+    from gtec.core.errors import UserError
+
+    with pytest.raises(UserError) as info:
+        workshops.close_workshop(ws, CLI, "ZZZZZZ")
+    assert info.value.key == "auth.error.code_unknown"
+
+
+def test_the_sign_in_page_shows_no_server_command(app):
+    """With no admin account yet, visitors are told to ask the administrator, never shown a shell command."""
+    app.switch_page("pages/sign_in.py").run()
+    shown = " ".join(x.value for x in [*app.info, *app.markdown, *app.caption, *app.error])
+    assert t("auth.staff.no_admin", "fr") in shown
+    assert "python -m" not in shown and "--role" not in shown

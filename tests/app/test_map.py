@@ -11,8 +11,9 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from gtec.access import auth
+from gtec.core import auth
 from gtec.core.i18n import t
+from gtec.storage.workspace import Workspace
 from gtec.territories import custom
 
 TIMEOUT = 90
@@ -150,7 +151,7 @@ def test_facilitator_saves_a_basin_that_the_map_offers(built_data_dir, workspace
     next(b for b in at.button if b.label == t("custom.save", "fr")).click().run()
     assert not at.exception
     assert at.success, [e.value for e in at.error]
-    saved = custom.list_custom(workspace_path)
+    saved = custom.list_custom(Workspace(workspace_path))
     assert [c.name for c in saved] == [XSS]
     at = _map()
     assert XSS in at.selectbox(key="map_sel").options  # offered under its name, as plain text
@@ -164,7 +165,7 @@ def test_saving_without_a_name_says_so(built_data_dir, workspace_path):
     at.multiselect(key="custom_members_epci").set_value(["FR-EPCI-200067932"]).run()
     next(b for b in at.button if b.label == t("custom.save", "fr")).click().run()
     assert [e.value for e in at.error] == [t("custom.error.name_empty", "fr")]
-    assert custom.list_custom(workspace_path) == []
+    assert custom.list_custom(Workspace(workspace_path)) == []
 
 
 @pytest.fixture(autouse=True)

@@ -7,9 +7,10 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from gtec.access import auth
+from gtec.core import auth
 from gtec.core.i18n import t
-from gtec.scenarios import scenario as sc
+from gtec.scenarios import params, store
+from gtec.storage.workspace import Workspace
 
 APP = Path(__file__).resolve().parents[2] / "app.py"
 PAGE = "pages/scenarios.py"
@@ -40,7 +41,7 @@ def ready(built_data_dir, workspace_path):
 def test_page_renders_every_slider_and_kpi_in_french(ready):
     at = open_page()
     assert at.title[0].value == t("scenario.title", "fr")
-    assert {s.key for s in at.slider} >= {f"sc_{p.name}" for p in sc.PARAMETERS}
+    assert {s.key for s in at.slider} >= {f"sc_{p.name}" for p in params.PARAMETERS}
     assert [m.label for m in at.metric] == [
         t(f"scenario.kpi.{k}", "fr") for k in ("openings", "entrants", "imbalance", "rate")
     ]
@@ -96,7 +97,7 @@ def test_a_facilitator_saves_then_reloads_a_scenario(ready):
     at.run()
     assert not at.exception
     assert any("Atelier Vannes" in s.value for s in at.success)
-    saved = sc.list_scenarios()
+    saved = store.list_scenarios(Workspace(ready))
     assert [s.name for s in saved] == ["Atelier Vannes"] and saved[0].settings["ecology"] == 70
     # Move away, then reload the saved scenario.
     at.slider(key="sc_ecology").set_value(0)
@@ -109,4 +110,4 @@ def test_a_facilitator_saves_then_reloads_a_scenario(ready):
     next(b for b in at.button if b.label == t("scenario.saved.save", "fr")).click()
     at.run()
     assert any(t("scenario.error.name_taken", "fr", name="Atelier Vannes") == e.value for e in at.error)
-    assert len(sc.list_scenarios()) == 1
+    assert len(store.list_scenarios(Workspace(ready))) == 1

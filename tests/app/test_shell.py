@@ -6,9 +6,10 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from components.registry import PAGES
-from gtec.access import auth
+from gtec.core import auth
 from gtec.core.i18n import t
 from gtec.storage import reference
+from gtec.storage.workspace import Workspace
 
 TIMEOUT = 90
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
@@ -73,7 +74,9 @@ def test_saved_custom_territory_appears_in_the_portrait_choices(built_data_dir, 
 
     ref = reference.connect_reference()
     members = ["FR-EPCI-200067932", "FR-EPCI-245614383"]
-    new_id = custom.save(auth.Actor("Fac", "facilitator"), ref, "Vannes + Questembert", members)
+    new_id = custom.save(
+        Workspace(workspace_path), auth.Actor("Fac", "facilitator"), ref, "Vannes + Questembert", members
+    )
     at = AppTest.from_file(APP, default_timeout=TIMEOUT)
     at.run()
     assert "custom" in at.selectbox(key="territory_level").options or t("level.custom", "fr") in [

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from gtec.access import accounts, auth
+from gtec.access import accounts
+from gtec.core import auth
 from gtec.core.i18n import t
+from gtec.storage.workspace import Workspace
 
 pytestmark = pytest.mark.browser
 
@@ -27,10 +29,9 @@ def _sign_in(page, wait_idle, password: str) -> None:
 
 
 def test_sign_in_and_sign_out(page, app_server, browser_workspace, wait_idle, screenshot):
-    if accounts.get_account(USERNAME, path=browser_workspace) is None:
-        accounts.create_account(
-            auth.Actor("cli:test", "admin"), USERNAME, PASSWORD, "admin", "Browser Admin", path=browser_workspace
-        )
+    ws, cli = Workspace.open(browser_workspace), auth.Actor("cli:test", "admin")
+    if accounts.get_account(ws, cli, USERNAME) is None:
+        accounts.create_account(ws, cli, USERNAME, PASSWORD, "admin", "Browser Admin")
     page.goto(f"{app_server}/sign-in")
     wait_idle(page, timeout=60_000)
     _dismiss_dialog(page)

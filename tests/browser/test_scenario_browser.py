@@ -7,9 +7,12 @@ import contextlib
 
 import pytest
 
-from gtec.access import accounts, auth
+from gtec.access import accounts
+from gtec.core import auth
+from gtec.core.errors import UserError
 from gtec.core.i18n import t
-from gtec.scenarios import scenario as sc
+from gtec.scenarios import store
+from gtec.storage.workspace import Workspace
 
 pytestmark = pytest.mark.browser
 PASSWORD = "scenario workshop 2030"
@@ -71,10 +74,23 @@ def test_slider_updates_figures_charts_and_map(page, app_server, wait_idle, scre
     assert not [u for u in page.blocked_requests if "materialsymbols" not in u]
 
 
+def set_slider(page, slider, target: float, wait_idle, tries: int = 30) -> None:
+    """Move a slider with the keyboard one step at a time, waiting for each rerun (a key pressed during a rerun
+    can be dropped by the browser widget), until it shows ``target``."""
+    for _ in range(tries):
+        now = float(slider.get_attribute("aria-valuenow") or "nan")
+        if now == target:
+            return
+        slider.focus()
+        slider.press("ArrowRight" if now < target else "ArrowLeft")
+        wait_idle(page)
+    raise AssertionError(f"slider stuck at {slider.get_attribute('aria-valuenow')}, wanted {target}")
+
+
 def test_facilitator_saves_and_reloads(page, app_server, wait_idle, screenshot, browser_workspace):
-    with contextlib.suppress(accounts.AccountError):  # already created by an earlier run of this session
+    with contextlib.suppress(UserError):  # already created by an earlier run of this session
         accounts.create_account(
-            auth.Actor("cli:test", "admin"), "anim", PASSWORD, "facilitator", path=browser_workspace
+            Workspace.open(browser_workspace), auth.Actor("cli:test", "admin"), "anim", PASSWORD, "facilitator"
         )
     page.goto(f"{app_server}/sign-in")
     wait_idle(page, timeout=60_000)
@@ -86,11 +102,7 @@ def test_facilitator_saves_and_reloads(page, app_server, wait_idle, screenshot, 
     wait_idle(page, timeout=60_000)
     page.get_by_role("heading", name=t("scenario.title", "fr")).wait_for()
     slider = page.get_by_role("slider").first  # low-carbon transition
-    slider.focus()
-    for _ in range(8):
-        slider.press("ArrowRight")
-    page.wait_for_timeout(800)
-    wait_idle(page)
+    set_slider(page, slider, 40, wait_idle)
     page.wait_for_function("() => new URL(location.href).searchParams.get('ecology') === '40'")
     wait_idle(page)
     saved_value = kpi(page, "imbalance")
@@ -99,12 +111,9 @@ def test_facilitator_saves_and_reloads(page, app_server, wait_idle, screenshot, 
     page.get_by_role("button", name=t("scenario.saved.save", "fr")).click()
     wait_idle(page)
     page.get_by_text(t("scenario.saved.done", "fr", name="Transition 40")).wait_for()
-    assert any(s.name == "Transition 40" and s.settings["ecology"] == 40 for s in sc.list_scenarios(browser_workspace))
-    slider.focus()
-    for _ in range(8):
-        slider.press("ArrowLeft")
-    page.wait_for_timeout(800)
-    wait_idle(page)
+    saved = store.list_scenarios(Workspace(browser_workspace))
+    assert any(s.name == "Transition 40" and s.settings["ecology"] == 40 for s in saved)
+    set_slider(page, slider, 0, wait_idle)
     page.wait_for_function("() => !new URL(location.href).searchParams.has('ecology')")
     wait_idle(page)
     assert kpi(page, "imbalance") != saved_value

@@ -219,11 +219,6 @@ def test_reset_of_a_vanished_workspace_starts_anew(workspace_path, capsys):
     capsys.readouterr()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: Workspace.set_aside names the file by the second, so two set-asides in one second overwrite "
-    "the first damaged file (gtec/storage/workspace.py, set_aside)",
-)
 def test_two_set_asides_in_one_second_keep_both_files(workspace_path, tmp_path, monkeypatch, capsys):
     frozen = datetime(2030, 1, 1, 12, 0, 0, tzinfo=UTC)
 
