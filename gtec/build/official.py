@@ -617,7 +617,7 @@ def load_official(
             )
         writer.add(pd.concat(out, ignore_index=True), sf.source_id, 2025)
     fam = family_of_domain(conn)
-    detail = bmo.dropna(subset=["bassin_id"]).drop_duplicates(["bassin_id", "met_code"])
+    detail = bmo.dropna(subset=["bassin_id"]).drop_duplicates(["bassin_id", "met_code", "departement_id"])
     conn.executemany(
         "INSERT INTO bmo_occupations (bassin_id, met_code, met_label, bmo_family, bmo_family_label, fap_domain,"
         " family_id, departement_id, projects, difficult, seasonal, projects_secret, difficult_secret,"

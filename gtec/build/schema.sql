@@ -143,7 +143,7 @@ CREATE TABLE bmo_occupations (
     difficult_secret INTEGER NOT NULL,
     seasonal_secret INTEGER NOT NULL,
     source_id TEXT NOT NULL REFERENCES sources(id),
-    PRIMARY KEY (bassin_id, met_code)
+    PRIMARY KEY (bassin_id, met_code, departement_id)
 );
 
 -- Les metiers en 2030, regional file (derived copy, status estimate): thousands of jobs over 2019-2030.

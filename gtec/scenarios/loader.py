@@ -1,12 +1,23 @@
 """Inputs of the foresight scenarios, read from the reference store (pure; no streamlit).
 
-Per EPCI and occupation family, base-year employment = the EPCI's employment (indicator ``employment``, latest
-year) split by the national family structure (``occupation_baseline.employment_2019``). Family rates (baseline
-growth, departures, young entrants) come from ``occupation_baseline``; driver sensitivities from
-``scenario_sensitivities``. An EPCI's departure rates are scaled by its share of workers aged 55 and over
-(``seniors_share``) compared with the national share. Aggregates (basins, départements, régions, France) are sums
-of their EPCIs, with the population shares of EPCIs straddling départements
-(:func:`gtec.build.illustrative.french_members`).
+Official bases (issue 12):
+
+- base-year employment per EPCI = the census jobs at place of work (indicator ``employment``, RP 2018, source
+  ``insee-rp2018-comparateur``; the latest EPCI year in the store);
+- its split by occupation family = the family structure of the EPCI's région in *Les métiers en 2030*'
+  regional file (``metiers_2030_regions``, employment 2019 per FAP summed by family through the FAP domain
+  letters of ``occupation_families.fap_domains``: the documented crosswalk); EPCIs outside the 13 régions of
+  the file (overseas) take the structure of the 13 together;
+- family rates (per year over 2019-2030): departures = departures / employment 2019 / 11, baseline growth =
+  ``(1 + creation / employment) ** (1/11) - 1``, young entrants = ``-young_entrants / employment / 11``
+  (negative as published), all from the 13 régions together;
+- the région's own departure profile enters through ``departure_factor`` (EPCI's région departures over what
+  the national family rates give on the same structure): regional departures then equal the published ones.
+
+Without the regional table (old stores) the previous bases apply: the national structure and rates of
+``occupation_baseline`` and the ``seniors_share`` factor. Driver sensitivities come from
+``scenario_sensitivities``. Aggregates (basins, départements, régions, France) are sums of their EPCIs, with the
+population shares of EPCIs straddling départements (:func:`gtec.build.illustrative.french_members`).
 """
 
 from __future__ import annotations
@@ -27,6 +38,10 @@ from gtec.scenarios.params import CRISIS_DRIVER, DRIVERS
 #: rates are French).
 SCENARIO_LEVELS: tuple[str, ...] = ("basin", "epci", "departement", "region", "country")
 BASELINE_SOURCES: tuple[str, ...] = ("gtec-occupation-sizes", "gtec-occupation-calibration", "dares-metiers-2030")
+#: Sources of the official bases (census jobs, regional file of Les métiers en 2030).
+OFFICIAL_SOURCES: tuple[str, ...] = ("insee-rp2018-comparateur", "dares-metiers-2030-regions-file", "gtec-occupations")
+#: Projection years of Les métiers en 2030 (2019-2030).
+PROJECTION_YEARS = 11
 
 
 @dataclass(frozen=True, eq=False)
@@ -177,6 +192,84 @@ def _latest(conn: sqlite3.Connection, indicator: str, level: str) -> tuple[pd.Se
     return values, year, {r[2] for r in rows}
 
 
+def read_regional_families(conn: sqlite3.Connection) -> pd.DataFrame:
+    """*Les métiers en 2030* regional file summed by région and project family (thousands of jobs over
+    2019-2030): ``region_id``, ``family_id``, ``employment_2019``, ``creation``, ``departures``,
+    ``young_entrants``, ``openings``. Empty when the store has no regional table."""
+    has = conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'metiers_2030_regions'").fetchone()
+    if not has:
+        return pd.DataFrame()
+    return pd.read_sql_query(
+        "SELECT region_id, family_id, SUM(employment_2019) AS employment_2019, SUM(creation) AS creation,"
+        " SUM(departures) AS departures, SUM(young_entrants) AS young_entrants, SUM(openings) AS openings"
+        " FROM metiers_2030_regions WHERE family_id IS NOT NULL GROUP BY region_id, family_id"
+        " ORDER BY region_id, family_id",
+        conn,
+    )
+
+
+def regional_rates(regional: pd.DataFrame, family_ids: Sequence[str]) -> dict[str, object]:
+    """Family rates (fractions a year) and regional structures from :func:`read_regional_families` (pure).
+
+    Returns ``growth``, ``departure_rate``, ``entrant_rate`` [F] (13 régions together), ``structure``
+    (DataFrame région x family of employment shares, plus a ``""`` row: the 13 together) and
+    ``departure_factor`` (Series by région: its departures over those the national rates give on its structure).
+    """
+    fam = list(family_ids)
+    emp = regional.pivot_table(index="region_id", columns="family_id", values="employment_2019", aggfunc="sum")
+    emp = emp.reindex(columns=fam).fillna(0.0)
+    dep = regional.pivot_table(index="region_id", columns="family_id", values="departures", aggfunc="sum")
+    dep = dep.reindex(index=emp.index, columns=fam).fillna(0.0)
+    tot = regional.groupby("family_id")[["employment_2019", "creation", "departures", "young_entrants"]].sum()
+    tot = tot.reindex(fam)
+    e = tot["employment_2019"].to_numpy(dtype=float)
+    safe = np.where(e > 0, e, 1.0)
+    growth = np.where(e > 0, (1 + tot["creation"].to_numpy(dtype=float) / safe) ** (1 / PROJECTION_YEARS) - 1, 0.0)
+    departure = np.where(e > 0, tot["departures"].to_numpy(dtype=float) / safe / PROJECTION_YEARS, 0.0)
+    entrants = np.where(e > 0, -tot["young_entrants"].to_numpy(dtype=float) / safe / PROJECTION_YEARS, 0.0)
+    structure = emp.div(emp.sum(axis=1), axis=0)
+    structure.loc[""] = e / e.sum()
+    expected = (emp.to_numpy() * departure[None, :]).sum(axis=1) * PROJECTION_YEARS
+    factor = pd.Series(dep.sum(axis=1).to_numpy() / np.where(expected > 0, expected, np.nan), index=emp.index)
+    return {
+        "growth": growth,
+        "departure_rate": np.clip(departure, 0, None),
+        "entrant_rate": np.clip(entrants, 0, None),
+        "structure": structure.fillna(0.0),
+        "departure_factor": factor.fillna(1.0),
+    }
+
+
+def official_inputs(
+    employment: pd.Series,
+    regions: pd.Series,
+    regional: pd.DataFrame,
+    family_ids: Sequence[str],
+    sensitivities: np.ndarray,
+    base_year: int,
+) -> Inputs:
+    """Engine inputs on official bases (pure): ``employment`` (territory id -> jobs) split by the family
+    structure of each territory's région (``regions``: territory id -> région id), rates of
+    :func:`regional_rates`."""
+    rates = regional_rates(regional, family_ids)
+    structure: pd.DataFrame = rates["structure"]  # type: ignore[assignment]
+    factor: pd.Series = rates["departure_factor"]  # type: ignore[assignment]
+    reg = regions.reindex(employment.index).where(lambda r: r.isin(structure.index), "").fillna("")
+    shares = structure.reindex(reg.to_numpy()).to_numpy(dtype=float)
+    dep_factor = reg.map(factor).fillna(1.0).to_numpy(dtype=float)
+    return Inputs(
+        territory_ids=tuple(employment.index),
+        family_ids=tuple(family_ids),
+        employment=employment.to_numpy(dtype=float)[:, None] * shares,
+        growth=rates["growth"],  # type: ignore[arg-type]
+        departure_rate=rates["departure_rate"],  # type: ignore[arg-type]
+        entrant_rate=rates["entrant_rate"],  # type: ignore[arg-type]
+        sensitivities=sensitivities,
+        base_year=base_year,
+        departure_factor=dep_factor,
+    )
+
+
 def load_base(conn: sqlite3.Connection) -> ScenarioBase:
     """Read the reference store once and build the engine inputs for every EPCI with an employment value.
 
@@ -189,20 +282,26 @@ def load_base(conn: sqlite3.Connection) -> ScenarioBase:
     if year is None or employment.empty:
         raise LookupError("no EPCI employment values")
     employment = employment[employment > 0]
-    seniors, _, senior_sources = _latest(conn, "seniors_share", "epci")
-    factor = None
-    if not seniors.empty:
-        common = seniors.reindex(employment.index).dropna()
-        national = float(np.average(common, weights=employment[common.index])) if len(common) else float("nan")
-        if national > 0:
-            factor = seniors / national
-            sources |= senior_sources
     sens = read_sensitivities(conn, list(baseline.index))
-    inputs = family_inputs(baseline, sens, employment, year, factor)
     cur = conn.execute(
         "SELECT id, code, name, level, country, parent_id, departement_id, region_id, population FROM territories"
     )
     terr = pd.DataFrame(cur.fetchall(), columns=[d[0] for d in cur.description])
+    regional = read_regional_families(conn)
+    if not regional.empty:
+        regions = terr.set_index("id")["region_id"]
+        inputs = official_inputs(employment, regions, regional, list(baseline.index), sens, year)
+        sources |= set(OFFICIAL_SOURCES)
+    else:
+        seniors, _, senior_sources = _latest(conn, "seniors_share", "epci")
+        factor = None
+        if not seniors.empty:
+            common = seniors.reindex(employment.index).dropna()
+            national = float(np.average(common, weights=employment[common.index])) if len(common) else float("nan")
+            if national > 0:
+                factor = seniors / national
+                sources |= senior_sources
+        inputs = family_inputs(baseline, sens, employment, year, factor)
     memberships = pd.read_sql_query("SELECT parent_id, child_id FROM memberships", conn)
     members = illustrative.french_members(terr, memberships)
     members = members.loc[members["child_id"].isin(set(inputs.territory_ids))].reset_index(drop=True)
@@ -215,7 +314,8 @@ def load_base(conn: sqlite3.Connection) -> ScenarioBase:
         .drop(columns=["_o", "country", "parent_id", "population"])
         .reset_index(drop=True)
     )
-    source_ids = tuple(sorted(sources | set(BASELINE_SOURCES) | {"gtec-scenario-sensitivities"}))
+    base_sources = set(OFFICIAL_SOURCES) if not regional.empty else set(BASELINE_SOURCES)
+    source_ids = tuple(sorted(sources | base_sources | {"gtec-scenario-sensitivities"}))
     return ScenarioBase(inputs, members, pickable, baseline[["id", "label_fr", "label_en"]], source_ids)
 
 
