@@ -4,7 +4,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from components import auth_ui, session, shell
+from components import auth_ui, guards, session, shell
 from components.registry import pages_for
 from gtec.core.i18n import t
 from gtec.storage.workspace import WorkspaceError
@@ -13,6 +13,7 @@ st.set_page_config(
     page_title="GTEC Observatory", page_icon=str(Path(__file__).parent / "static" / "favicon.png"), layout="wide"
 )
 
+guards.protect_server_caches()  # no client may clear the caches every user shares
 legacy_first_run = shell.mark_shell()
 lang = session.language_switch()
 session.ensure_store(lang)

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import contextlib
 import math
-import re
 import time
 from datetime import UTC, datetime
 
@@ -21,6 +20,7 @@ from gtec.access import accounts, workshops
 from gtec.core import auth
 from gtec.core.errors import UserError
 from gtec.core.i18n import t
+from gtec.core.text import md
 
 #: How often a signed-in account is re-read (role changed, account disabled) during a session.
 RECHECK_S = 60
@@ -41,14 +41,6 @@ def client_id() -> str:
         return str(st.context.ip_address or "")
     except Exception:  # no request context (bare AppTest runs)
         return ""
-
-
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
-
-
-def plain(text: str) -> str:
-    """``text`` with Markdown syntax escaped, for people-supplied strings shown through st.markdown."""
-    return _MARKDOWN_SPECIAL.sub(r"\\\1", str(text))
 
 
 def role_label(role: str, lang: str) -> str:
@@ -191,10 +183,10 @@ def sidebar_status(lang: str) -> None:
         return
     if actor.role == "participant":
         box.markdown(
-            t("auth.sidebar.workshop", lang, code=workshops.format_code(actor.scope or ""), name=plain(actor.name))
+            t("auth.sidebar.workshop", lang, code=workshops.format_code(actor.scope or ""), name=md(actor.name))
         )
     else:
-        box.markdown(t("auth.sidebar.signed_in", lang, name=plain(actor.name), role=role_label(actor.role, lang)))
+        box.markdown(t("auth.sidebar.signed_in", lang, name=md(actor.name), role=role_label(actor.role, lang)))
     sign_out_button(box, lang, key="auth_sign_out")
 
 

@@ -17,6 +17,9 @@ def main(argv: list[str] | None = None) -> int:
     from streamlit.web import cli
 
     PagesManager.uses_pages_directory = False  # read once, at the first session: app.py always uses st.navigation
+    from components.guards import protect_server_caches
+
+    protect_server_caches()  # before the first client connects
     app = str(Path(__file__).resolve().parents[1] / "app.py")
     args = ["run", app, *(sys.argv[1:] if argv is None else argv)]
     return cli.main.main(args=args, prog_name="streamlit", standalone_mode=False) or 0

@@ -14,6 +14,7 @@ from gtec.access import workshops
 from gtec.core import auth
 from gtec.core.errors import UserError
 from gtec.core.i18n import t
+from gtec.core.text import md
 
 lang = current_lang()
 actor = current_actor()
@@ -62,8 +63,8 @@ for workshop in open_sessions:
     code_col, text_col, button_col = st.columns([1, 4, 1], vertical_alignment="center")
     code_col.markdown(f"### `{workshops.format_code(workshop.code)}`")
     text_col.markdown(
-        f"**{auth_ui.plain(workshop.title)}**  \n"
-        + t("auth.workshops.closes", lang, by=auth_ui.plain(workshop.created_by), time=hhmm(workshop.closes_at))
+        f"**{md(workshop.title)}**  \n"
+        + t("auth.workshops.closes", lang, by=md(workshop.created_by), time=hhmm(workshop.closes_at))
     )
     if button_col.button(t("auth.workshops.close", lang), key=f"close_{workshop.code}"):
         try:
@@ -81,7 +82,4 @@ closed = [s for s in sessions if not s.is_open()]
 if closed:
     with st.expander(t("auth.workshops.closed_list", lang)):
         for workshop in closed[:50]:
-            st.markdown(
-                f"`{workshops.format_code(workshop.code)}` · {auth_ui.plain(workshop.title)}"
-                f" · {hhmm(workshop.closes_at)}"
-            )
+            st.markdown(f"`{workshops.format_code(workshop.code)}` · {md(workshop.title)} · {hhmm(workshop.closes_at)}")

@@ -13,6 +13,7 @@ from components.session import current_actor, current_lang
 from gtec.access import accounts, workshops
 from gtec.core.errors import UserError
 from gtec.core.i18n import t
+from gtec.core.text import md
 
 lang = current_lang()
 actor = current_actor()
@@ -29,13 +30,11 @@ if actor.role != "reader":
                 "auth.sidebar.workshop",
                 lang,
                 code=workshops.format_code(actor.scope or ""),
-                name=auth_ui.plain(actor.name),
+                name=md(actor.name),
             )
         )
     else:
-        st.markdown(
-            t("auth.sidebar.signed_in", lang, name=auth_ui.plain(actor.name), role=auth_ui.role_label(actor.role, lang))
-        )
+        st.markdown(t("auth.sidebar.signed_in", lang, name=md(actor.name), role=auth_ui.role_label(actor.role, lang)))
     st.caption(auth_ui.expiry_caption(lang))
     auth_ui.sign_out_button(st, lang, key="auth_sign_out_page", primary=True)
     st.stop()
@@ -57,9 +56,7 @@ with workshop_col:
         else:
             closes = datetime.fromisoformat(workshop.closes_at).timestamp()
             auth_ui.start_session(participant, "workshop", closes_at=closes)
-            st.session_state["auth_just_signed_in"] = t(
-                "auth.workshop.joined", lang, title=auth_ui.plain(workshop.title)
-            )
+            st.session_state["auth_just_signed_in"] = t("auth.workshop.joined", lang, title=md(workshop.title))
             st.rerun()
 
 with staff_col:
@@ -81,7 +78,7 @@ with staff_col:
             auth_ui.start_session(result.actor, "password", username=result.username)
             role = auth_ui.role_label(result.actor.role, lang)
             st.session_state["auth_just_signed_in"] = t(
-                "auth.sign_in.done", lang, name=auth_ui.plain(result.actor.name), role=role
+                "auth.sign_in.done", lang, name=md(result.actor.name), role=role
             )
             st.rerun()
         elif result.reason == "locked":

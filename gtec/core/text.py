@@ -19,8 +19,14 @@ import re
 import unicodedata
 
 _ASCII_PUNCTUATION = re.compile(r"([!-/:-@\[-`{-~])")
-#: Characters that render as nothing or reorder text (bidi overrides, zero-width joiners...), dropped.
-_INVISIBLE = {"Cf", "Cc", "Co", "Cs"}
+#: Characters that render as nothing or reorder text (controls, bidi overrides, zero-width joiners, private
+#: use, unassigned), dropped. Spaces such as the French non-breaking and narrow no-break spaces are kept.
+_INVISIBLE = {"Cf", "Cc", "Co", "Cs", "Cn"}
+
+
+def clean(value: object, *, keep_newlines: bool = False) -> str:
+    """``value`` as text without invisible or control characters (tabs and, unless kept, newlines -> spaces)."""
+    return "" if value is None else _printable(str(value), keep_newlines)
 
 
 def _printable(text: str, keep_newlines: bool) -> str:

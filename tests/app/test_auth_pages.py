@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from components.auth_ui import plain
 from gtec.access import accounts, workshops
 from gtec.core import auth
 from gtec.core.i18n import t
+from gtec.core.text import md
 
 TIMEOUT = 90
 APP = Path(__file__).resolve().parents[2] / "app.py"
@@ -72,9 +72,7 @@ def test_sign_in_form_refuses_a_wrong_password_then_signs_in_and_out(app, ws):
     sign_in_through_form(app, "alice", PASSWORD)
     assert not app.exception
     assert app.session_state["actor"] == auth.Actor("Alice Martin (alice)", "admin")
-    assert app.success[0].value == t(
-        "auth.sign_in.done", "fr", name=plain("Alice Martin (alice)"), role="administrateur"
-    )
+    assert app.success[0].value == t("auth.sign_in.done", "fr", name=md("Alice Martin (alice)"), role="administrateur")
     app.switch_page("pages/admin_audit.py").run()
     assert not app.exception
     table = app.dataframe[0].value
@@ -128,7 +126,7 @@ def test_a_participant_joins_with_the_workshop_code(app, ws):
     assert not app.exception
     actor = app.session_state["actor"]
     assert (actor.role, actor.scope) == ("participant", session.code)
-    assert app.success[0].value == t("auth.workshop.joined", "fr", title=plain("Atelier Saint-Malo"))
+    assert app.success[0].value == t("auth.workshop.joined", "fr", title=md("Atelier Saint-Malo"))
     with pytest.raises(ValueError):
         app.switch_page("pages/admin_workshops.py")
 
