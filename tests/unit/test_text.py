@@ -13,7 +13,7 @@ from gtec.core.text import clean, html, md
 
 # CommonMark + GitHub's extras that Streamlit enables (tables, strikethrough, bare-link autolinking).
 RENDERER = MarkdownIt("commonmark", {"linkify": True, "html": True}).enable(["table", "strikethrough", "linkify"])
-SYNTAX = list("\\`*_{}[]()#+-.!|<>~$:&@=^%'\"/;?,") + ["http://", "www.", "![x](", "](http://e.x)", ":red[", "\n", "  "]
+SYNTAX = [*"\\`*_{}[]()#+-.!|<>~$:&@=^%'\"/;?,", "http://", "www.", "![x](", "](http://e.x)", ":red[", "\n", "  "]
 hostile = st.lists(st.one_of(st.sampled_from(SYNTAX), st.text(max_size=4)), max_size=40).map("".join)
 UNESCAPED_PUNCT = re.compile(r"(?<!\\)(?:\\\\)*[!-/:-@\[-`{-~]")
 
