@@ -1,10 +1,26 @@
-"""Number formatting in the reader's language (French: 12 345,6 ; English: 12,345.6)."""
+"""Numbers in and out: formatting in the reader's language, and the one parser for text typed by people.
+
+- :func:`number` / :func:`figure` format for display (French: ``12 345,6`` with a narrow no-break space;
+  English: ``12,345.6``); missing values are shown as missing, never as 0.
+- :func:`plain` writes a language-neutral number for URLs, documentation tables and messages (``12``, ``1.18``).
+- :func:`parse_number` reads a number from a widget, a URL or a file cell (French decimal comma, thousands
+  separators including no-break and narrow no-break spaces). It is the only number parser for user text.
+
+The separators per language come from :func:`gtec.core.i18n.choose` (the one place that knows the languages).
+"""
 
 from __future__ import annotations
 
 import math
+import numbers
+
+from gtec.core.i18n import choose
 
 NNBSP = "\u202f"  # narrow no-break space, the French thousands separator
+#: Spaces people and spreadsheets put between thousands: space, no-break, narrow no-break, thin, figure space.
+_SPACES = (" ", "\xa0", NNBSP, "\u2009", "\u2007")
+#: Longest text accepted as a number (a URL or a file cell is not allowed to make the parser work hard).
+MAX_NUMBER_TEXT = 32
 
 
 def is_missing(value: object) -> bool:
@@ -12,14 +28,23 @@ def is_missing(value: object) -> bool:
     return value is None or (isinstance(value, float) and math.isnan(value))
 
 
+def _separators(lang: str | None) -> tuple[str, str]:
+    """(thousands, decimal) separators for ``lang``."""
+    return choose(lang, fr=(NNBSP, ","), en=(",", "."))
+
+
 def number(value: float | None, lang: str, decimals: int = 0, missing: str = "–") -> str:
     """Format a number for display; missing values give ``missing`` (never 0)."""
     if is_missing(value):
         return missing
+    thousands, decimal = _separators(lang)
     text = f"{float(value):,.{decimals}f}"  # type: ignore[arg-type]
-    if lang == "fr":
-        text = text.replace(",", NNBSP).replace(".", ",")
-    return text
+    return text.replace(",", "\0").replace(".", decimal).replace("\0", thousands)
+
+
+def percent(text: str, lang: str) -> str:
+    """``text`` followed by the percent sign, spaced the way ``lang`` writes it (``12,5 %`` / ``12.5%``)."""
+    return text + choose(lang, fr=NNBSP + "%", en="%")
 
 
 def figure(value: float | None, kind: str, unit: str, lang: str, missing: str = "–") -> str:
@@ -31,5 +56,49 @@ def figure(value: float | None, kind: str, unit: str, lang: str, missing: str = 
         decimals = 2
     text = number(value, lang, decimals)
     if unit in ("%", "% "):
-        return f"{text}{NNBSP if lang == 'fr' else ''}%"
+        return percent(text, lang)
     return f"{text} {unit}".strip()
+
+
+def plain(value: float) -> str:
+    """A language-neutral number: ``12`` for 12.0, ``1.18`` for 1.18 (URLs, docs, bounds in messages).
+
+    Exact: ``parse_number(plain(x)) == x`` for every finite float.
+    """
+    value = float(value)
+    return str(int(value)) if value.is_integer() and abs(value) < 1e15 else repr(value)
+
+
+def parse_number(raw: object) -> float:
+    """A finite float from a number or a text typed by a person, read from a URL or a file cell.
+
+    Accepts ints, floats and numpy scalars; text may use a decimal comma (``1,15``), thousands separators
+    (spaces, no-break and narrow no-break spaces, thin spaces; ``12,345.6`` when both a comma and a point appear,
+    the last one is the decimal mark; ``1,234,567`` with several commas), a Unicode minus sign and surrounding
+    spaces. Raises ``ValueError`` for booleans, None, empty or over-long text, anything else, NaN and infinities.
+    """
+    if isinstance(raw, bool) or raw is None:
+        raise ValueError("not a number")
+    if isinstance(raw, numbers.Real):
+        value = float(raw)
+    else:
+        text = str(raw).strip()
+        if not text or len(text) > MAX_NUMBER_TEXT:
+            raise ValueError("empty or too long")
+        for space in _SPACES:
+            text = text.replace(space, "")
+        text = text.replace("\u2212", "-")
+        if "," in text and "." in text:
+            # both marks: the last one is the decimal mark, the other one groups thousands
+            thousands = "," if text.rfind(".") > text.rfind(",") else "."
+            text = text.replace(thousands, "").replace(",", ".")
+        elif text.count(",") > 1:
+            text = text.replace(",", "")
+        else:
+            text = text.replace(",", ".")
+        if not all(c in "0123456789+-.eE" for c in text):
+            raise ValueError(f"not a number: {text[:MAX_NUMBER_TEXT]!r}")
+        value = float(text)
+    if not math.isfinite(value):
+        raise ValueError("not finite")
+    return value

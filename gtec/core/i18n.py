@@ -1,6 +1,9 @@
 """FR/EN catalogue. Every user-visible string goes through :func:`t`. French is the default.
 
-Keys live in ``gtec/locales/<area>.toml``; each key is a table with ``fr`` and ``en`` strings.
+Keys live in ``gtec/core/locales/<area>.toml``; each key is a table with ``fr`` and ``en`` strings.
+This is the only module that branches on the language: bilingual data goes through :func:`pick`
+(``label_fr``/``label_en`` columns or attributes), anything else that differs per language (separators,
+chart formats) through :func:`choose`.
 """
 
 from __future__ import annotations
@@ -8,9 +11,11 @@ from __future__ import annotations
 import tomllib
 from functools import cache
 from importlib import resources
+from typing import TypeVar
 
 LANGS: tuple[str, ...] = ("fr", "en")
 DEFAULT_LANG = "fr"
+T = TypeVar("T")
 
 
 class MissingTranslation(KeyError):
@@ -53,13 +58,29 @@ def t(key: str, lang: str | None = DEFAULT_LANG, **fmt: object) -> str:
     return text.format(**fmt) if fmt else text
 
 
-def pick(row: object, field: str, lang: str | None) -> str:
-    """Pick ``<field>_fr`` or ``<field>_en`` from a mapping/row (bilingual data columns)."""
-    lang = normalise_lang(lang)
+def choose(lang: str | None, **per_lang: T) -> T:
+    """The value given for ``lang`` (``choose(lang, fr=",", en=".")``); unknown languages get French's."""
+    missing = set(LANGS) - set(per_lang)
+    if missing:
+        raise TypeError(f"choose() needs a value for every language, missing {sorted(missing)}")
+    return per_lang[normalise_lang(lang)]
+
+
+def _field(row: object, name: str) -> object:
     try:
-        value = row[f"{field}_{lang}"]  # type: ignore[index]
+        return row[name]  # type: ignore[index]
     except (KeyError, IndexError):
-        value = None
+        return None
+    except TypeError:  # not subscriptable: a dataclass or any object with attributes
+        return getattr(row, name, None)
+
+
+def pick(row: object, field: str, lang: str | None) -> str:
+    """Pick ``<field>_fr`` or ``<field>_en`` from a mapping, a row or an object's attributes (bilingual data).
+
+    An empty translation falls back to French; a missing field gives ``""``.
+    """
+    value = _field(row, f"{field}_{normalise_lang(lang)}")
     if not value:
-        value = row[f"{field}_{DEFAULT_LANG}"]  # type: ignore[index]
+        value = _field(row, f"{field}_{DEFAULT_LANG}")
     return str(value or "")

@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 
 from gtec.core import fmt
-from gtec.core.i18n import pick, t
+from gtec.core.i18n import choose, pick, t
 from gtec.scenarios.engine import Result
 from gtec.scenarios.params import PARAM_BY_NAME
 
@@ -26,9 +26,11 @@ LABEL_LIMIT = 330
 
 def _axis_format(lang: str) -> dict:
     """Axis label formatting in the reader's language (French thousands separator is a space)."""
-    if lang == "fr":
-        return {"labelExpr": "replace(replace(format(datum.value, ',~r'), ',', ' '), '.', ',')"}
-    return {"format": ",~r"}
+    return choose(
+        lang,
+        fr={"labelExpr": "replace(replace(format(datum.value, ',~r'), ',', ' '), '.', ',')"},
+        en={"format": ",~r"},
+    )
 
 
 def _finish(chart: alt.TopLevelMixin) -> alt.TopLevelMixin:

@@ -34,6 +34,7 @@ import numpy as np
 import pandas as pd
 
 from gtec.core.errors import UserError
+from gtec.core.fmt import parse_number
 from gtec.scenarios.params import (
     CRISIS_DRIVER,
     DRIVERS,
@@ -42,10 +43,8 @@ from gtec.scenarios.params import (
     PARAMETERS,
     SCENARIO_DATA_DIR,
     SENSITIVITIES_FILE,
-    Param,
     Settings,
     param_index,
-    parse_number,
 )
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -348,10 +347,6 @@ def compute_naive(inputs: Inputs, settings: Settings) -> Result:
 # ---------------------------------------------------------------------------------------------------------------
 
 
-def _bounded(param: Param, value: float) -> float:
-    return min(max(value, param.min), param.max)
-
-
 def tornado(inputs: Inputs, settings: Settings) -> pd.DataFrame:
     """Effect on the cumulative imbalance (all territories and families) of moving each parameter by ∓ its band.
 
@@ -363,7 +358,7 @@ def tornado(inputs: Inputs, settings: Settings) -> pd.DataFrame:
     rows = []
     for p in PARAMETERS:
         value = settings[p.name]
-        lo, hi = _bounded(p, value - p.band), _bounded(p, value + p.band)
+        lo, hi = p.sensitivity_range(value) or (value, value)
         i_lo = float(compute(inputs, _with(settings, p.name, lo)).imbalance.sum())
         i_hi = float(compute(inputs, _with(settings, p.name, hi)).imbalance.sum())
         rows.append(

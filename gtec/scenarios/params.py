@@ -1,23 +1,24 @@
 """Foresight scenario parameters, declared once: the table, validated settings and the presets.
 
-The same table (:data:`PARAMETERS`) draws the sliders, validates input (:func:`validate_value`,
-:func:`settings_from_query`) and is printed in the documentation (:func:`parameter_table_markdown`).
-Invalid input raises :class:`gtec.core.errors.UserError` with a ``scenario.error.*`` key.
+The same table (:data:`TABLE`, a :class:`gtec.core.params.ParamTable` of :data:`PARAMETERS`) draws the sliders,
+validates input (:func:`validate_value`, :func:`settings_from_query`) and is printed in the documentation
+(:func:`parameter_table_markdown`). Invalid input raises :class:`gtec.core.errors.UserError` with a
+``scenario.error.*`` key.
 """
 
 from __future__ import annotations
 
 import csv
-import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 
 from gtec.core import config
 from gtec.core.errors import UserError
+from gtec.core.fmt import parse_number, plain
+from gtec.core.params import Param, ParamTable, messages_under
 
 #: Scenario drivers acting on families through declared sensitivities (``data/scenario_sensitivities.csv``).
 GROWTH_DRIVERS: tuple[str, ...] = ("ecology", "digital", "reindustrialisation")
@@ -36,47 +37,32 @@ PRESET_IDS: tuple[str, ...] = ("reference", "low_carbon", "digital_ai", "crisis_
 MAX_NAME_LENGTH = 80
 
 
-@dataclass(frozen=True)
-class Param:
-    """One scenario parameter, declared once: labels, unit, default, range, step, uncertainty, help, source.
-
-    ``band`` is the half-width of the plausible range around the chosen value used for the low/high variants
-    and the tornado chart. ``source`` is the id of a source in ``data/scenario_sources.csv``.
-    """
-
-    name: str
-    group: str  # "drivers", "crisis", "demography", "training"
-    label_fr: str
-    label_en: str
-    unit_fr: str
-    unit_en: str
-    default: float
-    min: float
-    max: float
-    step: float
-    band: float
-    help_fr: str
-    help_en: str
-    source: str
-
-    def label(self, lang: str) -> str:
-        return self.label_en if lang == "en" else self.label_fr
-
-    def unit(self, lang: str) -> str:
-        return self.unit_en if lang == "en" else self.unit_fr
-
-    def help(self, lang: str) -> str:
-        return self.help_en if lang == "en" else self.help_fr
-
-    @property
-    def decimals(self) -> int:
-        """Decimal places implied by ``step`` (0.25 -> 2, 5 -> 0)."""
-        text = f"{self.step:.6f}".rstrip("0").rstrip(".")
-        return len(text.split(".")[1]) if "." in text else 0
+def _param(
+    name: str,
+    group: str,
+    label_fr: str,
+    label_en: str,
+    unit_fr: str,
+    unit_en: str,
+    default: float,
+    min: float,
+    max: float,
+    step: float,
+    band: float,
+    help_fr: str,
+    help_en: str,
+    source: str,
+) -> Param:
+    """A scenario driver: a float snapped to its step, with a ± ``band`` (the low/high variants and the tornado
+    chart) and one source, the id of a source in ``data/scenario_sources.csv``."""
+    return Param(
+        name, group, label_fr, label_en, unit_fr=unit_fr, unit_en=unit_en, default=float(default), min=min, max=max,
+        step=step, band=band, help_fr=help_fr, help_en=help_en, sources=(source,), snap=True,
+    )  # fmt: skip
 
 
 PARAMETERS: tuple[Param, ...] = (
-    Param(
+    _param(
         "ecology", "drivers",
         "Transition bas-carbone", "Low-carbon transition",
         "% de la planification", "% of the planning path",
@@ -89,7 +75,7 @@ PARAMETERS: tuple[Param, ...] = (
         "(construction, energy, transport up; fossil-based activities down).",
         "sgpe-2024",
     ),
-    Param(
+    _param(
         "digital", "drivers",
         "Accélération numérique et IA", "Digital and AI acceleration",
         "% d'intensité", "% intensity",
@@ -101,7 +87,7 @@ PARAMETERS: tuple[Param, ...] = (
         "At 100%: IT and engineering markedly stronger, clerical and counter jobs shrinking.",
         "dares-metiers-2030",
     ),
-    Param(
+    _param(
         "reindustrialisation", "drivers",
         "Réindustrialisation", "Reindustrialisation",
         "% d'intensité", "% intensity",
@@ -112,7 +98,7 @@ PARAMETERS: tuple[Param, ...] = (
         "logistics and industrial engineering jobs.",
         "gtec-scenario-assumptions",
     ),
-    Param(
+    _param(
         "growth_adjust", "drivers",
         "Croissance économique (écart à la tendance)", "Economic growth (gap to trend)",
         "points de % par an", "percentage points a year",
@@ -123,7 +109,7 @@ PARAMETERS: tuple[Param, ...] = (
         "+0.3% a year in France over 2019-2030).",
         "dares-metiers-2030",
     ),
-    Param(
+    _param(
         "crisis_depth", "crisis",
         "Crise : emploi perdu la première année", "Crisis: employment lost in the first year",
         "% de l'emploi", "% of employment",
@@ -134,7 +120,7 @@ PARAMETERS: tuple[Param, ...] = (
         "(hospitality and retail hit far harder than health or public services).",
         "gtec-scenario-assumptions",
     ),
-    Param(
+    _param(
         "crisis_recovery", "crisis",
         "Crise : années de reprise", "Crisis: years to recover",
         "années", "years",
@@ -143,7 +129,7 @@ PARAMETERS: tuple[Param, ...] = (
         "Number of years to return to the pre-crisis path (linear recovery).",
         "gtec-scenario-assumptions",
     ),
-    Param(
+    _param(
         "retirement_shift", "demography",
         "Âge effectif de départ (décalage)", "Effective retirement age (shift)",
         "années", "years",
@@ -154,7 +140,7 @@ PARAMETERS: tuple[Param, ...] = (
         "one year's cohort in work, i.e. 1/H of annual departures over H projection years.",
         "gtec-scenario-assumptions",
     ),
-    Param(
+    _param(
         "attractiveness", "demography",
         "Attractivité (solde migratoire des actifs)", "Attractiveness (net migration of workers)",
         "% de l'emploi par an", "% of employment a year",
@@ -165,7 +151,7 @@ PARAMETERS: tuple[Param, ...] = (
         "their 2019 employment over 2019-2030 (about +0.4% a year). 0 at national level.",
         "dares-metiers-2030-regions",
     ),
-    Param(
+    _param(
         "training_change", "training",
         "Capacité de formation (évolution)", "Training capacity (change)",
         "% à l'horizon", "% by the horizon",
@@ -174,7 +160,7 @@ PARAMETERS: tuple[Param, ...] = (
         "Change in the number of young people trained by the horizon (phased in), all families.",
         "gtec-scenario-assumptions",
     ),
-    Param(
+    _param(
         "apprenticeship_share", "training",
         "Part de l'apprentissage", "Apprenticeship share",
         "% des sortants", "% of leavers",
@@ -185,7 +171,7 @@ PARAMETERS: tuple[Param, ...] = (
         "67% in salaried work six months after a CAP to BTS, 2022 leavers).",
         "gtec-scenario-assumptions",
     ),
-    Param(
+    _param(
         "insertion_school", "training",
         "Insertion des sortants de la voie scolaire", "Insertion of school-route leavers",
         "% en emploi", "% in work",
@@ -196,7 +182,7 @@ PARAMETERS: tuple[Param, ...] = (
         "InserJeunes). With the apprenticeship share, gives the average insertion rate.",
         "gtec-scenario-assumptions",
     ),
-    Param(
+    _param(
         "insertion_apprentice", "training",
         "Insertion des apprentis", "Insertion of apprentices",
         "% en emploi", "% in work",
@@ -205,7 +191,7 @@ PARAMETERS: tuple[Param, ...] = (
         "Share of apprentices in salaried work six months after leaving (InserJeunes, CAP to BTS, 2022 leavers).",
         "inserjeunes-2022",
     ),
-    Param(
+    _param(
         "retention", "training",
         "Jeunes formés restant sur le territoire", "Young people trained who stay in the territory",
         "% des sortants", "% of leavers",
@@ -219,6 +205,16 @@ PARAMETERS: tuple[Param, ...] = (
     ),
 )  # fmt: skip
 
+#: Messages of the scenario table: a value outside the range says both bounds (the slider's range).
+MESSAGES = messages_under(
+    "scenario.error",
+    below_min="scenario.error.out_of_range",
+    above_max="scenario.error.out_of_range",
+    not_integer="scenario.error.not_number",
+    not_option="scenario.error.not_number",
+    not_bool="scenario.error.not_number",
+)
+TABLE = ParamTable(PARAMETERS, MESSAGES)
 PARAM_BY_NAME: dict[str, Param] = {p.name: p for p in PARAMETERS}
 PARAMETER_GROUPS: tuple[str, ...] = ("drivers", "crisis", "demography", "training")
 
@@ -271,41 +267,13 @@ def param_index(name: str) -> int:
     return _INDEX[name]
 
 
-def parse_number(raw: object) -> float:
-    """A float from a number or text (French decimal comma accepted). Raises ``ValueError``."""
-    if isinstance(raw, bool):
-        raise ValueError("boolean is not a number")
-    if isinstance(raw, int | float | np.integer | np.floating):
-        value = float(raw)
-    else:
-        text = str(raw).strip().replace("\u202f", "").replace("\xa0", "").replace(" ", "").replace(",", ".")
-        if not text or len(text) > 32:
-            raise ValueError("empty or too long")
-        value = float(text)
-    if not math.isfinite(value):
-        raise ValueError("not finite")
-    return value
-
-
 def validate_value(name: str, raw: object) -> float:
     """The value of parameter ``name`` from ``raw``, checked against its declared range, rounded to its step.
 
     Raises :class:`UserError` (``scenario.error.unknown_param``, ``scenario.error.not_number``,
     ``scenario.error.out_of_range``).
     """
-    param = PARAM_BY_NAME.get(name)
-    if param is None:
-        raise UserError("scenario.error.unknown_param", name=str(name)[:40])
-    try:
-        value = parse_number(raw)
-    except (TypeError, ValueError) as exc:
-        raise UserError("scenario.error.not_number", name=name, value=str(raw)[:40]) from exc
-    if value < param.min - 1e-9 or value > param.max + 1e-9:
-        raise UserError(
-            "scenario.error.out_of_range", name=name, value=f"{value:g}", min=f"{param.min:g}", max=f"{param.max:g}"
-        )
-    snapped = param.min + round((value - param.min) / param.step) * param.step
-    return float(round(min(max(snapped, param.min), param.max), param.decimals + 2))
+    return float(TABLE.coerce(name, raw))
 
 
 def validate_horizon(raw: object, base_year: int) -> int:
@@ -337,16 +305,8 @@ def settings_from_query(
     Returns the settings and the errors met (for a message). Unknown query parameters are ignored (the URL also
     carries the language and the territory).
     """
-    errors: list[UserError] = []
-    out = Settings.default().as_dict()
-    for param in PARAMETERS:
-        raw = params.get(prefix + param.name)
-        if raw is None:
-            continue
-        try:
-            out[param.name] = validate_value(param.name, raw)
-        except UserError as exc:
-            errors.append(exc)
+    given = {p.name: params[prefix + p.name] for p in PARAMETERS if params.get(prefix + p.name) is not None}
+    out, errors = TABLE.check(given)
     horizon = DEFAULT_HORIZON
     raw_h = params.get(prefix + "horizon")
     if raw_h is not None:
@@ -354,14 +314,14 @@ def settings_from_query(
             horizon = validate_horizon(raw_h, base_year)
         except UserError as exc:
             errors.append(exc)
-    return Settings(tuple(out[p.name] for p in PARAMETERS), horizon), errors
+    return Settings(tuple(float(out[p.name]) for p in PARAMETERS), horizon), errors
 
 
 def settings_to_query(settings: Settings, prefix: str = "") -> dict[str, str]:
     """Plain query values for the settings that differ from the defaults (and the horizon)."""
     out = {prefix + "horizon": str(settings.horizon)}
     for name, value in settings.changed(Settings.default(settings.horizon)).items():
-        out[prefix + name] = f"{value:g}"
+        out[prefix + name] = plain(value)
     return out
 
 
@@ -393,8 +353,8 @@ def parameter_table_markdown(lang: str = "en") -> str:
     lines = [head]
     for p in PARAMETERS:
         lines.append(
-            f"| `{p.name}` | {p.label(lang)} | {p.unit(lang)} | {p.default:g} | {p.min:g} | {p.max:g} | "
-            f"{p.step:g} | {p.band:g} | {p.source} |"
+            f"| `{p.name}` | {p.label(lang)} | {p.unit(lang)} | {plain(p.default)} | {plain(p.min)} | {plain(p.max)} | "
+            f"{plain(p.step)} | {plain(p.band)} | {p.source} |"
         )
     return "\n".join(lines)
 

@@ -12,7 +12,8 @@ import pandas as pd
 
 from gtec.core import auth
 from gtec.core.errors import UserError
-from gtec.scenarios.params import MAX_NAME_LENGTH, PARAM_BY_NAME, PARAMETERS, Settings, parse_number
+from gtec.core.fmt import parse_number
+from gtec.scenarios.params import MAX_NAME_LENGTH, PARAM_BY_NAME, PARAMETERS, Settings
 from gtec.storage.workspace import UniqueViolation, Workspace, name_key, now_iso
 
 # ---------------------------------------------------------------------------------------------------------------
