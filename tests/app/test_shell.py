@@ -122,3 +122,44 @@ def test_corrupt_store_gives_a_clear_message_and_a_rebuild_button(tmp_path, monk
     assert at.error and "endommagée" in at.error[0].value
     assert any(b.label == t("store.rebuild", "fr") for b in at.button)
     assert not at.title  # no page ran on a broken store
+
+
+def _shown(at: AppTest) -> str:
+    return " ".join(
+        str(e.value) for kind in ("error", "warning", "info", "caption", "markdown") for e in getattr(at, kind)
+    )
+
+
+def test_corrupt_store_message_shows_no_server_path(tmp_path, monkeypatch):
+    (tmp_path / "reference.sqlite").write_bytes(b"not a database at all" * 200)
+    monkeypatch.setenv("GTEC_DATA_DIR", str(tmp_path))
+    monkeypatch.setenv("GTEC_WORKSPACE", str(tmp_path / "workspace.sqlite"))
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    at.run()
+    assert at.error and str(tmp_path) not in _shown(at) and "reference.sqlite" not in _shown(at)
+
+
+@pytest.mark.parametrize("damage", ["corrupt", "emptied", "deleted"])
+def test_a_damaged_workspace_gives_a_plain_message_and_stays_untouched(built_data_dir, tmp_path, monkeypatch, damage):
+    path = tmp_path / "workspace.sqlite"
+    Workspace.open(path)
+    if damage == "corrupt":
+        path.write_bytes(b"\x00garbage" * 512)
+    elif damage == "emptied":
+        path.write_bytes(b"")
+    else:
+        path.unlink()
+    before = path.read_bytes() if path.exists() else None
+    monkeypatch.setenv("GTEC_WORKSPACE", str(path))
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    at.run()
+    assert not at.exception, at.exception
+    key = {
+        "corrupt": "workspace.error.corrupt",
+        "emptied": "workspace.error.emptied",
+        "deleted": "workspace.error.missing",
+    }
+    assert at.error[0].value == t(key[damage], "fr")
+    assert str(tmp_path) not in _shown(at) and "python -m" not in _shown(at)
+    assert not at.title  # no page ran
+    assert (path.read_bytes() if path.exists() else None) == before  # nothing overwritten, nothing recreated
