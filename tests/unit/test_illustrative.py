@@ -149,8 +149,14 @@ def test_every_value_has_a_valid_source_and_official_rows_are_untouched(store):
     assert one(store, "FR", "hiring_projects", 2024) == 2_782_000
     assert one(store, "FR", "hiring_difficult_share", 2025) == 50.1
     assert src_of(store, "FR", "apprenticeship_contracts", 2023) == "dares-apprentissage"
-    # years without an official figure are aggregated, and say so
-    assert src_of(store, "FR", "hiring_projects", 2023) == "gtec-illustrative"
+    # a level with official figures of an indicator gets no generated year of it (no mixed series)
+    assert (
+        store.execute(
+            "SELECT 1 FROM indicator_values WHERE territory_id = 'FR' AND indicator_id = 'hiring_projects' AND year = 2023"
+        ).fetchone()
+        is None
+    )
+    assert src_of(store, "FR", "jobseekers", 2023) == "gtec-illustrative"
 
 
 def test_generate_requires_the_curated_step():
