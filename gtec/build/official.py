@@ -336,7 +336,7 @@ def resolve_communes(codes: pd.Series, conn: sqlite3.Connection, terr: pd.DataFr
     """
     current = set(terr.loc[terr["level"] == "commune", "code"])
     succ = dict(conn.execute("SELECT code, successor FROM commune_successors").fetchall())
-    mapped = codes.map(lambda c: c if c in current else succ.get(c))
+    mapped = codes.where(codes.isin(current), codes.map(succ))
     return ("FR-COM-" + mapped).where(mapped.notna(), None)
 
 
