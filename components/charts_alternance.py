@@ -1,9 +1,9 @@
 """Alternance / KTP building blocks: cached data, widgets drawn from the parameter table, chart builders.
 
 Chart builders are pure (``-> alt.Chart``) and tested through ``to_dict()``; PNG/SVG come from vl-convert
-(offline). Widgets are drawn from :class:`gtec.alternance.costsplit.ParamTable`, so labels, units, bounds, steps,
-help and
-sources are declared once, in ``data/wbl_parameters.csv``.
+(offline, imported only when an image is made). Widgets are drawn from
+:class:`gtec.alternance.calculator.CalculatorTable`, so labels, units, bounds, steps, help and sources are declared
+once, in ``data/wbl_parameters.csv``.
 """
 
 from __future__ import annotations
@@ -14,12 +14,12 @@ import html
 import altair as alt
 import pandas as pd
 import streamlit as st
-import vl_convert
 
 from components.data import reference
-from gtec.alternance import comparison, costsplit
-from gtec.core.fmt import number
+from gtec.alternance import calculator, comparison, costsplit, outcomes, printable
+from gtec.core.fmt import number, plain
 from gtec.core.i18n import t
+from gtec.core.params import InvalidParams, Param
 
 PARTY_COLOURS = {"learner": "#8c564b", "company": "#1f77b4", "training": "#2ca02c", "public": "#ff7f0e"}
 SYSTEM_COLOURS = {"fr_appr": "#1f4e9c", "uk_ktp": "#b42318"}
@@ -37,10 +37,10 @@ def comparison_html(lang: str) -> str:
     return "<style>" + comparison.TABLE_CSS + "</style>" + comparison.comparison_html(bundle(), lang)
 
 
-def _source_line(table_param: costsplit.Param, lang: str) -> str:
+def _source_line(table_param: Param, lang: str) -> str:
     sources = bundle().sources
     parts = []
-    for sid in table_param.source_ids:
+    for sid in table_param.sources:
         s = sources[sid]
         parts.append(
             f"{s.title(lang)} ({s.publisher}), {t('provenance.vintage', lang)} {s.vintage}, "
@@ -49,7 +49,7 @@ def _source_line(table_param: costsplit.Param, lang: str) -> str:
     return f"{table_param.help(lang)}\n\n{t('provenance.source', lang)} : " + " ; ".join(parts)
 
 
-def param_widget(p: costsplit.Param, lang: str, container=None) -> object:
+def param_widget(p: Param, lang: str, container=None) -> object:
     """One widget for one parameter (key ``wbl_<name>``); returns its raw value for validation."""
     target = container or st
     label = p.label(lang) + (f" ({p.unit(lang)})" if p.unit(lang) else "")
@@ -78,7 +78,7 @@ def param_widget(p: costsplit.Param, lang: str, container=None) -> object:
     )  # fmt: skip
 
 
-def param_widgets(table: costsplit.ParamTable, sections: tuple[str, ...], lang: str, columns: int = 3) -> dict:
+def param_widgets(table: calculator.CalculatorTable, sections: tuple[str, ...], lang: str, columns: int = 3) -> dict:
     """Main parameters of ``sections`` in columns, the advanced ones in an expander. Returns raw values."""
     raw: dict[str, object] = {}
     main = [p for s in sections for p in table.section(s, advanced=False)]
@@ -152,7 +152,9 @@ def split_chart(results: tuple[costsplit.CostSplit, ...], lang: str) -> alt.Char
     )
 
 
-def sensitivity_frame(rows: list[costsplit.SensitivityRow], table: costsplit.ParamTable, lang: str) -> pd.DataFrame:
+def sensitivity_frame(
+    rows: list[outcomes.SensitivityRow], table: calculator.CalculatorTable, lang: str
+) -> pd.DataFrame:
     """Tornado data: one row per (system, parameter) with the result at the low and high ends."""
     records = []
     for r in rows:
@@ -161,7 +163,7 @@ def sensitivity_frame(rows: list[costsplit.SensitivityRow], table: costsplit.Par
         records.append(
             {
                 "system": t(f"alternance.system.{r.system}", lang),
-                "param": f"{p.label(lang)} ({costsplit.plain_number(r.low)}–{costsplit.plain_number(r.high)}{unit})",
+                "param": f"{p.label(lang)} ({plain(r.low)}–{plain(r.high)}{unit})",
                 "result_low": r.result_low,
                 "result_high": r.result_high,
                 "base": r.base,
@@ -171,7 +173,7 @@ def sensitivity_frame(rows: list[costsplit.SensitivityRow], table: costsplit.Par
 
 
 def sensitivity_chart(
-    rows: list[costsplit.SensitivityRow], table: costsplit.ParamTable, metric: str, lang: str
+    rows: list[outcomes.SensitivityRow], table: calculator.CalculatorTable, metric: str, lang: str
 ) -> alt.Chart:
     """Tornado chart per system: how the metric moves across each input's range (others kept)."""
     df = sensitivity_frame(rows, table, lang).dropna(subset=["result_low", "result_high"])
@@ -205,12 +207,16 @@ def sensitivity_chart(
 
 
 def to_png(spec_json: str) -> bytes:
-    """PNG of a Vega-Lite spec (offline, vl-convert)."""
+    """PNG of a Vega-Lite spec (offline, vl-convert, imported here so that opening the app does not load it)."""
+    import vl_convert
+
     return vl_convert.vegalite_to_png(spec_json, scale=2)
 
 
 def to_svg(spec_json: str) -> str:
-    """SVG of a Vega-Lite spec (offline, vl-convert)."""
+    """SVG of a Vega-Lite spec (offline, vl-convert, imported on first use)."""
+    import vl_convert
+
     return vl_convert.vegalite_to_svg(spec_json)
 
 
@@ -229,11 +235,20 @@ def svg_cached(spec_json: str) -> str:
 # ----------------------------------------------------------------------------------------------------------
 
 
-def show_issues(exc: costsplit.InputError, table: costsplit.ParamTable, lang: str) -> None:
+def issue_messages(exc: InvalidParams, table: calculator.CalculatorTable, lang: str) -> list[str]:
+    """Each validation problem in plain language, naming the input by its label."""
+    out = []
+    for error in exc.errors:
+        name = str(error.values.get("name", ""))
+        label = table[name].label(lang) if name in table else name
+        out.append(t(error.key, lang, **{**error.values, "label": label}))
+    return out
+
+
+def show_issues(exc: InvalidParams, table: calculator.CalculatorTable, lang: str) -> None:
     """Each validation problem as a plain-language error naming the input."""
-    for issue in exc.issues:
-        label = table[issue.param].label(lang) if issue.param in table.names() else issue.param
-        st.error(t(issue.key, lang, label=label, **dict(issue.fmt)), icon=":material/error:")
+    for message in issue_messages(exc, table, lang):
+        st.error(message, icon=":material/error:")
 
 
 def _eur(value: float | None, lang: str) -> str:
@@ -274,7 +289,7 @@ def split_table(results: tuple[costsplit.CostSplit, ...], lang: str) -> pd.DataF
     return df
 
 
-def show_territory(result: costsplit.TerritoryResult, lang: str) -> None:
+def show_territory(result: outcomes.TerritoryResult, lang: str) -> None:
     """Cost per learner retained and per job created (total and public) for one system."""
     st.markdown(f"#### {t(f'alternance.system.{result.system}', lang)}")
     c1, c2 = st.columns(2)
@@ -299,7 +314,7 @@ def page_source_ids(data: comparison.Bundle) -> list[str]:
 def summary_page(
     data: comparison.Bundle,
     splits: tuple[costsplit.CostSplit, ...],
-    results: dict[str, costsplit.TerritoryResult],
+    results: dict[str, outcomes.TerritoryResult],
     split_json: str,
     lang: str,
 ) -> str:
@@ -308,14 +323,14 @@ def summary_page(
     image = f'<img alt="{html.escape(t("alternance.chart.split_title", lang))}" src="data:image/png;base64,{png}">'
     sections = [
         (t("alternance.tab.compare", lang), comparison.comparison_html(data, lang)),
-        (t("alternance.calc.result_title", lang), comparison.split_html(splits, lang) + image),
-        (t("alternance.territory.result_title", lang), comparison.territory_html(results, lang)),
+        (t("alternance.calc.result_title", lang), printable.split_html(splits, lang) + image),
+        (t("alternance.territory.result_title", lang), printable.territory_html(results, lang)),
         (t("alternance.calc.simplifications", lang),
          "<ul>" + "".join(f"<li>{html.escape(t(f'alternance.note.{n}', lang))}</li>" for s in splits for n in s.notes)
          + "</ul>"),
     ]  # fmt: skip
     sources = [data.sources[s] for s in page_source_ids(data)]
-    return comparison.printable_html(t("alternance.title", lang), sections, sources, lang)
+    return printable.printable_html(t("alternance.title", lang), sections, sources, lang)
 
 
 def conflict_frame(conflicts: list[dict], lang: str) -> pd.DataFrame:

@@ -10,10 +10,11 @@ import streamlit as st
 from components import charts_alternance as ca
 from components.provenance import badge, sources_list, status_markdown
 from components.session import current_lang
-from gtec.alternance import comparison, costsplit
+from gtec.alternance import calculator, comparison, costsplit, outcomes
 from gtec.core.export import to_safe_csv
 from gtec.core.fmt import number
 from gtec.core.i18n import t
+from gtec.core.params import InvalidParams
 
 lang = current_lang()
 data = ca.bundle()
@@ -35,12 +36,12 @@ with tab_territory:
 
 try:
     inputs = table.validate(raw)
-except costsplit.InputError as exc:
+except InvalidParams as exc:
     ca.show_issues(exc, table, lang)
     st.stop()
 
 year_splits = costsplit.splits(table, inputs, "year")
-illustrative = costsplit.illustrative_inputs(table, inputs, {k: s.status for k, s in data.sources.items()})
+illustrative = calculator.illustrative_inputs(table, inputs, {k: s.status for k, s in data.sources.items()})
 split_chart = ca.split_chart(year_splits, lang)
 
 with tab_calc:
@@ -58,7 +59,7 @@ with tab_calc:
         st.dataframe(ca.split_table(year_splits, lang), hide_index=True, width="stretch")
     st.info("\n\n".join(t(f"alternance.note.{n}", lang) for s in year_splits for n in s.notes), icon=":material/info:")
 
-results = costsplit.territory_results(table, inputs)
+results = outcomes.territory_results(table, inputs)
 with tab_territory:
     st.subheader(t("alternance.territory.result_title", lang))
     if inputs["appr_retention_basis"] == "territory":
@@ -68,10 +69,10 @@ with tab_territory:
         with col:
             ca.show_territory(results[system], lang)
     metric = st.segmented_control(
-        t("alternance.territory.metric", lang), list(costsplit.METRICS), default="cost_per_retained",
+        t("alternance.territory.metric", lang), list(outcomes.METRICS), default="cost_per_retained",
         format_func=lambda m: t(f"alternance.metric.{m}", lang), key="wbl_metric", required=True,
     )  # fmt: skip
-    rows = costsplit.sensitivity(table, inputs, metric or "cost_per_retained")
+    rows = outcomes.sensitivity(table, inputs, metric or "cost_per_retained")
     sens_chart = ca.sensitivity_chart(rows, table, metric or "cost_per_retained", lang)
     st.altair_chart(sens_chart, theme=None)
     st.caption(t("alternance.territory.sensitivity_note", lang))

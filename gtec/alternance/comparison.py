@@ -18,12 +18,12 @@ from typing import Any
 
 import pandas as pd
 
-from gtec.alternance import costsplit
+from gtec.alternance import calculator
 from gtec.build import curated
 from gtec.core import auth
 from gtec.core.errors import EditConflict, UserError
-from gtec.core.fmt import NNBSP, number
-from gtec.core.i18n import t
+from gtec.core.fmt import number, percent
+from gtec.core.i18n import normalise_lang, pick, t
 from gtec.core.provenance import Source
 from gtec.storage.workspace import Connection, Workspace, now_iso
 
@@ -44,7 +44,7 @@ WBL_TABLES = (
 class Bundle:
     """Everything the page reads from the reference data, loaded once (and cached by the page)."""
 
-    table: costsplit.ParamTable
+    table: calculator.CalculatorTable
     indicators: tuple[dict[str, Any], ...]
     facts: tuple[dict[str, Any], ...]
     seeds: tuple[dict[str, Any], ...]
@@ -52,7 +52,7 @@ class Bundle:
 
 
 def _bundle(rows: Mapping[str, list[dict[str, Any]]], sources: Mapping[str, Source]) -> Bundle:
-    table = costsplit.make_table(rows["wbl_parameters"], rows["wbl_options"], rows["wbl_apprentice_pay"])
+    table = calculator.make_table(rows["wbl_parameters"], rows["wbl_options"], rows["wbl_apprentice_pay"])
     used = (
         table.source_ids()
         | {r["source_id"] for r in rows["wbl_facts"]}
@@ -110,7 +110,7 @@ def fmt_range(low: float | None, high: float | None, unit: str, lang: str) -> st
     if high is not None and high != low:
         text += "–" + fmt_value(high, lang)
     if unit:
-        text += (NNBSP if lang == "fr" else "") + unit if unit.startswith("%") else " " + unit
+        text = percent(text, lang) + unit[1:] if unit.startswith("%") else f"{text} {unit}"
     return text
 
 
@@ -139,17 +139,17 @@ def comparison(bundle: Bundle, lang: str) -> list[tuple[str, dict[str, Cell]]]:
     """Rows ``(indicator label, {system: Cell})`` in display order; a system without a figure has an empty cell."""
     out = []
     for ind in bundle.indicators:
-        label = ind["label_en"] if lang == "en" else ind["label_fr"]
+        label = pick(ind, "label", lang)
         cells: dict[str, Cell] = {}
         for system in COMPARED_SYSTEMS:
             facts = [f for f in bundle.facts if f["indicator"] == ind["id"] and f["system"] == system]
             entries = []
             for f in facts:
-                unit = (f["unit_en"] if lang == "en" else f["unit_fr"]) or ""
+                unit = pick(f, "unit", lang)
                 entries.append(
                     Entry(
                         figure=fmt_range(f["value_low"], f["value_high"], unit, lang),
-                        text=(f["text_en"] if lang == "en" else f["text_fr"]) or "",
+                        text=pick(f, "text", lang),
                         source=bundle.sources[f["source_id"]],
                     )
                 )
@@ -158,7 +158,7 @@ def comparison(bundle: Bundle, lang: str) -> list[tuple[str, dict[str, Cell]]]:
             if len(numeric) > 1 and len({f["unit_en"] for f in numeric}) == 1:
                 lows = [f["value_low"] for f in numeric]
                 highs = [f["value_high"] if f["value_high"] is not None else f["value_low"] for f in numeric]
-                unit = (numeric[0]["unit_en"] if lang == "en" else numeric[0]["unit_fr"]) or ""
+                unit = pick(numeric[0], "unit", lang)
                 range_text = fmt_range(min(lows), max(highs), unit, lang)
             cells[system] = Cell(tuple(entries), range_text)
         out.append((label, cells))
@@ -168,7 +168,7 @@ def comparison(bundle: Bundle, lang: str) -> list[tuple[str, dict[str, Cell]]]:
 def comparison_frame(bundle: Bundle, lang: str) -> pd.DataFrame:
     """The comparison in long form (one row per sourced entry, plus one per missing cell) for CSV export."""
     records = []
-    labels = {r["id"]: (r["label_en"] if lang == "en" else r["label_fr"]) for r in bundle.indicators}
+    labels = {r["id"]: pick(r, "label", lang) for r in bundle.indicators}
     for ind in bundle.indicators:
         for system in COMPARED_SYSTEMS:
             facts = [f for f in bundle.facts if f["indicator"] == ind["id"] and f["system"] == system]
@@ -182,8 +182,8 @@ def comparison_frame(bundle: Bundle, lang: str) -> pd.DataFrame:
                         "system": t(f"alternance.system.{system}", lang),
                         "value_low": f["value_low"],
                         "value_high": f["value_high"],
-                        "unit": (f["unit_en"] if lang == "en" else f["unit_fr"]) or None,
-                        "text": (f["text_en"] if lang == "en" else f["text_fr"]) or None,
+                        "unit": pick(f, "unit", lang) or None,
+                        "text": pick(f, "text", lang) or None,
                         "source": s.title(lang),
                         "publisher": s.publisher,
                         "vintage": s.vintage,
@@ -271,10 +271,10 @@ def current_matrix(seeds: Sequence[Mapping[str, Any]], edits: Iterable[Mapping[s
         row = {
             "row_id": s["row_id"],
             "system": s["system"],
-            "feature": s[f"feature_{lang}"] if lang in ("fr", "en") else s["feature_fr"],
+            "feature": pick(s, "feature", lang),
             "difficulty": s["difficulty"],
-            "barriers": s["barriers_en"] if lang == "en" else s["barriers_fr"],
-            "actions": s["actions_en"] if lang == "en" else s["actions_fr"],
+            "barriers": pick(s, "barriers", lang),
+            "actions": pick(s, "actions", lang),
             "edited_by": "",
             "edited_at": "",
             "source_id": s["source_id"],
@@ -400,7 +400,7 @@ def save_changes(ws: Workspace, actor: auth.Actor, changes: Sequence[MatrixChang
         raise UserError(bad[0], problems=bad)
     if not changes:
         return []
-    lang = lang if lang in ("fr", "en") else "fr"
+    lang = normalise_lang(lang)
     written: list[str] = []
     detail = {"edited": [c.row_id for c in changes if c.row_id and not c.deleted], "deleted": [], "added": 0}
     detail["deleted"] = [c.row_id for c in changes if c.deleted]
@@ -471,63 +471,3 @@ def matrix_html(rows: Sequence[Mapping[str, Any]], lang: str) -> str:
             f"<td>{chip}</td><td>{esc(r['barriers'])}</td><td>{esc(r['actions'])}</td><td>{esc(edited)}</td></tr>"
         )
     return f'<table class="wbl"><thead><tr>{head}</tr></thead><tbody>{"".join(body)}</tbody></table>'
-
-
-# ----------------------------------------------------------------------------------------------------------
-# Printable page
-# ----------------------------------------------------------------------------------------------------------
-
-
-def printable_html(title: str, sections: Sequence[tuple[str, str]], sources: Iterable[Source], lang: str) -> str:
-    """A standalone, print-ready HTML page. ``sections`` are ``(heading, html body)`` where the body was built
-    by this module's escaping builders (or is an ``<img>`` of a chart); headings and sources are escaped here."""
-    esc = html.escape
-    parts = [
-        "<!doctype html>",
-        f'<html lang="{esc(lang)}"><head><meta charset="utf-8"><title>{esc(title)}</title>',
-        "<style>body{font-family:sans-serif;margin:1.2cm;color:#111}h1{font-size:22px}h2{font-size:17px;"
-        "margin-top:14px}img{max-width:100%}.sources{font-size:11px;color:#444}"
-        "@page{size:A4 landscape;margin:1cm}@media print{body{margin:0}table.wbl{font-size:11px}"
-        "table.wbl .fig{font-size:12px}}" + TABLE_CSS + "</style></head><body>",
-        f"<h1>{esc(title)}</h1>",
-    ]
-    for heading, body in sections:
-        parts.append((f"<h2>{esc(heading)}</h2>" if heading else "") + body)
-    items = "".join(
-        f"<li>{esc(s.title(lang))} · {esc(s.publisher)} · {esc(t('provenance.vintage', lang))} {esc(s.vintage)}"
-        f" · {esc(t(f'status.{s.status}', lang))}{(' · ' + esc(s.url)) if s.url else ''}</li>"
-        for s in sorted({s.id: s for s in sources}.values(), key=lambda s: s.id)
-    )
-    parts.append(f'<h2>{esc(t("provenance.sources_title", lang))}</h2><ul class="sources">{items}</ul>')
-    parts.append("</body></html>")
-    return "\n".join(parts)
-
-
-def split_html(results: Sequence[costsplit.CostSplit], lang: str) -> str:
-    """The cost split table (EUR per party for each system) as escaped HTML."""
-    esc = html.escape
-    head = "".join(f"<th>{esc(t(f'alternance.system.{r.system}', lang))}</th>" for r in results)
-    rows = []
-    for party in costsplit.PARTIES:
-        cells = "".join(f"<td>{esc(number(r.by_party()[party], lang))} EUR</td>" for r in results)
-        rows.append(f"<tr><th scope='row'>{esc(t(f'alternance.party.{party}', lang))}</th>{cells}</tr>")
-    total = "".join(f"<td><b>{esc(number(r.total_eur, lang))} EUR</b></td>" for r in results)
-    rows.append(f"<tr><th scope='row'>{esc(t('alternance.calc.total', lang))}</th>{total}</tr>")
-    return f'<table class="wbl"><thead><tr><th></th>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table>'
-
-
-def territory_html(results: Mapping[str, costsplit.TerritoryResult], lang: str) -> str:
-    """Cost per learner retained / per job created, both systems, as escaped HTML."""
-    esc = html.escape
-    missing = t("common.missing", lang)
-    systems = list(results)
-    head = "".join(f"<th>{esc(t(f'alternance.system.{s}', lang))}</th>" for s in systems)
-    rows = []
-    for metric in costsplit.METRICS:
-        cells = "".join(f"<td>{esc(_eur(results[s].metric(metric), lang, missing))}</td>" for s in systems)
-        rows.append(f"<tr><th scope='row'>{esc(t(f'alternance.metric.{metric}', lang))}</th>{cells}</tr>")
-    return f'<table class="wbl"><thead><tr><th></th>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table>'
-
-
-def _eur(value: float | None, lang: str, missing: str) -> str:
-    return missing if value is None else f"{number(value, lang)} EUR"

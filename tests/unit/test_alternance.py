@@ -9,7 +9,7 @@ import sqlite3
 import pandas as pd
 import pytest
 
-from gtec.alternance import comparison
+from gtec.alternance import comparison, printable
 from gtec.core import auth
 from gtec.core.export import to_safe_csv
 
@@ -186,7 +186,7 @@ def test_matrix_exports_escape_and_neutralise(bundle):
     assert "<script>" not in out and "&lt;script&gt;" in out
     csv_text = to_safe_csv(comparison.matrix_frame(rows, "en"))
     assert "'=1+1" in csv_text
-    page = comparison.printable_html("Matrix <b>", [("", out)], [bundle.sources["gtec-wbl-assessment"]], "en")
+    page = printable.printable_html("Matrix <b>", [("", out)], [bundle.sources["gtec-wbl-assessment"]], "en")
     assert page.startswith("<!doctype html>") and "Matrix &lt;b&gt;" in page and "@media print" in page
 
 

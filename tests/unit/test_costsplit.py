@@ -8,11 +8,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from gtec.alternance import comparison, costsplit
+from gtec.alternance import calculator, comparison, costsplit, outcomes
+from gtec.core.params import InvalidParams
 
 
 @pytest.fixture(scope="module")
-def table() -> costsplit.ParamTable:
+def table() -> calculator.CalculatorTable:
     return comparison.load_from_curated().table
 
 
@@ -110,8 +111,8 @@ def test_large_company_gets_smaller_aid_and_smaller_ktp_grant(table):
 
 def test_partial_years_are_pro_rata(table):
     d = table.defaults().replace(appr_months=18)
-    assert costsplit.months_in_year(18, 1) == 12 and costsplit.months_in_year(18, 2) == 6
-    assert costsplit.months_in_year(18, 3) == 0 and costsplit.contract_years(18) == 2
+    assert calculator.months_in_year(18, 1) == 12 and calculator.months_in_year(18, 2) == 6
+    assert calculator.months_in_year(18, 3) == 0 and calculator.contract_years(18) == 2
     year2 = costsplit.split_apprenticeship(table, d.replace(appr_year=2), "year")
     assert year2.months == 6
     assert year2.by_party()["public"] == pytest.approx(4000)
@@ -125,7 +126,7 @@ def test_partial_years_are_pro_rata(table):
 # -------------------------------------------------------------------------------------------------- invariants
 
 
-def _input_strategy(table: costsplit.ParamTable):
+def _input_strategy(table: calculator.CalculatorTable):
     fields = {}
     for p in table.params:
         if p.kind == "choice":
@@ -145,7 +146,7 @@ TABLE = comparison.load_from_curated().table
 @settings(max_examples=150, deadline=None)
 @given(raw=_input_strategy(TABLE))
 def test_shares_add_up_to_the_total(raw):
-    raw["appr_year"] = min(raw["appr_year"], costsplit.contract_years(raw["appr_months"]))
+    raw["appr_year"] = min(raw["appr_year"], calculator.contract_years(raw["appr_months"]))
     inputs = TABLE.validate(raw)
     for scope in ("year", "programme"):
         for split in costsplit.splits(TABLE, inputs, scope):
@@ -163,7 +164,7 @@ def test_shares_add_up_to_the_total(raw):
         project = inputs["ktp_monthly_gbp"] * ktp.months
         company = {i.item: i.amount_native for i in ktp.items}["ktp_company_share"]
         assert company == pytest.approx(project * (1 - rate), abs=1e-6)
-    results = costsplit.territory_results(TABLE, inputs)
+    results = outcomes.territory_results(TABLE, inputs)
     for r in results.values():
         if r.retention > 0:
             assert r.cost_per_retained == pytest.approx(r.total_eur / r.retention)
@@ -177,7 +178,7 @@ def test_shares_add_up_to_the_total(raw):
 
 def test_cost_per_learner_retained_and_per_job(table):
     d = table.defaults()
-    res = costsplit.territory_results(table, d)
+    res = outcomes.territory_results(table, d)
     appr = costsplit.split_apprenticeship(table, d, "programme")
     assert res["fr_appr"].total_eur == pytest.approx(appr.total_eur)
     assert res["fr_appr"].cost_per_retained == pytest.approx(appr.total_eur / 0.51)
@@ -188,7 +189,7 @@ def test_cost_per_learner_retained_and_per_job(table):
 
 def test_territory_figure_is_used_only_when_chosen_and_flagged(table):
     d = table.defaults().replace(appr_retention_basis="territory")
-    res = costsplit.territory_results(table, d)
+    res = outcomes.territory_results(table, d)
     assert res["fr_appr"].retention == pytest.approx(0.80)
     assert res["fr_appr"].retention_source == "gtec-territory-retention"
     assert res["uk_ktp"].retention == pytest.approx(0.51)
@@ -196,31 +197,31 @@ def test_territory_figure_is_used_only_when_chosen_and_flagged(table):
 
 def test_zero_retention_or_hiring_gives_missing_not_infinite(table):
     d = table.defaults().replace(retention_pct=0.0, appr_hiring_pct=0.0)
-    res = costsplit.territory_results(table, d)
+    res = outcomes.territory_results(table, d)
     assert res["fr_appr"].cost_per_retained is None and res["fr_appr"].cost_per_job is None
     assert res["uk_ktp"].cost_per_retained is None
 
 
 def test_sensitivity_covers_only_inputs_that_move_each_system(table):
     d = table.defaults()
-    rows = costsplit.sensitivity(table, d, "cost_per_retained")
+    rows = outcomes.sensitivity(table, d, "cost_per_retained")
     appr = {r.param for r in rows if r.system == "fr_appr"}
     ktp = {r.param for r in rows if r.system == "uk_ktp"}
     assert {"retention_pct", "npec_eur", "appr_months"} <= appr
     assert {"retention_pct", "ktp_monthly_gbp", "ktp_months", "fx_eur_per_gbp"} <= ktp
     assert "fx_eur_per_gbp" not in appr and "npec_eur" not in ktp
     assert "ktp_grant_sme_pct" not in ktp  # the grant splits the cost, it does not change the total
-    public = {r.param for r in costsplit.sensitivity(table, d, "public_per_retained") if r.system == "uk_ktp"}
+    public = {r.param for r in outcomes.sensitivity(table, d, "public_per_retained") if r.system == "uk_ktp"}
     assert "ktp_grant_sme_pct" in public
     for r in rows:
         lo, hi = sorted((r.result_low, r.result_high))
         assert lo - 1e-6 <= r.base <= hi + 1e-6  # base values lie inside the declared ranges: results too
     retention = next(r for r in rows if r.system == "fr_appr" and r.param == "retention_pct")
-    total = costsplit.territory_results(table, d)["fr_appr"].total_eur
+    total = outcomes.territory_results(table, d)["fr_appr"].total_eur
     assert retention.result_low == pytest.approx(total / 0.46)
     assert retention.result_high == pytest.approx(total / 0.71)
     with pytest.raises(ValueError):
-        costsplit.sensitivity(table, d, "nonsense")
+        outcomes.sensitivity(table, d, "nonsense")
 
 
 # ------------------------------------------------------------------------------------------ the parameter table
@@ -231,26 +232,26 @@ def test_parameter_table_is_complete_and_sourced(table, sources):
     assert len(names) == len(set(names))
     for p in table.params:
         assert p.label_fr and p.label_en and p.help_fr and p.help_en, p.name
-        assert p.source_ids and all(s in sources for s in p.source_ids), p.name
+        assert p.sources and all(s in sources for s in p.sources), p.name
         if p.kind in ("float", "int"):
             assert p.min <= p.default <= p.max, p.name
             if p.has_sensitivity:
-                assert p.min <= p.sens_low <= p.default <= p.sens_high <= p.max, p.name
+                assert p.min <= p.low <= p.default <= p.high <= p.max, p.name
     costsplit.split_apprenticeship(table, table.defaults())  # every name the model reads exists
     costsplit.split_ktp(table.defaults())
-    costsplit.territory_results(table, table.defaults())
+    outcomes.territory_results(table, table.defaults())
 
 
 def test_npec_default_is_flagged_illustrative(table, sources):
     statuses = {k: s.status for k, s in sources.items()}
     assert sources["gtec-wbl-assumptions"].status == "illustrative"
-    assert costsplit.illustrative_inputs(table, table.defaults(), statuses) == ["npec_eur"]
-    assert costsplit.illustrative_inputs(table, table.defaults().replace(npec_eur=9100.0), statuses) == []
+    assert calculator.illustrative_inputs(table, table.defaults(), statuses) == ["npec_eur"]
+    assert calculator.illustrative_inputs(table, table.defaults().replace(npec_eur=9100.0), statuses) == []
 
 
 def test_parameter_markdown_documents_every_parameter(table, sources):
     titles = {k: s.title_en for k, s in sources.items()}
-    doc = costsplit.parameter_markdown(table, titles, "en")
+    doc = calculator.parameter_markdown(table, titles, "en")
     for name in table.names():
         assert f"`{name}`" in doc
     assert "Knowledge Transfer Partnerships: grant rates guidance" in doc
@@ -260,11 +261,11 @@ def test_parameter_markdown_documents_every_parameter(table, sources):
 
 
 def _keys(exc: pytest.ExceptionInfo) -> list[tuple[str, str]]:
-    return [(i.param, i.key) for i in exc.value.issues]
+    return [(e.values["name"], e.key) for e in exc.value.errors]
 
 
 def test_validation_refuses_out_of_range_and_garbage(table):
-    with pytest.raises(costsplit.InputError) as exc:
+    with pytest.raises(InvalidParams) as exc:
         table.validate({"ktp_months": 48, "npec_eur": "abc", "company_size": "huge", "nope": 1})
     assert set(_keys(exc)) == {
         ("ktp_months", "alternance.error.above_max"),
@@ -272,10 +273,10 @@ def test_validation_refuses_out_of_range_and_garbage(table):
         ("company_size", "alternance.error.not_option"),
         ("nope", "alternance.error.unknown_param"),
     }
-    with pytest.raises(costsplit.InputError) as exc:
+    with pytest.raises(InvalidParams) as exc:
         table.validate({"appr_months": 2.5})
     assert _keys(exc) == [("appr_months", "alternance.error.not_integer")]
-    with pytest.raises(costsplit.InputError) as exc:
+    with pytest.raises(InvalidParams) as exc:
         table.validate({"fx_eur_per_gbp": float("nan")})
     assert _keys(exc) == [("fx_eur_per_gbp", "alternance.error.not_number")]
 
@@ -288,10 +289,10 @@ def test_validation_accepts_french_decimals_and_text(table):
 
 
 def test_contract_year_beyond_the_contract_is_refused(table):
-    with pytest.raises(costsplit.InputError) as exc:
+    with pytest.raises(InvalidParams) as exc:
         table.validate({"appr_months": 12, "appr_year": 2})
     assert _keys(exc) == [("appr_year", "alternance.error.year_beyond_contract")]
-    assert dict(exc.value.issues[0].fmt) == {"months": 12}
+    assert exc.value.errors[0].values == {"name": "appr_year", "months": 12}
 
 
 def test_inputs_are_hashable_and_replace_checks_names(table):
