@@ -67,9 +67,9 @@ def _build_with_progress(lang: str) -> None:
     def progress(step: str, fraction: float) -> None:
         bar.progress(min(max(fraction, 0.0), 1.0), text=t(step, lang))
 
-    with _BUILD_LOCK:
+    with _BUILD_LOCK:  # one build per process; build_lock (a file lock) serialises processes and the CLI
         if not reference.check_reference().ok:
-            pipeline.build_reference(progress=progress)
+            pipeline.build_reference(progress=progress, wait_s=600)
     bar.empty()
     st.cache_data.clear()
     st.cache_resource.clear()

@@ -1,21 +1,26 @@
 """Build the reference store from ``data/`` and installed packages, atomically.
 
 The store is written to a temporary file beside the target and renamed over it only when complete, so a
-failed or interrupted build leaves the previous store intact.
+failed or interrupted build leaves the previous store intact. One build at a time per store: an exclusive lock
+(``reference.sqlite.lock``, ``flock``) is taken before anything is touched; a second build waits for it up to
+``wait_s`` seconds, then refuses with :class:`BuildBusy` (it never deletes the running build's file).
 """
 
 from __future__ import annotations
 
+import fcntl
 import os
 import sqlite3
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
 from gtec.core import config
+from gtec.core.errors import UserError
 from gtec.storage import reference
 
 #: progress(step_message_key, fraction 0..1)
@@ -33,6 +38,41 @@ class BuildReport:
 
 def _noop(_step: str, _fraction: float) -> None:
     return None
+
+
+class BuildBusy(UserError):
+    """Another build of the same store is running (``build.error.busy``)."""
+
+    def __init__(self, pid: str) -> None:
+        super().__init__("build.error.busy", pid=pid or "?")
+
+
+@contextmanager
+def build_lock(path: Path, wait_s: float = 0.0, poll_s: float = 0.2) -> Iterator[None]:
+    """Hold the exclusive build lock of the store at ``path``; wait up to ``wait_s`` s, else :class:`BuildBusy`.
+
+    The lock is the kernel's (``flock``): a killed build releases it, so a stale lock file never blocks.
+    """
+    lock = path.with_name(f"{path.name}.lock")
+    with lock.open("a+") as handle:
+        deadline = time.monotonic() + wait_s
+        while True:
+            try:
+                fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    handle.seek(0)
+                    raise BuildBusy(handle.read().strip()) from None
+                time.sleep(poll_s)
+        try:
+            handle.seek(0)
+            handle.truncate()
+            handle.write(str(os.getpid()))
+            handle.flush()
+            yield
+        finally:
+            fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
 
 
 def create_schema(conn: sqlite3.Connection) -> None:
@@ -85,19 +125,32 @@ def build_reference(
     departements: Sequence[str] | None = None,
     _fail_after: Callable[[sqlite3.Connection], None] | None = None,
     sources_dir: Path | None = None,
+    wait_s: float = 0.0,
 ) -> BuildReport:
     """Build the reference store at ``path`` (default :func:`gtec.core.config.reference_path`).
 
     The official source files (``sources_dir``, default ``data/sources/``) are verified and read first: a
     missing, altered or malformed file raises :class:`gtec.build.official.SourceFileError` before the
     temporary store is even created, so the previous store stays as it was.
-    ``_fail_after`` is a test hook called just before the rename (to simulate an interruption).
+    ``_fail_after`` is a test hook called just before the rename (to simulate an interruption). ``wait_s``: how
+    long to wait for another build of the same store before raising :class:`BuildBusy`.
     """
+    path = path or config.reference_path()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with build_lock(path, wait_s):
+        return _build_locked(path, progress, departements, _fail_after, sources_dir)
+
+
+def _build_locked(
+    path: Path,
+    progress: Progress | None,
+    departements: Sequence[str] | None,
+    _fail_after: Callable[[sqlite3.Connection], None] | None,
+    sources_dir: Path | None,
+) -> BuildReport:
     from gtec.build import official
 
     progress = progress or _noop
-    path = path or config.reference_path()
-    path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f"{path.name}.tmp-{os.getpid()}")
     started = time.perf_counter()
     progress("build.step.sources", 0.0)

@@ -46,7 +46,10 @@ def cmd_build(args: argparse.Namespace) -> int:
     from gtec.build.official import SourceFileError
 
     try:
-        report = pipeline.build_reference(progress=_progress_printer())
+        report = pipeline.build_reference(progress=_progress_printer(), wait_s=args.wait)
+    except pipeline.BuildBusy as error:
+        print(f"error: {t(error.key, 'en', **error.values)}", file=sys.stderr)
+        return 3
     except SourceFileError as error:
         print(f"\nerror: {t('build.error.source', 'en', detail=str(error))}", file=sys.stderr)
         return 2
@@ -76,6 +79,7 @@ def make_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
     p = sub.add_parser("build", help="(re)build the reference store atomically and print the counts")
     p.add_argument("--if-missing", action="store_true", help="do nothing when a usable store exists")
+    p.add_argument("--wait", type=float, default=0.0, help="seconds to wait for another running build (default 0)")
     p.set_defaults(func=cmd_build)
     p = sub.add_parser("check", help="tell whether the reference store is usable")
     p.set_defaults(func=cmd_check)

@@ -63,9 +63,12 @@ def test_killed_build_keeps_previous_store(small_store, tmp_path):
         [sys.executable, "-m", "gtec", "build"], cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
     )
     deadline = time.monotonic() + 30
-    while not list(tmp_path.glob("reference.sqlite.tmp-*")) and time.monotonic() < deadline:
+    def written() -> int:
+        return sum(f.stat().st_size for f in tmp_path.glob("reference.sqlite.tmp-*") if f.exists())
+
+    while written() < 1_000_000 and time.monotonic() < deadline:  # killed only once it really writes the store
         time.sleep(0.05)
-    time.sleep(1.0)
+    assert written() >= 1_000_000, "the build never started writing its temporary store"
     proc.send_signal(signal.SIGKILL)
     proc.wait()
     assert _digest(path) == before
@@ -96,3 +99,40 @@ def test_cli_check_and_if_missing(small_store, tmp_path):
         [sys.executable, "-m", "gtec", "build", "--if-missing"], cwd=ROOT, env=env, capture_output=True, text=True
     )
     assert out.returncode == 0 and "ready" in out.stdout
+
+
+def test_a_second_build_waits_or_refuses_and_never_breaks_the_first(small_store, tmp_path):
+    """Two overlapping builds of one store: the second refuses (or waits), the first finishes intact."""
+    import threading
+
+    path = tmp_path / "reference.sqlite"
+    path.write_bytes(small_store.read_bytes())
+    writing, release = threading.Event(), threading.Event()
+    outcome: dict[str, object] = {}
+
+    def hold(conn):  # runs inside the first build, its temporary file written, just before the rename
+        writing.set()
+        release.wait(60)
+
+    def first():
+        try:
+            outcome["first"] = pipeline.build_reference(path, departements=["56"], _fail_after=hold)
+        except BaseException as exc:
+            outcome["first"] = exc
+
+    thread = threading.Thread(target=first)
+    thread.start()
+    assert writing.wait(120), "the first build never started writing"
+    tmp_files = list(tmp_path.glob("reference.sqlite.tmp-*"))
+    assert tmp_files and tmp_files[0].stat().st_size > 0
+    with pytest.raises(pipeline.BuildBusy) as busy:
+        pipeline.build_reference(path, departements=["56"], wait_s=0.3)
+    assert busy.value.key == "build.error.busy" and str(os.getpid()) in str(busy.value.values["pid"])
+    assert list(tmp_path.glob("reference.sqlite.tmp-*")) == tmp_files  # the running build's file is untouched
+    release.set()
+    thread.join(120)
+    assert isinstance(outcome["first"], pipeline.BuildReport), outcome["first"]
+    assert reference.check_reference(path).ok
+    # once the first is done, a waiting build goes through
+    pipeline.build_reference(path, departements=["56"], wait_s=5)
+    assert reference.check_reference(path).ok
