@@ -14,7 +14,7 @@ from pathlib import Path
 from gtec.core import config
 
 #: Bumped whenever the reference schema changes; a store of another version is rebuilt.
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION = "2"  # 2: official sources (periods, flags, source files, BMO, Métiers 2030, ZE/BMO levels)
 
 REQUIRED_TABLES = (
     "meta",
@@ -26,6 +26,12 @@ REQUIRED_TABLES = (
     "indicator_values",
     "occupation_families",
     "occupation_crosswalk",
+    "commune_successors",
+    "indicator_periods",
+    "source_files",
+    "bmo_occupations",
+    "metiers_2030_regions",
+    "basin_overlaps",
 )
 
 
