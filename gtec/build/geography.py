@@ -6,7 +6,7 @@ compressed CSV files are read with :mod:`importlib.resources` and pandas, never 
 by province, CC BY 4.0, Statbel and NGI). The United Kingdom has no installable boundaries: its 12
 ITL1 regions get a tile-grid position instead of a polygon.
 
-Recipe for France (see ``/work/shared/reference/geography.md``):
+Recipe for France:
 
 1. keep ``type == "COM"`` communes; rebuild the communes without geometry from their delegated or
    associated communes (``COMD``/``COMA``); four restored Cantal communes have neither: their land
