@@ -6,8 +6,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from gtec.core import auth
+from gtec.core import auth, fmt
 from gtec.core.errors import UserError
+from gtec.core.i18n import t
 from gtec.scenarios import charts, engine, params, store
 from tests.unit.test_scenario_engine import tiny_inputs
 
@@ -30,21 +31,79 @@ def test_family_frame_and_results_table(result):
     assert table.columns[0] == "Famille de métiers" and len(table) == 2
 
 
-def test_charts_serialise_with_translated_titles(result):
+def _values(spec: dict, layer: int | None = None) -> list[dict]:
+    """The rows of a chart's inline data (Altair puts them in ``datasets``)."""
+    data = spec["layer"][layer]["data"] if layer is not None and "data" in spec["layer"][layer] else spec["data"]
+    return spec["datasets"][data["name"]]
+
+
+def test_openings_chart_stacks_departures_and_creation_with_french_numbers(result):
     fam = charts.family_frame(result, FAMILIES, "fr")
     spec = charts.openings_chart(fam, "fr").to_dict()
-    assert spec["encoding"]["x"]["title"] == "Emplois par an"
-    assert "labelExpr" in spec["encoding"]["x"]["axis"]  # French thousands separator
-    charts.imbalance_chart(fam, "en").to_dict()
+    enc = spec["encoding"]
+    assert spec["mark"]["type"] == "bar"
+    assert enc["x"]["field"] == "jobs" and enc["x"]["title"] == "Emplois par an"
+    assert "labelExpr" in enc["x"]["axis"]  # French thousands separator on the axis
+    assert enc["y"]["sort"] == list(fam.sort_values("openings", ascending=False)["family"])
+    assert enc["color"]["scale"]["domain"] == [t("scenario.flow.departures", "fr"), t("scenario.flow.creation", "fr")]
+    assert enc["color"]["scale"]["range"] == [charts.DEPARTURES, charts.CREATION]
+    rows = _values(spec)
+    assert len(rows) == 2 * len(fam)  # one bar part per family and part
+    big = max(rows, key=lambda r: r["openings"])
+    assert big["openings_text"] == fmt.number(big["openings"], "fr") and "," not in big["openings_text"]
+    en = charts.openings_chart(charts.family_frame(result, FAMILIES, "en"), "en").to_dict()
+    assert en["encoding"]["x"]["axis"] == {"format": ",~r"} and en["encoding"]["x"]["title"] == "Jobs a year"
+
+
+def test_imbalance_chart_diverges_around_zero(result):
+    fam = charts.family_frame(result, FAMILIES, "en")
+    spec = charts.imbalance_chart(fam, "en").to_dict()
+    bars, zero = spec["layer"]
+    assert bars["mark"]["type"] == "bar" and zero["mark"]["type"] == "rule"
+    assert bars["encoding"]["x"]["field"] == "imbalance"
+    assert bars["encoding"]["color"]["scale"] == {
+        "domain": [t("scenario.legend.shortage", "en"), t("scenario.legend.surplus", "en")],
+        "range": [charts.SHORTAGE, charts.SURPLUS],
+    }
+    sides = {r["family"]: r["side"] for r in _values(spec, 0)}
+    for _, row in fam.iterrows():
+        expected = "scenario.legend.shortage" if row["imbalance"] >= 0 else "scenario.legend.surplus"
+        assert sides[row["family"]] == t(expected, "en")
+    assert [tip["field"] for tip in bars["encoding"]["tooltip"]] == ["family", "value_text", "rate_text"]
+
+
+def test_heatmap_is_centred_on_zero(result):
     heat = pd.concat([charts.family_frame(result, FAMILIES, "fr", i).assign(territory=n) for i, n in enumerate("AB")])
-    assert charts.heatmap_chart(heat, "fr").to_dict()["encoding"]["color"]["scale"]["domainMid"] == 0
+    spec = charts.heatmap_chart(heat, "fr").to_dict()
+    scale = spec["encoding"]["color"]["scale"]
+    assert scale["domainMid"] == 0 and scale["domain"][0] == -scale["domain"][1] >= -1e12
+    assert scale["domain"][1] == pytest.approx(max(1.0, heat["imbalance_rate"].abs().max()))
+    assert spec["encoding"]["x"]["sort"] == ["A", "B"]
+    assert spec["encoding"]["color"]["title"] == t("scenario.col.imbalance_rate", "fr")
+
+
+def test_tornado_and_band_charts(result):
     inputs = tiny_inputs()
     settings = params.Settings.default(2030).replace(ecology=50)
     table = engine.tornado(inputs, settings)
-    tornado = charts.tornado_chart(table, "en").to_dict()
-    assert len(tornado["layer"]) == 2
+    tornado = charts.tornado_chart(table, "fr").to_dict()
+    bars, zero = tornado["layer"]
+    assert bars["encoding"]["x"]["title"] == t("scenario.axis.tornado", "fr") and zero["mark"]["type"] == "rule"
+    labels = {r["label"] for r in _values(tornado, 0)}
+    assert "Transition bas-carbone (30 → 70)" in labels
+    assert "Attractivité (solde migratoire des actifs) (-0,10 → 0,10)" in labels  # French comma, step decimals
+    assert len(labels) == (table["swing"] > 0).head(10).sum()
     band = engine.band(inputs, settings, table)
-    charts.band_chart(band, engine.compute(inputs, params.Settings.default(2030)).yearly(), "fr").to_dict()
+    reference = engine.compute(inputs, params.Settings.default(2030)).yearly()
+    spec = charts.band_chart(band, reference, "fr").to_dict()
+    area, line = spec["layer"]
+    assert area["mark"]["type"] == "area" and area["encoding"]["y"]["field"] == "low"
+    assert area["encoding"]["y2"]["field"] == "high"
+    scen, ref = t("scenario.legend.scenario", "fr"), t("scenario.legend.reference", "fr")
+    assert line["encoding"]["color"]["scale"]["domain"] == [scen, ref]
+    assert line["encoding"]["strokeDash"]["scale"]["range"] == [[1, 0], [6, 4]]  # the reference is dashed
+    series = [r["series"] for r in _values(spec, 1)]
+    assert series.count(scen) == series.count(ref) == len(band) == 10
 
 
 def test_map_chart_shows_missing_as_missing():

@@ -9,8 +9,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from gtec.scenarios import scenario as sc
-from gtec.scenarios.scenario import PARAMETERS, Inputs, ScenarioInputError, Settings
+from gtec.core.errors import UserError as ScenarioInputError
+from gtec.scenarios import engine, params
+from gtec.scenarios.engine import Inputs
+from gtec.scenarios.params import PARAMETERS, Settings
 
 
 def tiny_inputs(departure_factor=None) -> Inputs:
@@ -37,7 +39,7 @@ def tiny_inputs(departure_factor=None) -> Inputs:
 
 
 def test_pinned_reference_numbers():
-    r = sc.compute(tiny_inputs(), Settings.default(2025))
+    r = engine.compute(tiny_inputs(), Settings.default(2025))
     assert r.years == (2021, 2022, 2023, 2024, 2025)
     # Territory A, family F01, year 1: E1 = 1000 * 1.02 = 1020.
     assert r.employment[0, 0, 1] == pytest.approx(1020.0)
@@ -59,7 +61,7 @@ def test_pinned_scenario_numbers():
     s = Settings.default(2025).replace(
         ecology=50, crisis_depth=2, crisis_recovery=2, retirement_shift=1, training_change=10, attractiveness=0.5
     )
-    r = sc.compute(tiny_inputs(), s)
+    r = engine.compute(tiny_inputs(), s)
     # F01 growth = 2 % + 0.5 * 1 pp = 2.5 %; crisis: 2 % * exposure 2 = 4 % in year 1, 2 % in year 2, 0 after.
     e1 = 1000 * 1.025 * (1 - 0.04)
     e2 = 1000 * 1.025**2 * (1 - 0.02)
@@ -76,15 +78,50 @@ def test_pinned_scenario_numbers():
     assert r.imbalance[0, 0, 1] == pytest.approx((e2 - e1) + 24 - 26.0 - 0.005 * e1)
 
 
-def test_all_drivers_zero_give_the_baseline_path():
-    inputs = tiny_inputs()
-    r = sc.compute(inputs, Settings.default(2030))
-    years = np.arange(11)
-    expected = inputs.employment[:, :, None] * (1 + inputs.growth)[None, :, None] ** years[None, None, :]
-    np.testing.assert_allclose(r.employment, expected, rtol=1e-12)
-    np.testing.assert_allclose(r.entrants[:, :, 0], inputs.employment * inputs.entrant_rate, rtol=1e-12)
-    np.testing.assert_allclose(r.departures[:, :, 0], inputs.employment * inputs.departure_rate, rtol=1e-12)
+def test_zero_shock_gives_the_baseline_pinned_by_hand():
+    """Every parameter at its default: each family follows its own trend, nothing else moves."""
+    r = engine.compute(tiny_inputs(), Settings.default(2030))
+    # Numbers worked out by hand: 1000 * 1.02^10, 100 * 0.99^10 (territory B, family F02).
+    assert r.employment[0, 0, -1] == pytest.approx(1218.9944199947574, rel=1e-12)
+    assert r.employment[1, 1, -1] == pytest.approx(90.43820750088044, rel=1e-12)
+    assert r.creation[0, 0].sum() == pytest.approx(218.9944199947574, rel=1e-12)
+    assert r.departures[1, 1] == pytest.approx([2.5] * 10)  # 100 * 2.5 % a year
+    assert r.entrants[1, 1] == pytest.approx([2.0] * 10)  # 100 * 2 % a year
+    assert r.openings[1, 1].sum() == pytest.approx((90.43820750088044 - 100) + 25.0, rel=1e-12)
     assert not r.mobility.any()
+    assert engine.compute(tiny_inputs(), params.preset_settings("reference", 2030)).imbalance.sum() == pytest.approx(
+        r.imbalance.sum(), rel=1e-15
+    )
+
+
+def test_supply_levers_leave_demand_unchanged_and_scale_entrants():
+    """Training, insertion and retention change who fills the openings, never the openings themselves."""
+    inputs = tiny_inputs()
+    base = engine.compute(inputs, Settings.default(2030))
+    half = engine.compute(inputs, Settings.default(2030).replace(retention=30))  # 60 % -> 30 %: half the entrants
+    for name in ("employment", "creation", "departures", "openings"):
+        np.testing.assert_array_equal(getattr(half, name), getattr(base, name))
+    np.testing.assert_allclose(half.entrants, base.entrants / 2, rtol=1e-12)
+    # More training by the horizon: +50 % phased in, so the last year's entrants are 1.5 times the baseline.
+    more = engine.compute(inputs, Settings.default(2030).replace(training_change=50))
+    np.testing.assert_allclose(more.entrants[:, :, -1], 1.5 * base.entrants[:, :, -1], rtol=1e-12)
+    np.testing.assert_array_equal(more.openings, base.openings)
+
+
+def test_components_add_up_to_the_totals():
+    s = Settings.default(2030).replace(ecology=60, crisis_depth=3, attractiveness=0.4, training_change=-10)
+    r = engine.compute(tiny_inputs(np.array([1.2, 0.8])), s)
+    totals = r.territory_totals().set_index("territory_id")
+    yearly = r.yearly()
+    for name in engine.FLOWS:
+        assert totals[f"{name}_per_year"].sum() == pytest.approx(yearly[name].mean(), rel=1e-12)
+    # the cumulative imbalance is openings minus newcomers, summed over territories, families and years
+    newcomers = r.entrants.sum() + r.mobility.sum()
+    assert yearly["imbalance_cumulative"].iloc[-1] == pytest.approx(r.openings.sum() - newcomers, rel=1e-12)
+    assert totals["imbalance_total"].sum() == pytest.approx(yearly["imbalance_cumulative"].iloc[-1], rel=1e-12)
+    # openings are the change in employment plus the departures, whatever the path in between
+    change = r.employment[:, :, -1] - r.employment[:, :, 0]
+    np.testing.assert_allclose(r.openings.sum(axis=2), change + r.departures.sum(axis=2), rtol=1e-12)
 
 
 settings_strategy = st.builds(
@@ -109,15 +146,15 @@ def test_drivers_at_zero_ignore_sensitivities(s: Settings, sens: list[float]):
         base.territory_ids, base.family_ids, base.employment, base.growth, base.departure_rate, base.entrant_rate,
         np.vstack([np.array(sens).reshape(4, 2)[:3], [[3.0, 0.1]]]), base.base_year,
     )  # fmt: skip
-    a, b = sc.compute(base, s), sc.compute(other, s)
-    for name in sc.FLOWS:
+    a, b = engine.compute(base, s), engine.compute(other, s)
+    for name in engine.FLOWS:
         np.testing.assert_allclose(a.flow(name), b.flow(name), rtol=1e-12, atol=1e-9)
 
 
 @settings(max_examples=60, deadline=None)
 @given(settings_strategy)
 def test_openings_are_creation_plus_departures_exactly(s: Settings):
-    r = sc.compute(tiny_inputs(np.array([1.2, 0.8])), s)
+    r = engine.compute(tiny_inputs(np.array([1.2, 0.8])), s)
     assert np.array_equal(r.openings, r.creation + r.departures)
     assert np.array_equal(r.imbalance, r.openings - r.entrants - r.mobility)
     np.testing.assert_allclose(r.creation.sum(axis=2), r.employment[:, :, -1] - r.employment[:, :, 0], atol=1e-9)
@@ -127,9 +164,9 @@ def test_openings_are_creation_plus_departures_exactly(s: Settings):
 @given(settings_strategy)
 def test_vectorised_engine_matches_the_per_cell_loop(s: Settings):
     inputs = tiny_inputs(np.array([1.3, 0.7]))
-    a, b = sc.compute(inputs, s), sc.compute_naive(inputs, s)
+    a, b = engine.compute(inputs, s), engine.compute_naive(inputs, s)
     np.testing.assert_allclose(a.employment, b.employment, rtol=1e-12)
-    for name in sc.FLOWS:
+    for name in engine.FLOWS:
         np.testing.assert_allclose(a.flow(name), b.flow(name), rtol=1e-9, atol=1e-9)
 
 
@@ -137,10 +174,10 @@ def test_vectorised_engine_matches_the_per_cell_loop(s: Settings):
 @given(settings_strategy)
 def test_territory_of_two_epcis_is_the_sum_of_its_parts(s: Settings):
     inputs = tiny_inputs(np.array([1.25, 0.6]))
-    parts = sc.compute(inputs, s)
+    parts = engine.compute(inputs, s)
     summed = parts.aggregate({"AB": ["A", "B"]})
-    merged = sc.compute(inputs.collapse("AB"), s)
-    for name in ("employment", *sc.FLOWS):
+    merged = engine.compute(inputs.collapse("AB"), s)
+    for name in ("employment", *engine.FLOWS):
         np.testing.assert_allclose(getattr(summed, name)[0], getattr(parts, name).sum(axis=0), rtol=1e-12)
         np.testing.assert_allclose(getattr(merged, name), getattr(summed, name), rtol=1e-9, atol=1e-8)
 
@@ -148,18 +185,18 @@ def test_territory_of_two_epcis_is_the_sum_of_its_parts(s: Settings):
 def test_weighted_aggregate_matches_weighted_subset():
     inputs = tiny_inputs(np.array([1.1, 0.9]))
     s = Settings.default(2030).replace(ecology=40, attractiveness=0.3)
-    full = sc.compute(inputs, s)
+    full = engine.compute(inputs, s)
     group = full.aggregate({"G": {"A": 0.25, "B": 1.0}})
-    sub = sc.compute(inputs.subset(["A", "B"], [0.25, 1.0]), s)
+    sub = engine.compute(inputs.subset(["A", "B"], [0.25, 1.0]), s)
     np.testing.assert_allclose(group.imbalance[0], sub.imbalance.sum(axis=0), rtol=1e-12)
 
 
 def test_directions_of_the_main_levers():
     inputs = tiny_inputs()
-    ref = sc.compute(inputs, Settings.default(2030)).imbalance.sum()
+    ref = engine.compute(inputs, Settings.default(2030)).imbalance.sum()
 
     def total(**changes):
-        return sc.compute(inputs, Settings.default(2030).replace(**changes)).imbalance.sum()
+        return engine.compute(inputs, Settings.default(2030).replace(**changes)).imbalance.sum()
 
     assert total(training_change=20) < ref
     assert total(retention=80) < ref
@@ -175,51 +212,51 @@ def test_directions_of_the_main_levers():
 def test_tornado_and_band():
     inputs = tiny_inputs()
     s = Settings.default(2030).replace(ecology=50)
-    table = sc.tornado(inputs, s)
+    table = engine.tornado(inputs, s)
     assert list(table["swing"]) == sorted(table["swing"], reverse=True)
     assert set(table["parameter"]) == {p.name for p in PARAMETERS}
     row = table.set_index("parameter").loc["ecology"]
     assert (row["low_value"], row["high_value"]) == (30, 70)
-    b = sc.band(inputs, s, table)
+    b = engine.band(inputs, s, table)
     assert (b["low"] <= b["central"] + 1e-9).all() and (b["central"] <= b["high"] + 1e-9).all()
     assert b["high"].iloc[-1] > b["low"].iloc[-1]
 
 
 def test_validation_messages_and_parsing():
-    assert sc.validate_value("attractiveness", "0,25") == 0.25
-    assert sc.validate_value("ecology", 52) == 50.0  # snapped to the 5-point step
+    assert params.validate_value("attractiveness", "0,25") == 0.25
+    assert params.validate_value("ecology", 52) == 50.0  # snapped to the 5-point step
     with pytest.raises(ScenarioInputError) as err:
-        sc.validate_value("ecology", 150)
+        params.validate_value("ecology", 150)
     assert err.value.key == "scenario.error.out_of_range"
     for bad in ("abc", "nan", "inf", "", None, True, "1e400"):
         with pytest.raises(ScenarioInputError):
-            sc.validate_value("ecology", bad)
+            params.validate_value("ecology", bad)
     with pytest.raises(ScenarioInputError) as err:
-        sc.validate_value("__class__", 1)
+        params.validate_value("__class__", 1)
     assert err.value.key == "scenario.error.unknown_param"
     with pytest.raises(ScenarioInputError):
-        sc.validate_horizon("2019", 2024)
+        params.validate_horizon("2019", 2024)
     with pytest.raises(ScenarioInputError):
-        sc.validate_horizon("2030.5", 2024)
-    assert sc.validate_horizon("2035", 2024) == 2035
+        params.validate_horizon("2030.5", 2024)
+    assert params.validate_horizon("2035", 2024) == 2035
 
 
 @settings(max_examples=60, deadline=None)
 @given(settings_strategy)
 def test_url_round_trip(s: Settings):
-    query = sc.settings_to_query(s)
+    query = params.settings_to_query(s)
     assert all(isinstance(v, str) for v in query.values())
-    back, errors = sc.settings_from_query(query, base_year=2020)
+    back, errors = params.settings_from_query(query, base_year=2020)
     assert not errors
     assert back == s
 
 
 def test_bad_url_values_fall_back_to_defaults_with_errors():
-    s, errors = sc.settings_from_query(
+    s, errors = params.settings_from_query(
         {"ecology": "<script>", "digital": "40", "retention": "999", "horizon": "1900", "lang": "en"}, base_year=2024
     )
     assert s["digital"] == 40
-    assert s["ecology"] == 0 and s["retention"] == 60 and s.horizon == sc.DEFAULT_HORIZON
+    assert s["ecology"] == 0 and s["retention"] == 60 and s.horizon == params.DEFAULT_HORIZON
     assert sorted(e.key for e in errors) == [
         "scenario.error.horizon",
         "scenario.error.not_number",
@@ -233,10 +270,10 @@ def test_parameter_table_is_complete():
     for p in PARAMETERS:
         assert p.min <= p.default <= p.max, p.name
         assert p.step > 0 and p.band > 0
-        assert math.isclose(sc.validate_value(p.name, p.default), p.default), p.name
+        assert math.isclose(params.validate_value(p.name, p.default), p.default), p.name
         assert p.label_fr and p.label_en and p.help_fr and p.help_en and p.unit_fr and p.unit_en
-        assert p.group in sc.PARAMETER_GROUPS
-    md = sc.parameter_table_markdown("en")
+        assert p.group in params.PARAMETER_GROUPS
+    md = params.parameter_table_markdown("en")
     assert all(f"`{n}`" in md for n in names)
 
 
@@ -248,18 +285,18 @@ def test_parameter_sources_are_declared_in_the_manifest():
 
 
 def test_presets_are_valid_and_distinct():
-    presets = sc.load_presets()
-    assert set(presets) == set(sc.PRESET_IDS)
+    presets = params.load_presets()
+    assert set(presets) == set(params.PRESET_IDS)
     assert presets["reference"] == {}
-    assert sc.preset_settings("reference") == Settings.default()
+    assert params.preset_settings("reference") == Settings.default()
     seen = set()
-    for pid in sc.PRESET_IDS:
-        s = sc.preset_settings(pid, 2035)
+    for pid in params.PRESET_IDS:
+        s = params.preset_settings(pid, 2035)
         assert s.horizon == 2035
         assert s.values not in seen
         seen.add(s.values)
     with pytest.raises(ScenarioInputError):
-        sc.preset_settings("nope")
+        params.preset_settings("nope")
 
 
 def test_invalid_inputs_are_refused():
@@ -271,5 +308,5 @@ def test_invalid_inputs_are_refused():
         Inputs(("A",), ("F01", "F02"), np.array([[1.0, -5.0]]), base.growth, base.departure_rate,
                base.entrant_rate, base.sensitivities, 2020)  # fmt: skip
     with pytest.raises(ScenarioInputError):
-        sc.compute(base, Settings.default(2020))
+        engine.compute(base, Settings.default(2020))
     assert base.employment.flags.writeable is False
