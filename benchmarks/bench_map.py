@@ -53,15 +53,15 @@ def _naive_rerun(raw: dict, values: dict[str, float]) -> None:
     import folium
     from streamlit_folium import _get_feature_group_string, generate_leaflet_string
 
-    from gtec.maps import mapping
+    from gtec.maps import classify, levels, palettes
 
-    cls = mapping.classify(list(values.values()), "quantiles", 5, "blues", "fr")
+    cls = classify.classify(list(values.values()), "quantiles", 5, "blues", "fr")
     colours = dict(zip(values, cls.colours, strict=True))
-    m = folium.Map(location=list(mapping.FRANCE_CENTER), zoom_start=6, tiles=None)
+    m = folium.Map(location=list(levels.FRANCE_CENTER), zoom_start=6, tiles=None)
     group = folium.FeatureGroup()
     folium.GeoJson(
         raw,
-        style_function=lambda f: {"fillColor": colours.get(f["id"], mapping.MISSING_COLOUR), "weight": 0.6},
+        style_function=lambda f: {"fillColor": colours.get(f["id"], palettes.MISSING_COLOUR), "weight": 0.6},
         tooltip=folium.GeoJsonTooltip(fields=["name"]),
     ).add_to(group)
     generate_leaflet_string(m)
@@ -73,19 +73,19 @@ def run(context: dict) -> dict:
     from streamlit_folium import _get_feature_group_string
 
     from gtec.build import geography
-    from gtec.maps import mapping
+    from gtec.maps import classify, layers, queries
     from gtec.storage import reference
 
     conn = reference.connect_reference()
-    year = max(mapping.years_for(conn, "unemployment_rate", "epci"))
-    table = mapping.level_table(conn, "unemployment_rate", year, "epci")
+    year = max(queries.years_for(conn, "unemployment_rate", "epci"))
+    table = queries.level_table(conn, "unemployment_rate", year, "epci")
     values = dict(zip(table["territory_id"], table["value"], strict=True))
-    table, cls = mapping.colour_table(table, "quantiles", 5, "blues", "fr")
+    table, cls = classify.colour_table(table, "quantiles", 5, "blues", "fr")
     colours = dict(zip(table["territory_id"], table["fill"], strict=True))
-    layer = mapping.prepare_layer(geography.layer_feature_collection(conn, "epci", "national"))
-    data_json = mapping.layer_json(layer, values, colours, "fr", "%", cls.decimals)
-    group = mapping.choropleth_layer(data_json, "Taux de chômage")
-    sent = len(_get_feature_group_string(group, mapping.base_map()).encode("utf-8"))
+    layer = layers.prepare_layer(geography.layer_feature_collection(conn, "epci", "national"))
+    data_json = layers.layer_json(layer, values, colours, "fr", "%", cls.decimals)
+    group = layers.choropleth_layer(data_json, "Taux de chômage")
+    sent = len(_get_feature_group_string(group, layers.base_map()).encode("utf-8"))
 
     started = time.perf_counter()
     raw = _raw_epci_layer()

@@ -12,7 +12,8 @@ import pandas as pd
 import streamlit as st
 
 from components import session
-from gtec.core.provenance import Source, load_sources
+from gtec.core.provenance import Source, load_sources, split_source_ids
+from gtec.maps import outline
 from gtec.storage.reference import connect_reference
 from gtec.territories import custom, indicators
 
@@ -63,7 +64,7 @@ def _custom_values(members: tuple[str, ...]) -> pd.DataFrame:
     srcs = sources()
 
     def weakest(ids: str, status: str) -> str:
-        candidates = [i for i in str(ids).split(",") if i]
+        candidates = split_source_ids(ids)
         return next((i for i in candidates if i in srcs and srcs[i].status == status), candidates[0])
 
     return pd.DataFrame(
@@ -78,7 +79,8 @@ def _custom_values(members: tuple[str, ...]) -> pd.DataFrame:
 
 
 @st.cache_data(show_spinner=False)
-def catalogue() -> pd.DataFrame:
+def catalogue() -> dict[str, dict]:
+    """The indicator catalogue ``{id: row}`` (:func:`gtec.territories.indicators.catalogue`)."""
     return indicators.catalogue(reference())
 
 
@@ -138,59 +140,10 @@ def outline_features(territory_id: str) -> dict:
 
 @st.cache_data(show_spinner=False)
 def _custom_outline(members: tuple[str, ...], name: str) -> dict:
-    from gtec.build.geography import territory_geometry
-
-    conn = reference()
-    feats = []
-    if len(members) <= 300:
-        for mid in members:
-            geom = territory_geometry(conn, mid, "detail")
-            if geom:
-                feats.append(
-                    {"type": "Feature", "geometry": geom, "properties": {"id": mid, "name": mid, "role": "member"}}
-                )
-    geom = custom.outline(conn, list(members))
-    if geom:
-        feats.append(
-            {"type": "Feature", "geometry": geom, "properties": {"id": "custom", "name": name, "role": "outline"}}
-        )
-    return {"type": "FeatureCollection", "features": feats}
+    return outline.custom_features(reference(), members, name)
 
 
 @st.cache_data(show_spinner=False)
 def _reference_outline(territory_id: str) -> dict:
     """FeatureCollection of the territory and its members (basin -> EPCIs; EPCI -> communes), detail resolution."""
-    from gtec.build.geography import territory_geometry
-
-    conn = reference()
-    feats = []
-    terr = indicators.get_territory(conn, territory_id)
-    parts = indicators.members(conn, territory_id)
-    if not parts and terr and terr["level"] in ("epci", "departement", "region"):
-        child_level = {"epci": "commune", "departement": "epci", "region": "departement"}[terr["level"]]
-        parts = indicators.children(conn, territory_id, child_level)
-    names = dict(
-        conn.execute(
-            "SELECT id, name FROM territories WHERE level != 'commune' OR parent_id = ?", (territory_id,)
-        ).fetchall()
-    )
-    for pid in parts:
-        geom = territory_geometry(conn, pid, "detail")
-        if geom:
-            feats.append(
-                {
-                    "type": "Feature",
-                    "geometry": geom,
-                    "properties": {"id": pid, "name": names.get(pid, pid), "role": "member"},
-                }
-            )
-    geom = territory_geometry(conn, territory_id, "detail")
-    if geom:
-        feats.append(
-            {
-                "type": "Feature",
-                "geometry": geom,
-                "properties": {"id": territory_id, "name": terr["name"] if terr else territory_id, "role": "outline"},
-            }
-        )
-    return {"type": "FeatureCollection", "features": feats}
+    return outline.reference_features(reference(), territory_id)

@@ -13,7 +13,7 @@ from gtec.build import geography
 from gtec.core import auth, config, fmt
 from gtec.core.errors import UserError
 from gtec.core.i18n import t
-from gtec.maps import mapping
+from gtec.maps.layers import round_geometry
 from gtec.scenarios import engine, loader, params, store
 from gtec.storage.workspace import name_key
 
@@ -42,7 +42,7 @@ def features(level: str, ids: tuple[str, ...], _stamp: float = 0.0) -> dict:
     """GeoJSON of some territories at national resolution, coordinates rounded (cached per selection)."""
     fc = geography.layer_feature_collection(data.reference(), level, "national", ids=ids)
     for feat in fc["features"]:
-        feat["geometry"] = mapping.round_geometry(feat["geometry"], 3)
+        feat["geometry"] = round_geometry(feat["geometry"], 3)
     return fc
 
 

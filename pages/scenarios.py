@@ -13,7 +13,9 @@ from components.session import current_actor, current_lang
 from components.territory_picker import custom_choices, pick_territory
 from gtec.core import export, fmt
 from gtec.core.i18n import t
+from gtec.core.text import md
 from gtec.scenarios import charts, engine, loader, params
+from gtec.scenarios import kpi as kpi_
 from gtec.territories import custom
 
 lang, actor = current_lang(), current_actor()
@@ -51,27 +53,14 @@ def workbench() -> None:
     fam = charts.family_frame(result, base.families, lang)
     tot, ref = result.territory_totals().iloc[0], reference.territory_totals().iloc[0]
     with head:
-        st.markdown(f"### {base.name(territory_id)} · {base.base_year} → {settings.horizon}")
+        st.markdown(f"### {md(base.name(territory_id))} · {base.base_year} → {settings.horizon}")
         st.markdown(scenario_ui.status_line(lang))
-        cols = st.columns(4)
-        for col, key, value, ref_value, dec in (
-            (cols[0], "openings", tot["openings_per_year"], ref["openings_per_year"], 0),
-            (cols[1], "entrants", tot["entrants_per_year"], ref["entrants_per_year"], 0),
-            (cols[2], "imbalance", tot["imbalance_per_year"], ref["imbalance_per_year"], 0),
-            (cols[3], "rate", tot["imbalance_rate"], ref["imbalance_rate"], 1),
-        ):
-            delta = value - ref_value
+        for col, kpi in zip(st.columns(4), kpi_.kpis(tot, ref, lang), strict=True):
             col.metric(
-                t(f"scenario.kpi.{key}", lang),
-                fmt.number(value, lang, dec) + (" %" if key == "rate" else ""),
-                delta=None
-                if abs(delta) < 0.5 * 10**-dec
-                else fmt.number(delta, lang, dec) + " " + t("scenario.kpi.vs_ref", lang),
-                delta_color="inverse" if key in ("imbalance", "rate") else "normal",
-                help=t(f"scenario.kpi_help.{key}", lang),
-                border=True,
-            )
-        share = 100 * tot["departures_per_year"] / tot["openings_per_year"] if tot["openings_per_year"] > 0 else None
+                t(f"scenario.kpi.{kpi.key}", lang), kpi.value, delta=kpi.delta, delta_color=kpi.delta_color,
+                help=t(f"scenario.kpi_help.{kpi.key}", lang), border=True,
+            )  # fmt: skip
+        share = kpi_.departures_share(tot)
         st.caption(t("scenario.kpi.departures_share", lang, share=fmt.number(share, lang, 0)))
     with right:
         tab_keys = ("families", "territories", "compare", "sensitivity", "table", "method")
@@ -134,5 +123,5 @@ with st.expander(t("scenario.saved.title", lang), icon=":material/bookmark:"):
     if len(saved) >= 2:
         scenario_ui.compare_panel(lang, base, saved)
 src = data.sources()
-ids = {*base.source_ids, *(p.source for p in params.PARAMETERS), "gtec-scenario-presets", "gtec-scenario-assumptions"}
-sources_list([src[i] for i in sorted(ids) if i in src], lang)
+ids = kpi_.page_source_ids(base.source_ids, (p.source for p in params.PARAMETERS))
+sources_list([src[i] for i in ids if i in src], lang)

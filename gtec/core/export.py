@@ -54,9 +54,9 @@ def map_to_html(m: object, leaflet_dir: Path | None = None) -> bytes:
     (``/app/static/vendor/leaflet/...``) is replaced by the file's content; any other external reference
     is refused with ``ValueError`` so that an exported map never depends on a CDN.
     """
-    from gtec.maps import mapping
+    from gtec.maps.layers import ensure_static_assets
 
-    leaflet_dir = leaflet_dir or mapping.ensure_static_assets()
+    leaflet_dir = leaflet_dir or ensure_static_assets()
     page = m.get_root().render()  # type: ignore[attr-defined]
     js = (leaflet_dir / "leaflet.js").read_text(encoding="utf-8")
     css = (leaflet_dir / "leaflet.css").read_text(encoding="utf-8")

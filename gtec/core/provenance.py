@@ -1,14 +1,33 @@
-"""Sources, vintages and statuses of figures (pure helpers; rendering lives in components.provenance)."""
+"""Sources, vintages and statuses of figures (pure helpers; rendering lives in components.provenance).
+
+This module holds the one status ranking of the code base (:data:`STATUS_RANK`, :func:`weakest_status`):
+maps, profiles and custom territories all ask it which of several statuses is the least reliable.
+"""
 
 from __future__ import annotations
 
+import dataclasses
 import sqlite3
+from collections.abc import Iterable
 from dataclasses import dataclass
 
-from gtec.core.i18n import t
+from gtec.core.i18n import pick, t
 
+#: Statuses from the most to the least reliable.
 STATUSES: tuple[str, ...] = ("official", "estimate", "illustrative")
+#: Rank of each status (0 = most reliable); an unknown status ranks below every known one.
+STATUS_RANK: dict[str, int] = {status: rank for rank, status in enumerate(STATUSES)}
 STATUS_COLOURS: dict[str, str] = {"official": "green", "estimate": "orange", "illustrative": "violet"}
+
+
+def weakest_status(statuses: Iterable[object]) -> str:
+    """The least reliable of several statuses (official < estimate < illustrative < unknown).
+
+    Empty values (None, NaN, "") are ignored; with nothing left the answer is ``illustrative``: a figure whose
+    status is unknown is never presented as official.
+    """
+    found = [s for s in statuses if isinstance(s, str) and s]
+    return max(found, key=lambda s: STATUS_RANK.get(s, len(STATUSES))) if found else "illustrative"
 
 
 @dataclass(frozen=True)
@@ -25,10 +44,10 @@ class Source:
     note_en: str = ""
 
     def title(self, lang: str) -> str:
-        return self.title_en if lang == "en" and self.title_en else self.title_fr
+        return pick(dataclasses.asdict(self), "title", lang)
 
     def note(self, lang: str) -> str:
-        return self.note_en if lang == "en" and self.note_en else self.note_fr
+        return pick(dataclasses.asdict(self), "note", lang)
 
     def status_label(self, lang: str) -> str:
         return t(f"status.{self.status}", lang)
@@ -43,3 +62,10 @@ def load_sources(conn: sqlite3.Connection) -> dict[str, Source]:
     """Every source of the reference store by id."""
     cols = "id, title_fr, title_en, publisher, url, licence, vintage, status, note_fr, note_en"
     return {r[0]: Source(*r) for r in conn.execute(f"SELECT {cols} FROM sources ORDER BY id")}
+
+
+def split_source_ids(ids: object) -> list[str]:
+    """Source ids of a figure computed from several sources (``"a + b"`` or ``"a,b"``), in order, no blanks."""
+    if not isinstance(ids, str):
+        return []
+    return [s.strip() for s in ids.replace(" + ", ",").split(",") if s.strip()]

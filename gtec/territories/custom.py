@@ -30,7 +30,7 @@ ID_PREFIX = "WS-"
 MEMBER_LEVELS: tuple[str, ...] = ("epci", "commune")
 MAX_NAME = 80
 MAX_MEMBERS = 2000
-STATUS_ORDER = {"official": 0, "estimate": 1, "illustrative": 2}
+from gtec.core.provenance import STATUS_RANK as STATUS_ORDER  # noqa: E402  (the one status ranking)
 
 
 @dataclass(frozen=True)

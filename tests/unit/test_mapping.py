@@ -1,4 +1,4 @@
-"""gtec.maps.mapping: classification, palettes, legend, escaping, offline assets, URL view (pure, small data)."""
+"""gtec.maps: classification, palettes, legend, escaping, offline assets, URL view (pure, small data)."""
 
 from __future__ import annotations
 
@@ -12,7 +12,8 @@ from hypothesis import strategies as st
 
 from gtec.core import export
 from gtec.core.i18n import t
-from gtec.maps import mapping
+from gtec.maps import classify, layers, legend, levels, palettes, table, view
+from gtec.territories import indicators
 
 XSS = '<img src=x onerror="alert(1)">'
 
@@ -22,9 +23,9 @@ XSS = '<img src=x onerror="alert(1)">'
 
 def test_jenks_finds_the_obvious_groups():
     values = [1, 2, 3, 10, 11, 12, 50, 51, 52]
-    edges = mapping.jenks_breaks(values, 3)
+    edges = classify.jenks_breaks(values, 3)
     assert edges == [1.0, 3.0, 12.0, 52.0]
-    assert mapping.assign_classes(values, edges) == [0, 0, 0, 1, 1, 1, 2, 2, 2]
+    assert classify.assign_classes(values, edges) == [0, 0, 0, 1, 1, 1, 2, 2, 2]
 
 
 def test_jenks_is_optimal_against_brute_force():
@@ -40,51 +41,51 @@ def test_jenks_is_optimal_against_brute_force():
         sum(ssd(values[a:b]) for a, b in itertools.pairwise((0, i, j, len(values))))
         for i, j in itertools.combinations(range(1, len(values)), 2)
     )
-    edges = mapping.jenks_breaks(values, 3)
-    classes = mapping.assign_classes(values, edges)
+    edges = classify.jenks_breaks(values, 3)
+    classes = classify.assign_classes(values, edges)
     groups = [[v for v, c in zip(values, classes, strict=True) if c == k] for k in range(3)]
     assert math.isclose(sum(ssd(g) for g in groups), best)
 
 
 def test_quantiles_give_equal_counts_and_ignore_missing():
     values = [float(i) for i in range(100)] + [None, float("nan")]
-    edges = mapping.quantile_breaks(values, 4)
-    classes = mapping.assign_classes(values, edges)
+    edges = classify.quantile_breaks(values, 4)
+    classes = classify.assign_classes(values, edges)
     assert classes[-2:] == [None, None]
     counts = [classes.count(k) for k in range(4)]
     assert sum(counts) == 100 and max(counts) - min(counts) <= 2
 
 
 def test_equal_intervals_and_constant_values():
-    assert mapping.equal_breaks([0, 10], 5) == [0, 2, 4, 6, 8, 10]
-    assert mapping.breaks([5, 5, 5], "jenks", 5) == [5.0, 5.0]
-    assert mapping.assign_classes([5, 5], [5.0, 5.0]) == [0, 0]
-    assert mapping.breaks([None, None], "quantiles", 5) == []
+    assert classify.equal_breaks([0, 10], 5) == [0, 2, 4, 6, 8, 10]
+    assert classify.breaks([5, 5, 5], "jenks", 5) == [5.0, 5.0]
+    assert classify.assign_classes([5, 5], [5.0, 5.0]) == [0, 0]
+    assert classify.breaks([None, None], "quantiles", 5) == []
 
 
 def test_fewer_distinct_values_than_classes():
-    edges = mapping.breaks([1, 2, 3], "quantiles", 5)
+    edges = classify.breaks([1, 2, 3], "quantiles", 5)
     assert len(edges) - 1 == 3
 
 
 def test_diverging_breaks_are_symmetric_around_the_reference():
-    edges = mapping.diverging_breaks([2, 5, 11], 4, reference=5)
+    edges = classify.diverging_breaks([2, 5, 11], 4, reference=5)
     assert edges[0] == -1 and edges[-1] == 11 and 5 in edges
 
 
 def test_unknown_method_is_refused():
     with pytest.raises(ValueError):
-        mapping.breaks([1, 2], "magic", 3)
+        classify.breaks([1, 2], "magic", 3)
 
 
 @given(
     st.lists(st.one_of(st.none(), st.floats(-1e6, 1e6, allow_nan=False)), min_size=1, max_size=60),
-    st.sampled_from(mapping.METHODS),
+    st.sampled_from(classify.METHODS),
     st.integers(3, 7),
 )
 def test_classes_are_monotone_and_missing_stays_missing(values, method, k):
-    edges = mapping.breaks(values, method, k)
-    classes = mapping.assign_classes(values, edges)
+    edges = classify.breaks(values, method, k)
+    classes = classify.assign_classes(values, edges)
     for v, c in zip(values, classes, strict=True):
         assert (c is None) == (v is None)
     pairs = sorted((v, c) for v, c in zip(values, classes, strict=True) if v is not None)
@@ -100,43 +101,43 @@ def itertools_pairwise(seq):
 
 
 def test_classify_colours_missing_grey_and_counts_it():
-    cls = mapping.classify([1.0, None, 3.0, 10.0], "equal", 3, "blues", "fr")
-    assert cls.colours[1] == mapping.MISSING_COLOUR
+    cls = classify.classify([1.0, None, 3.0, 10.0], "equal", 3, "blues", "fr")
+    assert cls.colours[1] == classify.MISSING_COLOUR
     assert cls.missing.count == 1 and cls.missing.label == t("map.no_data", "fr")
     assert sum(e.count for e in cls.entries) == 3
-    assert mapping.MISSING_COLOUR not in cls.palette
+    assert classify.MISSING_COLOUR not in cls.palette
 
 
 def test_diverging_palette_puts_the_neutral_colour_on_the_reference_class():
-    cls = mapping.classify([1, 2, 3, 4, 5, 6, 7, 8, 9], "equal", 5, "rdbu", "en", reference=5)
-    middle = mapping.palette_colours("rdbu", 11)[5]
-    ref_class = mapping.assign_classes([5], list(cls.edges))[0]
+    cls = classify.classify([1, 2, 3, 4, 5, 6, 7, 8, 9], "equal", 5, "rdbu", "en", reference=5)
+    middle = palettes.palette_colours("rdbu", 11)[5]
+    ref_class = classify.assign_classes([5], list(cls.edges))[0]
     assert cls.palette[ref_class] == middle
 
 
 # ---------------------------------------------------------------------------------------------- palettes, numbers
 
 
-@pytest.mark.parametrize("name", list(mapping.PALETTES))
+@pytest.mark.parametrize("name", list(classify.PALETTES))
 @pytest.mark.parametrize("n", [1, 3, 5, 7])
 def test_palettes_give_n_distinct_hex_colours(name, n):
-    colours = mapping.palette_colours(name, n)
+    colours = palettes.palette_colours(name, n)
     assert len(colours) == n and len(set(colours)) == n
     assert all(re.fullmatch(r"#[0-9a-f]{6}", c) for c in colours)
 
 
 def test_sequential_palettes_get_darker():
-    for name in mapping.palette_names("sequential"):
-        lum = [sum(mapping._hex_to_rgb(c)) for c in mapping.palette_colours(name, 5)]
+    for name in palettes.palette_names("sequential"):
+        lum = [sum(palettes._hex_to_rgb(c)) for c in palettes.palette_colours(name, 5)]
         assert lum == sorted(lum, reverse=True), name
 
 
 def test_format_number_by_language_and_missing():
-    assert mapping.format_number(12345.6, "fr", 1) == "12\u202f345,6"
-    assert mapping.format_number(12345.6, "en", 1) == "12,345.6"
-    assert mapping.format_number(None, "en") == "no data"
-    assert mapping.format_number(float("nan"), "fr") == "pas de donnée"
-    assert mapping.format_number(0.0, "en") == "0"
+    assert legend.format_value(12345.6, "fr", 1) == "12\u202f345,6"
+    assert legend.format_value(12345.6, "en", 1) == "12,345.6"
+    assert legend.format_value(None, "en") == "no data"
+    assert legend.format_value(float("nan"), "fr") == "pas de donnée"
+    assert legend.format_value(0.0, "en") == "0"
 
 
 # ---------------------------------------------------------------------------------------------- layers and escaping
@@ -164,24 +165,24 @@ def tiny_fc() -> dict:
 
 
 def test_layer_json_escapes_names_and_draws_missing_as_missing(tiny_fc):
-    layer = mapping.prepare_layer(tiny_fc)
-    text = mapping.layer_json(layer, {"T-1": 5.0, "T-2": 0.0}, {"T-1": "#123456", "T-2": "#abcdef"}, "en", "%")
+    layer = layers.prepare_layer(tiny_fc)
+    text = layers.layer_json(layer, {"T-1": 5.0, "T-2": 0.0}, {"T-1": "#123456", "T-2": "#abcdef"}, "en", "%")
     assert "<" not in text and ">" not in text
     data = json.loads(text)
     props = {f["id"]: f["properties"] for f in data["features"]}
     assert props["T-1"]["name"] == "&lt;img src=x onerror=&quot;alert(1)&quot;&gt;"
     assert props["T-2"]["value"] == "0%" and props["T-2"]["missing"] is False  # a real zero stays a zero
     assert props["T-3"]["missing"] is True and props["T-3"]["value"] == "no data"
-    assert props["T-3"]["fill"] == mapping.MISSING_COLOUR
+    assert props["T-3"]["fill"] == classify.MISSING_COLOUR
 
 
 def test_rendered_map_contains_no_live_tag_from_data(tiny_fc):
-    layer = mapping.prepare_layer(tiny_fc)
-    cls = mapping.classify([1.0, 2.0, None], "equal", 3, "blues", "fr")
+    layer = layers.prepare_layer(tiny_fc)
+    cls = classify.classify([1.0, 2.0, None], "equal", 3, "blues", "fr")
     colours = dict(zip(layer.ids, cls.colours, strict=True))
-    data_json = mapping.layer_json(layer, dict(zip(layer.ids, [1.0, 2.0, None], strict=True)), colours, "fr")
-    legend = mapping.Legend(XSS, XSS, "2024", "illustrative", "illustratif", cls.entries, cls.missing)
-    m = mapping.standalone_map(layer, data_json, XSS, legend, "fr", outlines=[mapping.outline_json(layer)])
+    data_json = layers.layer_json(layer, dict(zip(layer.ids, [1.0, 2.0, None], strict=True)), colours, "fr")
+    box = legend.Legend(XSS, XSS, "2024", "illustrative", "illustratif", cls.entries, cls.missing)
+    m = layers.standalone_map(layer, data_json, XSS, box, "fr", outlines=[layers.outline_json(layer)])
     page = m.get_root().render()
     assert "<img" not in page.lower()
     # what the JavaScript strings become once parsed: still no tag, only the escaped text shown as text
@@ -193,30 +194,30 @@ def test_rendered_map_contains_no_live_tag_from_data(tiny_fc):
 def test_streamlit_feature_group_string_is_escaped(tiny_fc):
     from streamlit_folium import _get_feature_group_string
 
-    layer = mapping.prepare_layer(tiny_fc)
-    group = mapping.choropleth_layer(mapping.layer_json(layer, {}, {}, "en"), XSS)
-    js = _get_feature_group_string(group, mapping.base_map())
+    layer = layers.prepare_layer(tiny_fc)
+    group = layers.choropleth_layer(layers.layer_json(layer, {}, {}, "en"), XSS)
+    js = _get_feature_group_string(group, layers.base_map())
     assert "<img" not in js
     assert "L.geoJson" in js and "bindTooltip" in js
 
 
 def test_base_map_loads_only_the_vendored_leaflet():
-    page = mapping.base_map().get_root().render()
+    page = layers.base_map().get_root().render()
     srcs = re.findall(r'(?:src|href)="([^"]+)"', page)
     assert srcs and all(s.startswith("/app/static/vendor/leaflet/") for s in srcs), srcs
     assert "tile" not in page.lower() or "L.tileLayer" not in page
-    assert "L.tileLayer" in mapping.base_map(tiles=True).get_root().render()
+    assert "L.tileLayer" in layers.base_map(tiles=True).get_root().render()
 
 
 def test_legend_html_escapes_everything():
-    entry = mapping.LegendEntry("#ffffff", XSS, 0, 1, 2)
-    legend = mapping.Legend(XSS, XSS, XSS, "official", XSS, (entry,), entry, XSS, XSS)
-    out = mapping.legend_html(legend, "en")
+    entry = legend.LegendEntry("#ffffff", XSS, 0, 1, 2)
+    box = legend.Legend(XSS, XSS, XSS, "official", XSS, (entry,), entry, XSS, XSS)
+    out = legend.legend_html(box, "en")
     assert "<img" not in out and "&lt;img" in out
 
 
 def test_round_geometry_keeps_rings_closed():
-    g = mapping.round_geometry(
+    g = layers.round_geometry(
         {"type": "Polygon", "coordinates": [[[0.00001, 0], [1.00004, 0], [1.00001, 1], [0.00002, 1], [0.00001, 0]]]}, 3
     )
     ring = g["coordinates"][0]
@@ -224,27 +225,27 @@ def test_round_geometry_keeps_rings_closed():
 
 
 def test_fit_bounds(tiny_fc):
-    assert mapping.fit_bounds(tiny_fc) == [[47.0, 0.0], [48.0, 3.0]]
-    assert mapping.fit_bounds({"features": []}) is None
+    assert layers.fit_bounds(tiny_fc) == [[47.0, 0.0], [48.0, 3.0]]
+    assert layers.fit_bounds({"features": []}) is None
 
 
 # ---------------------------------------------------------------------------------------------- offline assets, export
 
 
 def test_ensure_static_assets_copies_leaflet(tmp_path):
-    target = mapping.ensure_static_assets(tmp_path / "leaflet")
+    target = layers.ensure_static_assets(tmp_path / "leaflet")
     assert (target / "leaflet.js").stat().st_size > 100_000
     assert (target / "leaflet.css").exists() and (target / "images").is_dir()
-    assert mapping.ensure_static_assets(target) == target  # idempotent
+    assert layers.ensure_static_assets(target) == target  # idempotent
 
 
 def test_map_to_html_inlines_leaflet_and_references_nothing_external(tmp_path, tiny_fc):
-    leaflet = mapping.ensure_static_assets(tmp_path / "leaflet")
-    layer = mapping.prepare_layer(tiny_fc)
-    cls = mapping.classify([1.0, 2.0, 3.0], "quantiles", 3, "viridis", "en")
-    legend = mapping.Legend("Jobs", "jobs", "2024", "illustrative", "illustrative", cls.entries, cls.missing)
-    data_json = mapping.layer_json(layer, dict(zip(layer.ids, [1.0, 2.0, 3.0], strict=True)), {}, "en")
-    page = export.map_to_html(mapping.standalone_map(layer, data_json, "Jobs", legend, "en"), leaflet).decode()
+    leaflet = layers.ensure_static_assets(tmp_path / "leaflet")
+    layer = layers.prepare_layer(tiny_fc)
+    cls = classify.classify([1.0, 2.0, 3.0], "quantiles", 3, "viridis", "en")
+    box = legend.Legend("Jobs", "jobs", "2024", "illustrative", "illustrative", cls.entries, cls.missing)
+    data_json = layers.layer_json(layer, dict(zip(layer.ids, [1.0, 2.0, 3.0], strict=True)), {}, "en")
+    page = export.map_to_html(layers.standalone_map(layer, data_json, "Jobs", box, "en"), leaflet).decode()
     assert "/app/static" not in page
     assert not re.search(r"<script[^>]+src=", page) and not re.search(r"<link[^>]+href=", page)
     assert "L.geoJson" in page and "Leaflet" in page and "gtec-legend" in page
@@ -253,7 +254,7 @@ def test_map_to_html_inlines_leaflet_and_references_nothing_external(tmp_path, t
 def test_map_to_html_refuses_external_references(tmp_path):
     import folium
 
-    leaflet = mapping.ensure_static_assets(tmp_path / "leaflet")
+    leaflet = layers.ensure_static_assets(tmp_path / "leaflet")
     with pytest.raises(ValueError):
         export.map_to_html(folium.Map(), leaflet)  # folium's default CDN links
 
@@ -262,33 +263,34 @@ def test_map_to_html_refuses_external_references(tmp_path):
 
 
 def test_parse_view_accepts_plain_values_and_rejects_the_rest():
-    view, bad = mapping.parse_view({"ind": "jobseekers", "level": "epci", "year": "2023", "sel": "FR-EPCI-200067932"})
-    assert view == mapping.View("jobseekers", "epci", 2023, "FR-EPCI-200067932", "total")
+    parsed, bad = view.parse_view({"ind": "jobseekers", "level": "epci", "year": "2023", "sel": "FR-EPCI-200067932"})
+    assert parsed == view.View("jobseekers", "epci", 2023, "FR-EPCI-200067932", "total")
     assert bad == []
-    view, bad = mapping.parse_view(
+    parsed, bad = view.parse_view(
         {"ind": "x<script>", "level": "planet", "year": "__import__('os')", "sel": "a b", "measure": "pickle"}
     )
-    assert view == mapping.View()
+    assert parsed == view.View()
     assert {n for n, _ in bad} == {"ind", "level", "year", "sel", "measure"}
-    assert mapping.parse_view({"year": "1234567"})[0].year is None
+    assert view.parse_view({"year": "1234567"})[0].year is None
 
 
 def test_view_params_round_trip():
-    view = mapping.View("employment", "basin", 2022, "FR-BASIN-VANNES", "rate")
-    assert mapping.parse_view(mapping.view_params(view)) == (view, [])
+    wanted = view.View("employment", "basin", 2022, "FR-BASIN-VANNES", "rate")
+    assert view.parse_view(view.view_params(wanted)) == (wanted, [])
 
 
 def test_index_series():
     import pandas as pd
 
     df = pd.DataFrame({"territory_id": ["a", "a", "b", "b"], "year": [2020, 2021, 2020, 2021], "value": [2, 4, 10, 5]})
-    out = mapping.index_series(df)
-    assert list(out["value"]) == [100.0, 200.0, 100.0, 50.0]
+    out = indicators.index_series(df)
+    assert list(out["index"]) == [100.0, 200.0, 100.0, 50.0]
+    assert list(out["value"]) == [2, 4, 10, 5]  # the values are kept next to their index
 
 
 def test_ink_colour_contrasts():
-    assert mapping.ink_colour("#08306b") == "#ffffff"
-    assert mapping.ink_colour("#fde725") == "#111111"
+    assert palettes.ink_colour("#08306b") == "#ffffff"
+    assert palettes.ink_colour("#fde725") == "#111111"
 
 
 def test_dynamic_map_keys_exist_in_both_languages():
@@ -296,11 +298,11 @@ def test_dynamic_map_keys_exist_in_both_languages():
 
     keys = i18n.catalogue()
     wanted = (
-        [f"map.level.{lvl}" for lvl in mapping.MAP_LEVELS]
-        + [f"map.method.{m}" for m in mapping.METHODS]
-        + [f"map.palette_name.{p}" for p in mapping.PALETTES]
+        [f"map.level.{lvl}" for lvl in levels.MAP_LEVELS]
+        + [f"map.method.{m}" for m in classify.METHODS]
+        + [f"map.palette_name.{p}" for p in classify.PALETTES]
         + [f"map.palette.{k}" for k in ("sequential", "diverging")]
-        + [f"map.measure.{m}" for m in mapping.MEASURES]
+        + [f"map.measure.{m}" for m in levels.MEASURES]
         + [f"map.rule.{r}" for r in ("sum", "weighted_mean", "none")]
         + [f"custom.mode.{m}" for m in ("epci", "commune")]
     )
@@ -309,6 +311,6 @@ def test_dynamic_map_keys_exist_in_both_languages():
 
 
 def test_unique_labels_disambiguate_homonyms():
-    labels = mapping.unique_labels(["a", "b", "c"], ["Deux Vallées", "Deux Vallées", "Vannes"], ["45", "91", "56"])
+    labels = table.unique_labels(["a", "b", "c"], ["Deux Vallées", "Deux Vallées", "Vannes"], ["45", "91", "56"])
     assert labels == {"a": "Deux Vallées (45)", "b": "Deux Vallées (91)", "c": "Vannes"}
-    assert len(set(mapping.unique_labels(["a", "b"], ["X", "X"], ["1", "1"]).values())) == 2
+    assert len(set(table.unique_labels(["a", "b"], ["X", "X"], ["1", "1"]).values())) == 2

@@ -1,0 +1,124 @@
+"""One choropleth figure, composed from a level table: classes, legend, title, unit, labels and sources.
+
+This is what the map page used to compute inline (legend rules, reference value, weakest status, vintages,
+which outlines go with a level). The page reads widgets, asks :func:`compose` and renders the result.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from gtec.core.i18n import pick, t
+from gtec.core.provenance import split_source_ids, weakest_status
+from gtec.maps.classify import Classification, colour_table
+from gtec.maps.legend import Legend, format_value, unit_for
+from gtec.maps.table import unique_labels
+
+
+@dataclass(frozen=True)
+class Options:
+    """How the user asked the map to be coloured."""
+
+    method: str
+    k: int
+    kind: str  # "sequential" or "diverging"
+    palette: str
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A coloured level: ``table`` (level table + ``fill`` and ``class``), its classification and legend."""
+
+    table: object  # pandas.DataFrame
+    classification: Classification
+    legend: Legend
+    label: str
+    unit: str
+    status: str
+    source_ids: tuple[str, ...]
+    names: dict[str, str]
+
+    @property
+    def values(self) -> dict[str, float]:
+        return dict(zip(self.table["territory_id"], self.table["value"], strict=True))
+
+    @property
+    def colours(self) -> dict[str, str]:
+        return dict(zip(self.table["territory_id"], self.table["fill"], strict=True))
+
+    @property
+    def missing_count(self) -> int:
+        return int(self.table["value"].isna().sum())
+
+
+def reference_value(table, national: float | None, kind: str) -> float | None:
+    """The centre of a diverging palette: the national value, else the median of the level; None otherwise."""
+    if kind != "diverging":
+        return None
+    if national is not None:
+        return national
+    return float(table["value"].median()) if table["value"].notna().any() else None
+
+
+def title_label(indicator: Mapping, measure: str, lang: str) -> str:
+    """The indicator's label, marked as a rate when the map shows one."""
+    label = pick(indicator, "label", lang)
+    return label if measure == "total" else f"{label} ({t('map.measure.rate', lang).lower()})"
+
+
+def rate_help(indicator: Mapping, catalogue: Mapping[str, Mapping], lang: str) -> str:
+    """The help of the totals/rate toggle: what the rate divides by, per how many."""
+    den = pick(catalogue[indicator["denominator_indicator"]], "label", lang).lower()
+    return t("map.rate_label", lang, label=pick(indicator, "label", lang), per=indicator["rate_per"], denominator=den)
+
+
+def compose(
+    table,
+    indicator: Mapping,
+    year: int,
+    measure: str,
+    options: Options,
+    lang: str,
+    national: float | None = None,
+    extra_names: Mapping[str, str] | None = None,
+) -> Figure:
+    """Colour ``table`` (a :func:`gtec.maps.queries.level_table`) and describe it.
+
+    ``national`` is the country's value (for a diverging palette's centre). The legend carries the weakest
+    status and every vintage of the territories that have a value; ``names`` are distinct labels per territory
+    (plus ``extra_names``, e.g. saved custom territories).
+    """
+    ref = reference_value(table, national, options.kind)
+    coloured, cls = colour_table(table, options.method, options.k, options.palette, lang, ref)
+    shown = coloured.dropna(subset=["value"])
+    status = weakest_status(shown["status"])
+    vintage = " / ".join(sorted(set(shown["vintage"].dropna()))) or "–"
+    label = title_label(indicator, measure, lang)
+    unit = unit_for(indicator, measure, lang)
+    legend = Legend(
+        f"{label}, {year}",
+        unit,
+        vintage,
+        status,
+        t(f"status.{status}", lang),
+        cls.entries,
+        cls.missing,
+        t(f"map.method.{options.method}", lang),
+        t("map.legend.reference", lang, value=format_value(ref, lang)) if ref is not None else "",
+    )
+    names = unique_labels(list(coloured["territory_id"]), list(coloured["name"]), list(coloured["code"]))
+    names |= dict(extra_names or {})
+    sources = tuple(sorted({s for v in shown["source_id"] for s in split_source_ids(v)}))
+    return Figure(coloured, cls, legend, label, unit, status, sources, names)
+
+
+def selectable(table_ids: Sequence[str], custom_ids: Sequence[str]) -> list[str]:
+    """Territories offered for the profile: those of the level, then saved custom territories not among them."""
+    present = set(table_ids)
+    return list(table_ids) + [c for c in custom_ids if c not in present]
+
+
+def export_name(indicator_id: str, level: str, year: int, ext: str) -> str:
+    """File name of a map export."""
+    return f"gtec-{indicator_id}-{level}-{year}.{ext}"

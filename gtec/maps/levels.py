@@ -1,0 +1,37 @@
+"""The levels a map can show: order, country, grid or map, initial view and the outlines drawn with them."""
+
+from __future__ import annotations
+
+#: Levels offered on the map page, in order (i18n keys ``map.level.<level>``). UK regions use a tile grid.
+MAP_LEVELS: tuple[str, ...] = ("region", "departement", "epci", "basin", "be_province", "uk_itl1")
+GRID_LEVELS: frozenset[str] = frozenset({"uk_itl1"})
+LEVEL_COUNTRY = {"region": "FR", "departement": "FR", "epci": "FR", "basin": "FR", "be_province": "BE", "uk_itl1": "UK"}
+FRANCE_CENTER = (46.45, 2.4)
+FRANCE_ZOOM = 5.75
+LEVEL_VIEW: dict[str, tuple[tuple[float, float], float]] = {
+    "be_province": ((50.55, 4.6), 7.5),
+    "basin": ((48.8, -0.2), 6.5),
+}
+#: Outlines drawn over a level (EPCIs show the employment basins they make up).
+LEVEL_OUTLINES: dict[str, tuple[str, ...]] = {"epci": ("basin",)}
+#: Context drawn under a level (the few basins are placed on the regions).
+LEVEL_BACKGROUND: dict[str, str] = {"basin": "region"}
+MEASURES: tuple[str, ...] = ("total", "rate")
+#: Indicator shown first when the URL names none (falls back to the first one of the level).
+DEFAULT_INDICATOR = "unemployment_rate"
+DEFAULT_LEVEL = "epci"
+
+
+def view_for(level: str) -> tuple[tuple[float, float], float]:
+    """``(center, zoom)`` the map opens on for ``level`` (mainland France unless the level says otherwise)."""
+    return LEVEL_VIEW.get(level, (FRANCE_CENTER, FRANCE_ZOOM))
+
+
+def is_grid(level: str) -> bool:
+    """True when the level is drawn as a tile grid (UK regions) rather than a map."""
+    return level in GRID_LEVELS
+
+
+def default_indicator(available: list[str]) -> str:
+    """The indicator to show when none (or one absent from the level) is asked for."""
+    return DEFAULT_INDICATOR if DEFAULT_INDICATOR in available else available[0]

@@ -1,0 +1,57 @@
+"""The four headline figures of a scenario against the reference run, as display-ready values (pure).
+
+The scenario page used to do this arithmetic inline (delta, rounding threshold, departures share, the page's
+source ids); it lives here so that it is tested and the page only renders.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+from gtec.core import fmt
+from gtec.core.i18n import t
+
+#: (key, column of ``territory_totals()``, decimals); keys name the i18n strings ``scenario.kpi.<key>``.
+KPIS: tuple[tuple[str, str, int], ...] = (
+    ("openings", "openings_per_year", 0),
+    ("entrants", "entrants_per_year", 0),
+    ("imbalance", "imbalance_per_year", 0),
+    ("rate", "imbalance_rate", 1),
+)
+#: Figures where a rise is bad news (the delta is coloured accordingly).
+INVERSE: frozenset[str] = frozenset({"imbalance", "rate"})
+#: Sources every scenario page shows besides those of its inputs and parameters.
+PAGE_SOURCES: tuple[str, ...] = ("gtec-scenario-presets", "gtec-scenario-assumptions")
+
+
+@dataclass(frozen=True)
+class Kpi:
+    key: str
+    value: str
+    delta: str | None  # None when the change would print as 0
+    delta_color: str  # "normal" or "inverse" (st.metric)
+
+
+def kpis(totals: Mapping[str, float], reference: Mapping[str, float], lang: str) -> list[Kpi]:
+    """The headline figures of ``totals`` (a row of ``territory_totals()``) against ``reference``."""
+    out = []
+    for key, col, dec in KPIS:
+        value, delta = float(totals[col]), float(totals[col]) - float(reference[col])
+        text = fmt.number(value, lang, dec) + (" %" if key == "rate" else "")
+        shown = None
+        if abs(delta) >= 0.5 * 10**-dec:
+            shown = f"{fmt.number(delta, lang, dec)} {t('scenario.kpi.vs_ref', lang)}"
+        out.append(Kpi(key, text, shown, "inverse" if key in INVERSE else "normal"))
+    return out
+
+
+def departures_share(totals: Mapping[str, float]) -> float | None:
+    """Share (%) of the yearly openings that replace departures; None when there are no openings."""
+    openings = float(totals["openings_per_year"])
+    return 100 * float(totals["departures_per_year"]) / openings if openings > 0 else None
+
+
+def page_source_ids(base_sources: Iterable[str], parameter_sources: Iterable[str]) -> list[str]:
+    """Every source the scenario page lists, sorted: its inputs', its parameters' and :data:`PAGE_SOURCES`."""
+    return sorted({*base_sources, *parameter_sources, *PAGE_SOURCES})
