@@ -241,8 +241,8 @@ def sign_in(
     with ws.read() as conn:
         row = conn.one("SELECT * FROM accounts WHERE username = ?", (name,))
     stored = row["password_hash"] if row else passwords.dummy_hash()
-    matches = passwords.verify_password(password or "", stored) and row is not None
-    if not matches:
+    matches = passwords.verify_password(password or "", stored)
+    if row is None or not matches:
         after = throttle.state(ws, name, client, now=clock(), limits=limits)
         return SignInResult(False, "invalid", username=name, retry_after_s=after.retry_after_s)
     if row["disabled"]:

@@ -26,7 +26,8 @@ def audit_query(
 
     Empty ``actors``/``actions`` mean all; ``since``/``until`` are inclusive UTC calendar days.
     """
-    clauses, params = [], []
+    clauses: list[str] = []
+    params: list[object] = []
     if actors:
         clauses.append(f"actor IN ({placeholders(actors)})")
         params.extend(actors)

@@ -467,7 +467,7 @@ def _insert_territories(conn: sqlite3.Connection, rows: Iterable[dict[str, Any]]
 
 def _insert_geometries(conn: sqlite3.Connection, rows: Iterable[tuple[str, str, shapely.Geometry]], source: str) -> int:
     kept = [(tid, res, g) for tid, res, g in rows if g is not None and not g.is_empty]
-    texts = _geojson(np.array([g for _, _, g in kept], dtype=object)) if kept else []
+    texts: np.ndarray | list[str] = _geojson(np.array([g for _, _, g in kept], dtype=object)) if kept else []
     data = [(tid, res, text, source) for (tid, res, _), text in zip(kept, texts, strict=True)]
     conn.executemany("INSERT INTO geometries (territory_id, resolution, geojson, source_id) VALUES (?, ?, ?, ?)", data)
     return len(data)
@@ -802,7 +802,7 @@ def _belgian_provinces() -> tuple[tuple[str, shapely.Geometry], ...]:
         provinces = {province_of.get(m["municipality"]) for m in canton["municipalities"]}
         if len(provinces) != 1 or None in provinces:
             raise ValueError(f"canton {canton['id']} does not lie in exactly one province: {provinces}")
-        keys.append(provinces.pop())
+        keys.append(str(provinces.pop()))
         geoms.append(_geojson_polygon(boundary["geometry"]))
     del text
     by_province = _dissolve(np.array(geoms, dtype=object), np.array(keys, dtype=object))
@@ -832,7 +832,9 @@ def _build_belgium(conn: sqlite3.Connection) -> int:
 
 
 def _build_uk(conn: sqlite3.Connection) -> int:
-    rows = [{"id": "UK", "code": "UK", "name": "Royaume-Uni / United Kingdom", "level": "country", "country": "UK"}]
+    rows: list[dict[str, Any]] = [
+        {"id": "UK", "code": "UK", "name": "Royaume-Uni / United Kingdom", "level": "country", "country": "UK"}
+    ]
     for code, name, row, col in UK_REGIONS:
         rows.append(
             {

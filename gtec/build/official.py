@@ -365,7 +365,7 @@ def sum_communes(values: pd.DataFrame, parents: pd.DataFrame) -> pd.DataFrame:
     df = parents.merge(values, left_on="commune_id", right_on="territory_id", how="inner")
     g = df.groupby(["parent_id", "indicator"])["value"]
     res = pd.DataFrame({"value": g.sum(min_count=1), "n": g.count()}).reset_index()
-    res["flag"] = np.where(res["n"] < res["parent_id"].map(n_members), "partial", None)
+    res["flag"] = np.where(res["n"] < res["parent_id"].map(n_members), "partial", None)  # type: ignore[call-overload]
     res.loc[res["value"].isna(), "flag"] = None
     return res.rename(columns={"parent_id": "territory_id"})[["territory_id", "indicator", "value", "flag"]]
 
@@ -598,7 +598,7 @@ def load_official(
                     "territory_id": wide.index,
                     "indicator": "hiring_projects",
                     "value": wide["hiring_projects"],
-                    "flag": np.where(low["hiring_projects"], "lower_bound", None),
+                    "flag": np.where(low["hiring_projects"], "lower_bound", None),  # type: ignore[call-overload]
                 }
             )
         ]
@@ -611,7 +611,7 @@ def load_official(
                         "territory_id": wide.index,
                         "indicator": ind,
                         "value": share,
-                        "flag": np.where(partial, "partial", None),
+                        "flag": np.where(partial, "partial", None),  # type: ignore[call-overload]
                     }
                 )
             )

@@ -161,7 +161,7 @@ def family_inputs(
         entrant_rate=baseline["young_entrant_rate"].to_numpy(dtype=float) / 100,
         sensitivities=sensitivities,
         base_year=base_year,
-        departure_factor=factor,
+        departure_factor=factor,  # type: ignore[arg-type]  # None: the engine's default of 1
     )
 
 
@@ -326,7 +326,8 @@ def with_custom(base: ScenarioBase, customs: Sequence[tuple[str, str, Sequence[s
     a built basin. Customs without any EPCI that has data are left out.
     """
     known = set(base.inputs.territory_ids)
-    rows, terr = [], []
+    rows: list[dict[str, object]] = []
+    terr: list[dict[str, object]] = []
     for tid, name, members in customs:
         kept = [m for m in members if m in known]
         if not kept:

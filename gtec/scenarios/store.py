@@ -99,7 +99,8 @@ def _decode_params(text: str, horizon: int) -> Settings:
             if key in PARAM_BY_NAME:  # a parameter removed since the save is ignored; new ones take defaults
                 values[key] = raw
     settings = Settings.default(horizon)
-    return settings.replace(**{k: parse_number(v) for k, v in values.items()})
+    changes: dict[str, float] = {k: parse_number(v) for k, v in values.items()}
+    return settings.replace(None, **changes)
 
 
 def list_scenarios(ws: Workspace) -> list[SavedScenario]:
