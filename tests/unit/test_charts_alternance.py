@@ -1,0 +1,75 @@
+"""Alternance chart builders and page helpers, checked through ``to_dict()`` and plain values (no browser)."""
+
+from __future__ import annotations
+
+import pytest
+
+from components import charts_alternance as ca
+from gtec.alternance import comparison, costsplit, outcomes
+from gtec.core.i18n import t
+from gtec.core.params import InvalidParams
+
+
+@pytest.fixture(scope="module")
+def table():
+    return comparison.load_from_curated().table
+
+
+def _rows(spec: dict) -> list[dict]:
+    return spec["datasets"][spec["data"]["name"]]
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_split_chart_stacks_parties_per_system(table, lang):
+    splits = costsplit.splits(table, table.defaults(), "year")
+    spec = ca.split_chart(splits, lang).to_dict()
+    enc = spec["encoding"]
+    assert spec["title"] == t("alternance.chart.split_title", lang) and spec["mark"]["type"] == "bar"
+    assert enc["x"]["field"] == "eur" and enc["x"]["aggregate"] == "sum" and enc["x"]["axis"]["format"] == ",.0f"
+    assert enc["color"]["scale"]["domain"] == [t(f"alternance.party.{p}", lang) for p in costsplit.PARTIES]
+    assert enc["color"]["scale"]["range"] == [ca.PARTY_COLOURS[p] for p in costsplit.PARTIES]
+    assert [tip["field"] for tip in enc["tooltip"]] == ["system", "party", "item", "eur"]
+    rows = _rows(spec)
+    assert all(r["eur"] != 0 for r in rows)  # nothing drawn for a party that pays nothing
+    for split in splits:
+        name = t(f"alternance.system.{split.system}", lang)
+        assert sum(r["eur"] for r in rows if r["system"] == name) == pytest.approx(split.total_eur, abs=0.05)
+
+
+def test_sensitivity_chart_has_one_panel_per_system_with_ranges_in_labels(table):
+    d = table.defaults()
+    rows = outcomes.sensitivity(table, d, "cost_per_retained")
+    spec = ca.sensitivity_chart(rows, table, "cost_per_retained", "en").to_dict()
+    panels = spec["vconcat"]
+    assert [p["title"] for p in panels] == [t(f"alternance.system.{s}", "en") for s in costsplit.SYSTEMS]
+    bars, tick = panels[0]["layer"]
+    assert bars["encoding"]["x"]["field"] == "result_low" and bars["encoding"]["x2"]["field"] == "result_high"
+    assert bars["encoding"]["x"]["title"] == t("alternance.metric.cost_per_retained", "en") + " (EUR)"
+    assert tick["mark"]["type"] == "tick" and tick["encoding"]["x"]["field"] == "base"
+    frame = ca.sensitivity_frame(rows, table, "en")
+    p = table["retention_pct"]
+    lo, hi = p.sensitivity_range()
+    assert f"{p.label('en')} ({lo:g}–{hi:g} {p.unit('en')})" in set(frame["param"])
+    empty = ca.sensitivity_chart([], table, "cost_per_retained", "fr").to_dict()
+    assert empty["mark"]["type"] == "point"
+
+
+def test_split_table_headers_are_translated(table):
+    df = ca.split_table(costsplit.splits(table, table.defaults(), "year"), "fr")
+    assert list(df.columns) == [
+        t(f"alternance.table.{c}", "fr") for c in ("system", "party", "item", "eur", "native", "currency", "share")
+    ]
+    assert df[t("alternance.table.share", "fr")].max() <= 100
+
+
+def test_issue_messages_name_each_input_by_its_label(table):
+    with pytest.raises(InvalidParams) as err:
+        table.validate({"ktp_months": 48, "npec_eur": "abc", "nope": 1})
+    messages = ca.issue_messages(err.value, table, "fr")
+    assert len(messages) == 3
+    assert any(table["ktp_months"].label("fr") in m and "dépasser" in m for m in messages)
+    assert any("nope" in m for m in messages)
+    with pytest.raises(InvalidParams) as err:
+        table.validate({"appr_months": 12, "appr_year": 2})
+    [message] = ca.issue_messages(err.value, table, "fr")
+    assert "dépasse la durée du contrat (12 mois)" in message
