@@ -8,6 +8,7 @@ import streamlit as st
 
 from gtec.core.i18n import t
 from gtec.core.provenance import STATUS_COLOURS, Source
+from gtec.core.text import md
 
 
 def status_markdown(status: str, lang: str) -> str:
@@ -19,9 +20,9 @@ def badge(source: Source, lang: str, *, container=None) -> None:
     """Status badge + one caption line with the source title, publisher and vintage."""
     target = container or st
     target.markdown(
-        f"{status_markdown(source.status, lang)} {_md_escape(source.title(lang))}"
-        f" · {t('provenance.vintage', lang)} {_md_escape(source.vintage)}",
-        help=f"{source.publisher} · {source.licence} {source.url}".strip(),
+        f"{status_markdown(source.status, lang)} {md(source.title(lang))}"
+        f" · {t('provenance.vintage', lang)} {md(source.vintage)}",
+        help=md(f"{source.publisher} · {source.licence} {source.url}".strip()),
         unsafe_allow_html=False,
     )
 
@@ -41,20 +42,12 @@ def sources_list(sources: Iterable[Source], lang: str, *, expanded: bool = False
         illustrative_notice(sources, lang)
     with st.expander(t("provenance.sources_title", lang), expanded=expanded):
         for s in sources:
-            line = f"{status_markdown(s.status, lang)} **{_md_escape(s.title(lang))}**, {_md_escape(s.publisher)}"
-            line += f" · {t('provenance.vintage', lang)} {_md_escape(s.vintage)}"
+            line = f"{status_markdown(s.status, lang)} **{md(s.title(lang))}**, {md(s.publisher)}"
+            line += f" · {t('provenance.vintage', lang)} {md(s.vintage)}"
             if s.licence:
-                line += f" · {_md_escape(s.licence)}"
+                line += f" · {md(s.licence)}"
             st.markdown(line)
             if s.url:
-                st.caption(s.url)
+                st.caption(md(s.url))
             if s.note(lang):
-                st.caption(s.note(lang))
-
-
-def _md_escape(text: str) -> str:
-    """Neutralise Markdown control characters in data strings (HTML is already escaped by st.markdown)."""
-    out = str(text)
-    for ch in "\\`*_[]<>#|~$":
-        out = out.replace(ch, "\\" + ch)
-    return out
+                st.caption(md(s.note(lang), multiline=True))
