@@ -12,7 +12,7 @@ from components import charts_alternance as ca
 from components import session
 from components.provenance import badge
 from components.session import current_actor, current_lang
-from gtec.alternance import comparison
+from gtec.alternance import comparison, printable
 from gtec.core import auth
 from gtec.core.errors import EditConflict
 from gtec.core.export import to_safe_csv
@@ -90,12 +90,12 @@ c1.download_button(
     t("alternance.matrix.export_csv", lang), ("\ufeff" + to_safe_csv(frame)).encode("utf-8"),
     file_name="transferability_matrix.csv", mime="text/csv", icon=":material/table:",
 )  # fmt: skip
-printable = comparison.printable_html(
+summary = printable.printable_html(
     t("alternance.matrix.title", lang), [("", comparison.matrix_html(rows, lang))],
     [data.sources["gtec-wbl-assessment"]], lang,
 )  # fmt: skip
 c2.download_button(
-    t("alternance.matrix.export_html", lang), printable.encode("utf-8"),
+    t("alternance.matrix.export_html", lang), summary.encode("utf-8"),
     file_name="transferability_matrix.html", mime="text/html", icon=":material/print:",
 )  # fmt: skip
 
