@@ -3,14 +3,14 @@
 import re
 from pathlib import Path
 
-from gtec.scenarios import scenario
+from gtec.scenarios import params
 
 README = Path(__file__).resolve().parents[2] / "README.md"
 MARKERS = re.compile(r"<!-- scenario-parameters:start -->\n(.*?)\n<!-- scenario-parameters:end -->", re.S)
 
 
 def render_readme_table() -> str:
-    return scenario.parameter_table_markdown("en")
+    return params.parameter_table_markdown("en")
 
 
 def test_readme_prints_the_declared_scenario_parameters():

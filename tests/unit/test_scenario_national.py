@@ -21,17 +21,16 @@ import pandas as pd
 import pytest
 
 from gtec.core import config
-from gtec.scenarios import loader
-from gtec.scenarios import scenario as sc
+from gtec.scenarios import engine, loader, params
 
 
 @pytest.fixture(scope="module")
 def national():
     baseline = pd.read_csv(config.CURATED_DIR / "occupation_baseline.csv", dtype={"family_id": str})
     baseline = baseline.set_index("family_id", drop=False)
-    sens = sc.load_sensitivities(list(baseline.index))
+    sens = engine.load_sensitivities(list(baseline.index))
     inputs = loader.national_inputs(baseline, sens, base_year=2019)
-    result = sc.compute(inputs, sc.preset_settings("reference", horizon=2030))
+    result = engine.compute(inputs, params.preset_settings("reference", horizon=2030))
     return baseline, inputs, result
 
 
@@ -70,12 +69,12 @@ def test_it_engineers_family_grows_about_a_quarter(national):
 def test_sensitivities_are_calibrated_as_declared():
     baseline = pd.read_csv(config.CURATED_DIR / "occupation_baseline.csv", dtype={"family_id": str})
     emp = baseline.set_index("family_id")["employment_2019"]
-    table = sc.sensitivity_table()
-    growth = table[table["driver"] != sc.CRISIS_DRIVER]
+    table = engine.sensitivity_table()
+    growth = table[table["driver"] != params.CRISIS_DRIVER]
     implied = growth["national_jobs_2030"] / growth["family_id"].map(emp) / 11 * 100
     np.testing.assert_allclose(growth["value"], implied, atol=0.001)
     eco = growth[growth["driver"] == "ecology"]["national_jobs_2030"]
     assert eco[eco > 0].sum() == 400_000 and eco[eco < 0].sum() == -250_000  # SGPE 2024 orders of magnitude
-    crisis = table[table["driver"] == sc.CRISIS_DRIVER].set_index("family_id")["value"]
+    crisis = table[table["driver"] == params.CRISIS_DRIVER].set_index("family_id")["value"]
     assert np.average(crisis, weights=emp[crisis.index]) == pytest.approx(1.0, abs=0.02)
     assert set(table["family_id"]) <= set(emp.index)
