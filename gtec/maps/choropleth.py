@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from gtec.core.i18n import pick, t
 from gtec.core.provenance import split_source_ids, weakest_status
@@ -30,7 +31,7 @@ class Options:
 class Figure:
     """A coloured level: ``table`` (level table + ``fill`` and ``class``), its classification and legend."""
 
-    table: object  # pandas.DataFrame
+    table: Any  # pandas.DataFrame (kept out of the import graph of this light module)
     classification: Classification
     legend: Legend
     label: str

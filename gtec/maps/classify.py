@@ -26,7 +26,7 @@ def _finite(values: Iterable[float | None]) -> np.ndarray:
     return arr[np.isfinite(arr)]
 
 
-def _dedupe(edges: Sequence[float]) -> list[float]:
+def _dedupe(edges: Iterable[float]) -> list[float]:
     out: list[float] = []
     for e in edges:
         e = float(e)

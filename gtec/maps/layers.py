@@ -79,7 +79,7 @@ def base_map(
     """
     m = OfflineMap(
         location=list(center),
-        zoom_start=zoom,
+        zoom_start=zoom,  # type: ignore[arg-type]  # fractional zoom (zoom_snap 0.25): Leaflet takes floats
         tiles="OpenStreetMap" if tiles else None,
         control_scale=True,
         prefer_canvas=False,
@@ -87,7 +87,7 @@ def base_map(
         height=height,
     )
     # Paper-coloured background instead of Leaflet's grey when no tiles are drawn; large tooltip text.
-    m.get_root().header.add_child(
+    m.get_root().header.add_child(  # type: ignore[attr-defined]  # the root is a branca Figure
         folium.Element(
             "<style>.leaflet-container{background:#f4f4ef !important}"
             ".gtec-tooltip{font-size:16px;line-height:1.35}</style>"
@@ -229,9 +229,9 @@ class _RawScript(branca.element.Element):
 class _FastScriptElement(folium.MacroElement):
     """A macro element whose script is rendered once and added as raw text (see :class:`_RawScript`)."""
 
-    def render(self, **kwargs) -> None:
+    def render(self, **kwargs) -> None:  # type: ignore[override]  # MacroElement.render returns None too
         figure = self.get_root()
-        figure.script.add_child(_RawScript(self._template.module.script(self, kwargs)), name=self.get_name())
+        figure.script.add_child(_RawScript(self._template.module.script(self, kwargs)), name=self.get_name())  # type: ignore[attr-defined]
 
 
 class ChoroplethGeoJson(_FastScriptElement):
@@ -325,7 +325,7 @@ def choropleth_layer(
     return group
 
 
-def fit_bounds(fc: dict) -> list[list[float]] | None:
+def fit_bounds(fc: Mapping) -> list[list[float]] | None:
     """``[[south, west], [north, east]]`` of a FeatureCollection, or None when it has no coordinates."""
     xs: list[float] = []
     ys: list[float] = []

@@ -14,7 +14,7 @@ from gtec.core.provenance import weakest_status
 from gtec.storage.sql import placeholders
 from gtec.territories.indicators import catalogue
 
-Query = tuple[str, list[object]]
+Query = tuple[str, list]
 VALUE_COLUMNS = ["territory_id", "code", "name", "value", "source_id", "status", "vintage"]
 
 
