@@ -60,11 +60,12 @@ def figure(value: float | None, kind: str, unit: str, lang: str, missing: str = 
     return f"{text} {unit}".strip()
 
 
-def plain(value: float) -> str:
-    """A language-neutral number: ``12`` for 12.0, ``1.18`` for 1.18 (URLs, docs, bounds in messages).
-
-    Exact: ``parse_number(plain(x)) == x`` for every finite float.
+def plain(value: float | None) -> str:
+    """A language-neutral number: ``12`` for 12.0, ``1.18`` for 1.18 (URLs, docs, bounds in messages); ``""`` for
+    None. Exact: ``parse_number(plain(x)) == x`` for every finite float.
     """
+    if value is None:
+        return ""
     value = float(value)
     return str(int(value)) if value.is_integer() and abs(value) < 1e15 else repr(value)
 

@@ -353,8 +353,8 @@ def parameter_table_markdown(lang: str = "en") -> str:
     lines = [head]
     for p in PARAMETERS:
         lines.append(
-            f"| `{p.name}` | {p.label(lang)} | {p.unit(lang)} | {plain(p.default)} | {plain(p.min)} | {plain(p.max)} | "
-            f"{plain(p.step)} | {plain(p.band)} | {p.source} |"
+            f"| `{p.name}` | {p.label(lang)} | {p.unit(lang)} | {plain(float(p.default))} | {plain(p.min)} | "
+            f"{plain(p.max)} | {plain(p.step)} | {plain(p.band)} | {p.source} |"
         )
     return "\n".join(lines)
 
