@@ -13,6 +13,7 @@ from gtec.core import export
 from gtec.core.i18n import pick, t
 from gtec.core.text import md
 from gtec.maps import choropleth, classify, layers, levels, palettes, queries, table, view
+from gtec.maps import export as map_export
 
 lang = current_lang()
 st.title(t("map.title", lang))
@@ -113,7 +114,7 @@ d1.download_button(
 if html_map is not None:
     d2.download_button(
         t("map.download_html", lang),
-        lambda: export.map_to_html(layers.standalone_map(**html_map)),
+        lambda: map_export.map_to_html(layers.standalone_map(**html_map)),
         choropleth.export_name(ind_id, level, year, "html"), "text/html", on_click="ignore", icon=":material/map:",
     )  # fmt: skip
 sources_list([srcs[s] for s in used | set(fig.source_ids)], lang)

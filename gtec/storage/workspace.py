@@ -211,6 +211,7 @@ class Workspace:
         if not self.path.exists():
             if self.marker.exists() or not create:
                 raise WorkspaceError("missing", str(self.path.name))
+            self.path.parent.mkdir(parents=True, exist_ok=True)
             return
         if self.path.stat().st_size == 0:
             raise WorkspaceError("emptied", str(self.path.name))

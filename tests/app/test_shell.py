@@ -8,6 +8,7 @@ from streamlit.testing.v1 import AppTest
 from components.registry import PAGES
 from gtec.core import auth
 from gtec.core.i18n import t
+from gtec.core.text import md
 from gtec.storage import reference
 from gtec.storage.workspace import Workspace
 
@@ -85,7 +86,7 @@ def test_saved_custom_territory_appears_in_the_portrait_choices(built_data_dir, 
     at.selectbox(key="territory_level").set_value("custom").run()
     assert not at.exception, at.exception
     assert at.selectbox(key="territory_select_custom").value == new_id
-    assert any(h.value == "Vannes + Questembert" for h in at.header)
+    assert any(h.value == md("Vannes + Questembert") for h in at.header)
     # its figures are the sums of its two EPCIs (counts) and compared with France
     employment = custom.aggregate_values(ref, members, ["employment"])
     latest = employment.dropna(subset=["value"]).sort_values("year").iloc[-1]
@@ -93,7 +94,7 @@ def test_saved_custom_territory_appears_in_the_portrait_choices(built_data_dir, 
 
     label_fr = ref.execute("SELECT label_fr FROM indicators WHERE id = 'employment'").fetchone()[0]
     label = f"{label_fr} ({int(latest['year'])})"
-    metric = next(m for m in at.metric if m.label == label)
+    metric = next(m for m in at.metric if m.label == md(label))
     assert metric.value == fmt.figure(latest["value"], "count", "", "fr")
 
 
@@ -104,12 +105,9 @@ def test_portrait_of_edge_territories_runs(built_data_dir, workspace_path, terri
     at.query_params["territory"] = territory
     at.run()
     assert not at.exception, at.exception
-    assert (
-        at.header[0].value
-        == reference.connect_reference()
-        .execute("SELECT name FROM territories WHERE id = ?", (territory,))
-        .fetchone()[0]
-    )
+    row = reference.connect_reference().execute("SELECT name FROM territories WHERE id = ?", (territory,)).fetchone()
+    name = row[0]
+    assert at.header[0].value == md(name)
 
 
 def test_corrupt_store_gives_a_clear_message_and_a_rebuild_button(tmp_path, monkeypatch):

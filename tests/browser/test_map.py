@@ -161,8 +161,8 @@ def test_basin_builder_previews_outline_and_aggregates(page, app_server, wait_id
 
 def test_exported_html_map_opens_offline(browser, built_data_dir, tmp_path):
     from gtec.build import geography
-    from gtec.core import export
     from gtec.maps import classify, layers, levels, queries
+    from gtec.maps import export as map_export
     from gtec.maps.legend import Legend
     from gtec.storage import reference
 
@@ -180,7 +180,7 @@ def test_exported_html_map_opens_offline(browser, built_data_dir, tmp_path):
     legend = Legend("Unemployment rate, 2023", "%", "2023", "illustrative", "illustrative", cls.entries, cls.missing)
     path = tmp_path / "map.html"
     path.write_bytes(
-        export.map_to_html(
+        map_export.map_to_html(
             layers.standalone_map(
                 layer, data_json, "Unemployment rate", legend, "en", view=(levels.FRANCE_CENTER, levels.FRANCE_ZOOM)
             )

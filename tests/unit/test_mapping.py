@@ -10,9 +10,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from gtec.core import export
 from gtec.core.i18n import t
 from gtec.maps import classify, layers, legend, levels, palettes, table, view
+from gtec.maps import export as map_export
 from gtec.territories import indicators
 
 XSS = '<img src=x onerror="alert(1)">'
@@ -245,7 +245,7 @@ def test_map_to_html_inlines_leaflet_and_references_nothing_external(tmp_path, t
     cls = classify.classify([1.0, 2.0, 3.0], "quantiles", 3, "viridis", "en")
     box = legend.Legend("Jobs", "jobs", "2024", "illustrative", "illustrative", cls.entries, cls.missing)
     data_json = layers.layer_json(layer, dict(zip(layer.ids, [1.0, 2.0, 3.0], strict=True)), {}, "en")
-    page = export.map_to_html(layers.standalone_map(layer, data_json, "Jobs", box, "en"), leaflet).decode()
+    page = map_export.map_to_html(layers.standalone_map(layer, data_json, "Jobs", box, "en"), leaflet).decode()
     assert "/app/static" not in page
     assert not re.search(r"<script[^>]+src=", page) and not re.search(r"<link[^>]+href=", page)
     assert "L.geoJson" in page and "Leaflet" in page and "gtec-legend" in page
@@ -256,7 +256,7 @@ def test_map_to_html_refuses_external_references(tmp_path):
 
     leaflet = layers.ensure_static_assets(tmp_path / "leaflet")
     with pytest.raises(ValueError):
-        export.map_to_html(folium.Map(), leaflet)  # folium's default CDN links
+        map_export.map_to_html(folium.Map(), leaflet)  # folium's default CDN links
 
 
 # ---------------------------------------------------------------------------------------------- URL view
