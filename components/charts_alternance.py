@@ -15,7 +15,7 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from components.data import reference
+from components.data import per_build, reference
 from gtec.alternance import calculator, comparison, costsplit, outcomes, printable
 from gtec.core.fmt import number, plain
 from gtec.core.i18n import t
@@ -26,13 +26,13 @@ SYSTEM_COLOURS = {"fr_appr": "#1f4e9c", "uk_ktp": "#b42318"}
 FONT = 15
 
 
-@st.cache_resource(show_spinner=False)
+@per_build(resource=True, max_entries=2)
 def bundle() -> comparison.Bundle:
-    """Curated work-based-learning data from the reference store, read once per process (read-only)."""
+    """Curated work-based-learning data from the reference store, read once per build (read-only)."""
     return comparison.load_from_store(reference())
 
 
-@st.cache_data(show_spinner=False)
+@per_build()
 def comparison_html(lang: str) -> str:
     return "<style>" + comparison.TABLE_CSS + "</style>" + comparison.comparison_html(bundle(), lang)
 

@@ -1,30 +1,73 @@
 """Cached readers of the reference store, shared by the pages.
 
 The read-only connection is shared across reruns (``check_same_thread=False`` is safe because it never writes);
-query results are cached with ``st.cache_data`` so a rerun after a widget change is cheap.
+query results are cached so a rerun after a widget change is cheap. Every cache of the reference store is keyed
+by the store's build stamp (:func:`per_build`): after ``python -m gtec build`` replaces the file while the server
+runs, the next rerun opens the new store and recomputes, without a restart and without any client clearing
+caches.
 """
 
 from __future__ import annotations
 
+import functools
 import sqlite3
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 import pandas as pd
 import streamlit as st
 
 from components import session
+from gtec.core import config
 from gtec.core.provenance import Source, load_sources, split_source_ids
 from gtec.maps import outline
 from gtec.storage.reference import connect_reference
 from gtec.territories import custom, indicators
 
+F = TypeVar("F", bound=Callable[..., Any])
 
-@st.cache_resource(show_spinner=False)
+
+def store_stamp() -> str:
+    """Identifies one build of the reference store (inode, modification time, size): a rebuild changes it."""
+    try:
+        s = config.reference_path().stat()
+    except FileNotFoundError:
+        return "missing"
+    return f"{s.st_ino}-{s.st_mtime_ns}-{s.st_size}"
+
+
+def per_build(*, resource: bool = False, **options: Any) -> Callable[[F], F]:
+    """``st.cache_data`` (or ``st.cache_resource``) keyed by the store's build stamp as well as the arguments.
+
+    The stamp is passed as a real (hashed) argument: Streamlit does not hash arguments whose name starts
+    with ``_``, which is how the previous per-module ``_stamp`` trick kept serving a replaced store.
+    """
+    decorator = st.cache_resource if resource else st.cache_data
+
+    def wrap(func: F) -> F:
+        def keyed(stamp: str, *args: Any, **kwargs: Any) -> Any:
+            return func(*args, **kwargs)
+
+        keyed.__module__, keyed.__name__, keyed.__qualname__ = func.__module__, func.__name__, func.__qualname__
+        cached = decorator(show_spinner=False, **options)(keyed)
+
+        @functools.wraps(func)
+        def public(*args: Any, **kwargs: Any) -> Any:
+            return cached(store_stamp(), *args, **kwargs)
+
+        public.clear = cached.clear  # type: ignore[attr-defined]
+        return public  # type: ignore[return-value]
+
+    return wrap
+
+
+@per_build(resource=True, max_entries=2)
 def reference() -> sqlite3.Connection:
-    """The shared read-only connection to the reference store."""
+    """The shared read-only connection to the current build of the reference store."""
     return connect_reference(check_same_thread=False)
 
 
-@st.cache_data(show_spinner=False)
+@per_build()
 def territories(levels: tuple[str, ...] | None = None) -> pd.DataFrame:
     return indicators.list_territories(reference(), levels)
 
@@ -50,12 +93,12 @@ def territory(territory_id: str) -> dict | None:
     return _reference_territory(territory_id)
 
 
-@st.cache_data(show_spinner=False)
+@per_build()
 def _reference_territory(territory_id: str) -> dict | None:
     return indicators.get_territory(reference(), territory_id)
 
 
-@st.cache_data(show_spinner=False)
+@per_build()
 def _custom_values(members: tuple[str, ...]) -> pd.DataFrame:
     """Long values of a custom territory aggregated from its members (catalogue rule), one source per row."""
     agg = custom.aggregate_values(reference(), list(members))
@@ -78,13 +121,13 @@ def _custom_values(members: tuple[str, ...]) -> pd.DataFrame:
     )
 
 
-@st.cache_data(show_spinner=False)
+@per_build()
 def catalogue() -> dict[str, dict]:
     """The indicator catalogue ``{id: row}`` (:func:`gtec.territories.indicators.catalogue`)."""
     return indicators.catalogue(reference())
 
 
-@st.cache_data(show_spinner=False)
+@per_build()
 def sources() -> dict[str, Source]:
     return load_sources(reference())
 
@@ -98,7 +141,7 @@ def portrait(territory_id: str) -> pd.DataFrame:
     return _reference_portrait(territory_id)
 
 
-@st.cache_data(show_spinner=False)
+@per_build()
 def _reference_portrait(territory_id: str) -> pd.DataFrame:
     return indicators.portrait(reference(), territory_id)
 
@@ -113,7 +156,7 @@ def trend(territory_id: str, indicator_id: str) -> pd.DataFrame:
     return _reference_trend(territory_id, indicator_id)
 
 
-@st.cache_data(show_spinner=False)
+@per_build()
 def _reference_trend(territory_id: str, indicator_id: str) -> pd.DataFrame:
     return indicators.trend_index(reference(), territory_id, indicator_id)
 
@@ -125,7 +168,7 @@ def members(territory_id: str) -> list[str]:
     return _reference_members(territory_id)
 
 
-@st.cache_data(show_spinner=False)
+@per_build()
 def _reference_members(territory_id: str) -> list[str]:
     return indicators.members(reference(), territory_id)
 
@@ -138,12 +181,12 @@ def outline_features(territory_id: str) -> dict:
     return _reference_outline(territory_id)
 
 
-@st.cache_data(show_spinner=False)
+@per_build()
 def _custom_outline(members: tuple[str, ...], name: str) -> dict:
     return outline.custom_features(reference(), members, name)
 
 
-@st.cache_data(show_spinner=False)
+@per_build()
 def _reference_outline(territory_id: str) -> dict:
     """FeatureCollection of the territory and its members (basin -> EPCIs; EPCI -> communes), detail resolution."""
     return outline.reference_features(reference(), territory_id)

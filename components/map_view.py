@@ -16,7 +16,6 @@ from streamlit_folium import st_folium
 from components import data, session
 from components.provenance import status_markdown
 from gtec.build import geography
-from gtec.core import config
 from gtec.core.i18n import t
 from gtec.core.text import md
 from gtec.maps import charts, layers, legend, levels, profile, queries
@@ -32,14 +31,8 @@ def _static_assets() -> str:
     return str(layers.ensure_static_assets())
 
 
-def _store_stamp() -> float:
-    """Changes when the reference store is rebuilt, so cached layers follow it."""
-    path = config.reference_path()
-    return path.stat().st_mtime if path.exists() else 0.0
-
-
-@st.cache_resource(show_spinner=False, max_entries=16)
-def _prepared(level: str, resolution: str, ids: tuple[str, ...] | None, _stamp: float) -> layers.PreparedLayer:
+@data.per_build(resource=True, max_entries=16)
+def _prepared(level: str, resolution: str, ids: tuple[str, ...] | None) -> layers.PreparedLayer:
     fc = geography.layer_feature_collection(data.reference(), level, resolution, ids=ids)
     return layers.prepare_layer(fc)
 
@@ -48,31 +41,31 @@ def prepared_layer(
     level: str, resolution: str = "national", ids: tuple[str, ...] | None = None
 ) -> layers.PreparedLayer:
     """The serialised, simplified geometry of a level (read once per store build, shared by all sessions)."""
-    return _prepared(level, resolution, ids, _store_stamp())
+    return _prepared(level, resolution, ids)
 
 
-@st.cache_data(show_spinner=False, max_entries=64)
-def _level_table(indicator_id: str, year: int, level: str, measure: str, _stamp: float) -> pd.DataFrame:
+@data.per_build(max_entries=64)
+def _level_table(indicator_id: str, year: int, level: str, measure: str) -> pd.DataFrame:
     return queries.level_table(data.reference(), indicator_id, year, level, measure)
 
 
 def level_table(indicator_id: str, year: int, level: str, measure: str) -> pd.DataFrame:
     """Values of a level (cached per store build)."""
-    return _level_table(indicator_id, year, level, measure, _store_stamp())
+    return _level_table(indicator_id, year, level, measure)
 
 
-@st.cache_data(show_spinner=False)
+@data.per_build()
 def national_value(indicator_id: str, year: int, level: str, measure: str) -> float | None:
     """The value of the level's country (centre of a diverging palette)."""
     return queries.national_value(data.reference(), indicator_id, year, levels.LEVEL_COUNTRY[level], measure)[0]
 
 
-@st.cache_data(show_spinner=False)
+@data.per_build()
 def indicators_for_level(level: str) -> list[str]:
     return queries.indicators_for_level(data.reference(), level)
 
 
-@st.cache_data(show_spinner=False)
+@data.per_build()
 def years_for(indicator_id: str, level: str) -> list[int]:
     return queries.years_for(data.reference(), indicator_id, level)
 

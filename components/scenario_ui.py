@@ -10,7 +10,7 @@ import streamlit as st
 from components import data, session
 from components.provenance import status_markdown
 from gtec.build import geography
-from gtec.core import auth, config, fmt
+from gtec.core import auth, fmt
 from gtec.core.errors import UserError
 from gtec.core.i18n import t
 from gtec.maps.layers import round_geometry
@@ -22,23 +22,14 @@ URL_KEYS = (*(p.name for p in params.PARAMETERS), "horizon")
 TERRITORY_KEY = "territory"  # shared with components.territory_picker (same URL parameter as the other pages)
 
 
-def _stamp() -> float:
-    path = config.reference_path()
-    return path.stat().st_mtime if path.exists() else 0.0
-
-
-@st.cache_resource(show_spinner=False, max_entries=2)
-def _base(_stamp: float) -> loader.ScenarioBase:
+@data.per_build(resource=True, max_entries=2)
+def base() -> loader.ScenarioBase:
+    """Engine inputs for every EPCI (read once per reference build, shared read-only by all sessions)."""
     return loader.load_base(data.reference())
 
 
-def base() -> loader.ScenarioBase:
-    """Engine inputs for every EPCI (read once per reference build, shared read-only by all sessions)."""
-    return _base(_stamp())
-
-
-@st.cache_data(show_spinner=False, max_entries=32)
-def features(level: str, ids: tuple[str, ...], _stamp: float = 0.0) -> dict:
+@data.per_build(max_entries=32)
+def features(level: str, ids: tuple[str, ...]) -> dict:
     """GeoJSON of some territories at national resolution, coordinates rounded (cached per selection)."""
     fc = geography.layer_feature_collection(data.reference(), level, "national", ids=ids)
     for feat in fc["features"]:

@@ -79,7 +79,7 @@ def workbench() -> None:
                 names = base.territories.set_index("id")["name"]
                 rates = agg.territory_totals().set_index("territory_id")["imbalance_rate"]
                 st.markdown(f"**{t('scenario.chart.map', lang, level=t(f'level.{level}', lang))}**")
-                fc = scenario_ui.features(level, tuple(sorted(groups)), scenario_ui._stamp())
+                fc = scenario_ui.features(level, tuple(sorted(groups)))
                 st.altair_chart(charts.map_chart(fc, rates, names, lang), width="stretch")
                 heat = pd.concat(
                     [charts.family_frame(agg, base.families, lang, i).assign(territory=names.get(u, u))

@@ -161,3 +161,27 @@ def test_a_damaged_workspace_gives_a_plain_message_and_stays_untouched(built_dat
     assert str(tmp_path) not in _shown(at) and "python -m" not in _shown(at)
     assert not at.title  # no page ran
     assert (path.read_bytes() if path.exists() else None) == before  # nothing overwritten, nothing recreated
+
+
+def test_a_rebuild_is_picked_up_by_the_next_rerun_without_restart(built_data_dir, tmp_path, monkeypatch):
+    """The store is replaced (as `python -m gtec build` does: new file renamed over the old) while a session runs."""
+    import os
+    import shutil
+    import sqlite3
+
+    store = tmp_path / "reference.sqlite"
+    shutil.copyfile(built_data_dir / "reference.sqlite", store)
+    monkeypatch.setenv("GTEC_DATA_DIR", str(tmp_path))
+    monkeypatch.setenv("GTEC_WORKSPACE", str(tmp_path / "workspace.sqlite"))
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    at.query_params["territory"] = "FR-DEP-56"
+    at.run()
+    assert at.header[0].value == md("Morbihan")
+    rebuilt = tmp_path / "reference.sqlite.tmp-test"
+    shutil.copyfile(store, rebuilt)
+    with sqlite3.connect(rebuilt) as conn:
+        conn.execute("UPDATE territories SET name = 'Morbihan (reconstruit)' WHERE id = 'FR-DEP-56'")
+    os.replace(rebuilt, store)
+    at.run()
+    assert not at.exception, at.exception
+    assert at.header[0].value == md("Morbihan (reconstruit)")
