@@ -25,6 +25,14 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "workshop.create": frozenset({"facilitator", "admin"}),
     "workshop.close": frozenset({"facilitator", "admin"}),
     "workshop.contribute": frozenset({"participant", "facilitator", "admin"}),
+    # Co-creation workshops (gtec.workshops): participants join, vote and react inside their session code only.
+    "workshop.join": frozenset({"participant"}),
+    "workshop.vote": frozenset({"participant"}),
+    "workshop.react": frozenset({"participant"}),
+    "workshop.manage": frozenset({"facilitator", "admin"}),
+    "workshop.phase": frozenset({"facilitator", "admin"}),
+    "workshop.moderate": frozenset({"facilitator", "admin"}),
+    "workshop.report": frozenset({"facilitator", "admin"}),
 }
 
 #: Roles whose permissions only hold inside their ``Actor.scope`` (a workshop session code).
