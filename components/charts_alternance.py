@@ -63,18 +63,19 @@ def param_widget(p: Param, lang: str, container=None) -> object:
             format_func=lambda v: p.option_label(v, lang),
             key=key,
             help=help_text,
+            persist_state="session",
         )
     if p.kind == "bool":
-        return target.toggle(label, value=bool(p.default), key=key, help=help_text)
+        return target.toggle(label, value=bool(p.default), key=key, help=help_text, persist_state="session")
     if p.kind == "int":
         return target.number_input(
             label, min_value=int(p.min), max_value=int(p.max), value=int(p.default), step=int(p.step or 1),
-            key=key, help=help_text,
+            key=key, help=help_text, persist_state="session"
         )  # fmt: skip
     decimals = 2 if (p.step or 1) < 0.1 else (1 if (p.step or 1) < 1 else 0)
     return target.number_input(
         label, min_value=float(p.min), max_value=float(p.max), value=float(p.default), step=float(p.step or 1),
-        format=f"%.{decimals}f", key=key, help=help_text,
+        format=f"%.{decimals}f", key=key, help=help_text, persist_state="session"
     )  # fmt: skip
 
 

@@ -90,6 +90,7 @@ def preset_picker(lang: str) -> None:
         key=f"{PREFIX}preset",
         on_change=_apply_preset,
         args=(lang,),
+        persist_state="session",
     )
     preset = st.session_state.get(f"{PREFIX}preset")
     if preset:
@@ -113,6 +114,7 @@ def sliders(lang: str) -> None:
                     key=PREFIX + p.name,
                     help=p.help(lang),
                     format=f"%.{p.decimals}f" if not is_int else "%d",
+                    persist_state="session",
                 )
 
 
@@ -182,7 +184,11 @@ def saved_panel(
     labels = {s.id: label(s) for s in saved}
     cols = st.columns([3, 1, 1], vertical_alignment="bottom")
     cols[0].selectbox(
-        t("scenario.saved.choose", lang), list(labels), format_func=labels.__getitem__, key=f"{PREFIX}load_choice"
+        t("scenario.saved.choose", lang),
+        list(labels),
+        format_func=labels.__getitem__,
+        key=f"{PREFIX}load_choice",
+        persist_state="session",
     )
     cols[1].button(t("scenario.saved.load", lang), on_click=_load_saved, args=(lang,), key=f"{PREFIX}load_btn")
     if auth.can(actor, "scenario.delete") and cols[2].button(t("scenario.saved.delete", lang), key=f"{PREFIX}del"):
@@ -203,8 +209,12 @@ def compare_panel(lang: str, base: loader.ScenarioBase, saved: list[store.SavedS
     st.markdown(f"**{t('scenario.compare.title', lang)}**")
     by_id = {s.id: s for s in saved}
     cols = st.columns(2)
-    a = cols[0].selectbox("A", list(by_id), format_func=lambda i: by_id[i].name, key=f"{PREFIX}cmp_a")
-    b = cols[1].selectbox("B", list(by_id), index=1, format_func=lambda i: by_id[i].name, key=f"{PREFIX}cmp_b")
+    a = cols[0].selectbox(
+        "A", list(by_id), format_func=lambda i: by_id[i].name, key=f"{PREFIX}cmp_a", persist_state="session"
+    )
+    b = cols[1].selectbox(
+        "B", list(by_id), index=1, format_func=lambda i: by_id[i].name, key=f"{PREFIX}cmp_b", persist_state="session"
+    )
     rows = {}
     for label, sid in (("A", a), ("B", b)):
         s = by_id[sid]

@@ -41,6 +41,7 @@ def language_switch() -> str:
         key="lang_switch",
         required=True,
         on_change=on_change,
+        persist_state="session",
     )
     if lang == DEFAULT_LANG:
         st.query_params.pop("lang", None)

@@ -59,6 +59,7 @@ def pick_territory(
         index=present.index(current_level),
         format_func=lambda lvl: t(f"level.{lvl}", lang),
         key=level_key,
+        persist_state="session",
     )
     options = all_terr[all_terr["level"] == level]
     ids = list(options["id"])
@@ -73,6 +74,7 @@ def pick_territory(
         index=index,
         format_func=labels.__getitem__,
         key=select_key,
+        persist_state="session",
     )
     st.session_state[state_key] = chosen
     if st.query_params.get(key) != chosen:

@@ -80,7 +80,7 @@ with edit_tab:
         st.info(t("auth.users.empty", lang))
     else:
         names = [a.username for a in people]
-        chosen = st.selectbox(t("auth.users.pick", lang), names, key="auth_users_pick")
+        chosen = st.selectbox(t("auth.users.pick", lang), names, key="auth_users_pick", persist_state="session")
         account = next(a for a in people if a.username == chosen)
         me = st.session_state.get("auth_username")
         role_col, state_col = st.columns(2)
@@ -91,6 +91,7 @@ with edit_tab:
                 index=accounts.ACCOUNT_ROLES.index(account.role),
                 format_func=lambda r: auth_ui.role_label(r, lang),
                 key=f"auth_users_role_{chosen}",
+                persist_state="session",
             )
             if st.button(t("auth.users.save_role", lang), disabled=new_role == account.role):
                 attempt(accounts.set_role, chosen, new_role)

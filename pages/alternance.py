@@ -71,6 +71,7 @@ with tab_territory:
     metric = st.segmented_control(
         t("alternance.territory.metric", lang), list(outcomes.METRICS), default="cost_per_retained",
         format_func=lambda m: t(f"alternance.metric.{m}", lang), key="wbl_metric", required=True,
+        persist_state="session",
     )  # fmt: skip
     rows = outcomes.sensitivity(table, inputs, metric or "cost_per_retained")
     sens_chart = ca.sensitivity_chart(rows, table, metric or "cost_per_retained", lang)

@@ -27,7 +27,7 @@ if not allowed:
 
 mode = st.segmented_control(
     t("custom.mode_label", lang), ("epci", "commune"), default="epci", required=True,
-    format_func=lambda m: t(f"custom.mode.{m}", lang), key="custom_mode",
+    format_func=lambda m: t(f"custom.mode.{m}", lang), key="custom_mode", persist_state="session"
 )  # fmt: skip
 if mode == "epci":
     pool = data.territories(("epci",))
@@ -42,7 +42,7 @@ else:
 labels = table.member_labels(pool)
 members = st.multiselect(
     t("custom.members", lang), list(labels), format_func=lambda i: labels.get(i, i), key=f"custom_members_{mode}",
-    placeholder=t("custom.members_placeholder", lang),
+    placeholder=t("custom.members_placeholder", lang), persist_state="session"
 )  # fmt: skip
 c1, c2 = st.columns([1, 2])
 name = c1.text_input(t("custom.name", lang), max_chars=custom.MAX_NAME)

@@ -31,7 +31,11 @@ cat, srcs, saved = data.catalogue(), data.sources(), map_view.customs()
 customs = {c.id: c.members for c in saved}
 c_level, c_ind, c_year, c_measure = st.columns([2, 3, 2, 2])
 level = c_level.selectbox(
-    t("map.level_label", lang), levels.MAP_LEVELS, format_func=lambda v: t(f"map.level.{v}", lang), key="map_level"
+    t("map.level_label", lang),
+    levels.MAP_LEVELS,
+    format_func=lambda v: t(f"map.level.{v}", lang),
+    key="map_level",
+    persist_state="session",
 )
 inds = map_view.indicators_for_level(level)
 if not inds:
@@ -41,18 +45,27 @@ if not inds:
 if st.session_state.get("map_ind") not in inds:
     st.session_state["map_ind"] = levels.default_indicator(inds)
 ind_id = c_ind.selectbox(
-    t("map.indicator", lang), inds, format_func=lambda i: pick(cat[i], "label", lang), key="map_ind"
+    t("map.indicator", lang),
+    inds,
+    format_func=lambda i: pick(cat[i], "label", lang),
+    key="map_ind",
+    persist_state="session",
 )
 ind = cat[ind_id]
 years = map_view.years_for(ind_id, level)
 if st.session_state.get("map_year") not in years:
     st.session_state["map_year"] = years[-1]
-year = c_year.select_slider(t("map.year", lang), years, key="map_year") if len(years) > 1 else years[0]
+year = (
+    c_year.select_slider(t("map.year", lang), years, key="map_year", persist_state="session")
+    if len(years) > 1
+    else years[0]
+)
 measure = "total"
 if queries.rate_available(ind):
     measure = c_measure.segmented_control(
         t("map.measure_label", lang), levels.MEASURES, required=True, key="map_measure",
         format_func=lambda m: t(f"map.measure.{m}", lang), help=choropleth.rate_help(ind, cat, lang),
+        persist_state="session",
     )  # fmt: skip
 
 with st.expander(t("map.options", lang)):
@@ -87,8 +100,8 @@ if st.session_state.get("map_sel") not in ["", *ids]:
     st.session_state["map_sel"] = ""
 pick1, pick2 = st.columns(2)
 fmt_name = lambda i: fig.names.get(i, i) if i else t("map.select_none", lang)  # noqa: E731
-sel = pick1.selectbox(t("map.select", lang), ["", *ids], format_func=fmt_name, key="map_sel")
-cmp = pick2.selectbox(t("map.compare", lang), ["", *ids], format_func=fmt_name, key="map_cmp")
+sel = pick1.selectbox(t("map.select", lang), ["", *ids], format_func=fmt_name, key="map_sel", persist_state="session")
+cmp = pick2.selectbox(t("map.compare", lang), ["", *ids], format_func=fmt_name, key="map_cmp", persist_state="session")
 used = set()
 chosen = [x for x in (sel, cmp) if x]
 for col, tid in zip(st.columns(len(chosen)) if chosen else [], chosen, strict=True):

@@ -40,7 +40,9 @@ def workbench() -> None:
     head = st.container()
     left, right = st.columns([1, 2.3], gap="large")
     with left:
-        st.segmented_control(t("scenario.horizon", lang), list(params.HORIZONS), key="sc_horizon", required=True)
+        st.segmented_control(
+            t("scenario.horizon", lang), list(params.HORIZONS), key="sc_horizon", required=True, persist_state="session"
+        )
         scenario_ui.preset_picker(lang)
         scenario_ui.sliders(lang)
     settings = scenario_ui.current_settings(base.base_year)
