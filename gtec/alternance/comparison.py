@@ -167,7 +167,7 @@ def comparison(bundle: Bundle, lang: str) -> list[tuple[str, dict[str, Cell]]]:
 
 def comparison_frame(bundle: Bundle, lang: str) -> pd.DataFrame:
     """The comparison in long form (one row per sourced entry, plus one per missing cell) for CSV export."""
-    records = []
+    records: list[dict[str, Any]] = []
     labels = {r["id"]: pick(r, "label", lang) for r in bundle.indicators}
     for ind in bundle.indicators:
         for system in COMPARED_SYSTEMS:
@@ -318,6 +318,19 @@ def _clean(value: object) -> str:
     return str(value).strip()
 
 
+def _change(row_id: str | None, fields: Mapping[str, str], *, deleted: bool = False, version: int = 0) -> MatrixChange:
+    return MatrixChange(
+        row_id,
+        fields["system"],
+        fields["feature"],
+        fields["difficulty"],
+        fields["barriers"],
+        fields["actions"],
+        deleted=deleted,
+        version=version,
+    )
+
+
 def diff_matrix(before: Sequence[Mapping[str, Any]], after: Sequence[Mapping[str, Any]]) -> list[MatrixChange]:
     """Changes between the matrix shown and the one edited: changed rows, new rows (no ``row_id``), rows removed.
 
@@ -331,18 +344,18 @@ def diff_matrix(before: Sequence[Mapping[str, Any]], after: Sequence[Mapping[str
         fields = {k: _clean(r.get(k)) for k in ("system", "feature", "difficulty", "barriers", "actions")}
         if row_id is None:
             if any(fields[k] for k in ("feature", "barriers", "actions")):
-                changes.append(MatrixChange(None, **fields))
+                changes.append(_change(None, fields))
             continue
         seen.add(row_id)
         prev = old.get(row_id)
         if prev is None:
             continue  # a row id the editor invented: ignore rather than guess
         if any(fields[k] != _clean(prev.get(k)) for k in fields):
-            changes.append(MatrixChange(row_id, **fields, version=int(prev.get("version") or 0)))
+            changes.append(_change(row_id, fields, version=int(prev.get("version") or 0)))
     for row_id, prev in old.items():
         if row_id not in seen:
             fields = {k: _clean(prev.get(k)) for k in ("system", "feature", "difficulty", "barriers", "actions")}
-            changes.append(MatrixChange(row_id, **fields, deleted=True, version=int(prev.get("version") or 0)))
+            changes.append(_change(row_id, fields, deleted=True, version=int(prev.get("version") or 0)))
     return changes
 
 

@@ -6,6 +6,8 @@ Numbers in tooltips are pre-formatted text in the reader's language (French: 12 
 
 from __future__ import annotations
 
+from typing import Any, TypeVar
+
 import altair as alt
 import numpy as np
 import pandas as pd
@@ -20,7 +22,7 @@ SURPLUS = "#2e6fae"
 DEPARTURES = "#4c78a8"
 CREATION = "#f28e2b"
 REFERENCE = "#7f7f7f"
-FONT = {"labelFontSize": 14, "titleFontSize": 15}
+FONT: dict[str, Any] = {"labelFontSize": 14, "titleFontSize": 15}
 LABEL_LIMIT = 330
 
 
@@ -33,8 +35,11 @@ def _axis_format(lang: str) -> dict:
     )
 
 
-def _finish(chart: alt.TopLevelMixin) -> alt.TopLevelMixin:
-    return (
+C = TypeVar("C", bound=alt.TopLevelMixin)
+
+
+def _finish(chart: C) -> C:
+    return (  # type: ignore[return-value]
         chart.configure_axis(**FONT, labelLimit=LABEL_LIMIT)
         .configure_legend(**FONT, orient="bottom", labelLimit=LABEL_LIMIT)
         .configure_view(strokeWidth=0)
@@ -128,7 +133,7 @@ def imbalance_chart(df: pd.DataFrame, lang: str, height: int | None = None) -> a
         )
     )
     zero = alt.Chart(pd.DataFrame({"x": [0]})).mark_rule(color="#333", strokeWidth=1.5).encode(x="x:Q")
-    return _finish(alt.layer(bars, zero).properties(height=height or 36 * len(order)))
+    return _finish(alt.layer(bars, zero).properties(height=height or 36 * len(order)))  # type: ignore[return-value]
 
 
 def heatmap_chart(df: pd.DataFrame, lang: str, height: int | None = None) -> alt.Chart:
@@ -209,7 +214,7 @@ def band_chart(band: pd.DataFrame, reference: pd.DataFrame, lang: str, height: i
             ],
         )
     )
-    return _finish(alt.layer(area, line).properties(height=height))
+    return _finish(alt.layer(area, line).properties(height=height))  # type: ignore[return-value]
 
 
 def tornado_chart(table: pd.DataFrame, lang: str, top: int = 10) -> alt.LayerChart:
@@ -249,7 +254,7 @@ def tornado_chart(table: pd.DataFrame, lang: str, top: int = 10) -> alt.LayerCha
         )
     )
     zero = alt.Chart(pd.DataFrame({"x": [0]})).mark_rule(color="#333").encode(x="x:Q")
-    return _finish(alt.layer(bars, zero).properties(height=max(120, 34 * len(order))))
+    return _finish(alt.layer(bars, zero).properties(height=max(120, 34 * len(order))))  # type: ignore[return-value]
 
 
 def map_chart(features: dict, rates: pd.Series, names: pd.Series, lang: str, height: int = 460) -> alt.Chart:

@@ -29,6 +29,7 @@ import csv
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -73,7 +74,7 @@ class Inputs:
     entrant_rate: np.ndarray
     sensitivities: np.ndarray
     base_year: int
-    departure_factor: np.ndarray = field(default=None)  # type: ignore[assignment]
+    departure_factor: np.ndarray = field(default=None)  # type: ignore[assignment,arg-type]
 
     def __post_init__(self) -> None:
         n_t, n_f = len(self.territory_ids), len(self.family_ids)
@@ -236,7 +237,7 @@ class Result:
         return pd.DataFrame(data)
 
 
-def _settings_arrays(inputs: Inputs, settings: Settings) -> dict[str, object]:
+def _settings_arrays(inputs: Inputs, settings: Settings) -> dict[str, Any]:
     """Scalar and per-family quantities derived from the settings (shared by the vectorised and naive engines)."""
     n_years = settings.horizon - inputs.base_year
     if n_years < 1:

@@ -385,4 +385,4 @@ def preset_settings(preset_id: str, horizon: int = DEFAULT_HORIZON, path: Path |
     presets = load_presets(path)
     if preset_id not in presets:
         raise UserError("scenario.error.unknown_preset", name=str(preset_id)[:40])
-    return Settings.default(horizon).replace(**presets[preset_id])
+    return Settings.default(horizon).replace(None, **presets[preset_id])

@@ -25,7 +25,7 @@ def outline_chart(features: dict, height: int = 320) -> alt.LayerChart:
         layers.append(
             alt.Chart(alt.Data(values=outline)).mark_geoshape(filled=False, stroke=OUTLINE_COLOUR, strokeWidth=2.5)
         )
-    return alt.layer(*layers).project(type="mercator").properties(height=height)
+    return alt.layer(*layers).project(type="mercator").properties(height=height)  # type: ignore[return-value]
 
 
 def trend_chart(df: pd.DataFrame, names: dict[str, str], y_title: str, height: int = 280) -> alt.Chart:
