@@ -17,7 +17,7 @@ from benchmarks.run import entry, median_ms
 
 def run(context: dict | None = None) -> dict:
     from gtec.build import pipeline
-    from gtec.scenarios import loader, scenario
+    from gtec.scenarios import engine, loader, params
     from gtec.storage import reference
 
     if not reference.check_reference().ok:

@@ -63,6 +63,7 @@ def test_killed_build_keeps_previous_store(small_store, tmp_path):
         [sys.executable, "-m", "gtec", "build"], cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
     )
     deadline = time.monotonic() + 30
+
     def written() -> int:
         return sum(f.stat().st_size for f in tmp_path.glob("reference.sqlite.tmp-*") if f.exists())
 

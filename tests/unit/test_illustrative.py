@@ -152,7 +152,8 @@ def test_every_value_has_a_valid_source_and_official_rows_are_untouched(store):
     # a level with official figures of an indicator gets no generated year of it (no mixed series)
     assert (
         store.execute(
-            "SELECT 1 FROM indicator_values WHERE territory_id = 'FR' AND indicator_id = 'hiring_projects' AND year = 2023"
+            "SELECT 1 FROM indicator_values WHERE territory_id = 'FR' AND indicator_id = 'hiring_projects'"
+            " AND year = 2023"
         ).fetchone()
         is None
     )
