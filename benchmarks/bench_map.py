@@ -72,9 +72,9 @@ def run(context: dict) -> dict:
     from streamlit.testing.v1 import AppTest
     from streamlit_folium import _get_feature_group_string
 
-    from gtec.build import geography
     from gtec.maps import classify, layers, queries
     from gtec.storage import reference
+    from gtec.territories import geometry as territory_geometry
 
     conn = reference.connect_reference()
     year = max(queries.years_for(conn, "unemployment_rate", "epci"))
@@ -82,7 +82,7 @@ def run(context: dict) -> dict:
     values = dict(zip(table["territory_id"], table["value"], strict=True))
     table, cls = classify.colour_table(table, "quantiles", 5, "blues", "fr")
     colours = dict(zip(table["territory_id"], table["fill"], strict=True))
-    layer = layers.prepare_layer(geography.layer_feature_collection(conn, "epci", "national"))
+    layer = layers.prepare_layer(territory_geometry.layer_feature_collection(conn, "epci", "national"))
     data_json = layers.layer_json(layer, values, colours, "fr", "%", cls.decimals)
     group = layers.choropleth_layer(data_json, "Taux de chômage")
     sent = len(_get_feature_group_string(group, layers.base_map()).encode("utf-8"))

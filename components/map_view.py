@@ -15,12 +15,12 @@ from streamlit_folium import st_folium
 
 from components import data, session
 from components.provenance import status_markdown
-from gtec.build import geography
 from gtec.core.i18n import t
 from gtec.core.text import md
 from gtec.maps import charts, layers, legend, levels, profile, queries
 from gtec.maps.choropleth import Figure
 from gtec.territories import custom
+from gtec.territories import geometry as territory_geometry
 
 MAP_KEY = "gtec_map"
 MAP_HEIGHT = 640
@@ -33,7 +33,7 @@ def _static_assets() -> str:
 
 @data.per_build(resource=True, max_entries=16)
 def _prepared(level: str, resolution: str, ids: tuple[str, ...] | None) -> layers.PreparedLayer:
-    fc = geography.layer_feature_collection(data.reference(), level, resolution, ids=ids)
+    fc = territory_geometry.layer_feature_collection(data.reference(), level, resolution, ids=ids)
     return layers.prepare_layer(fc)
 
 

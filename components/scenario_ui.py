@@ -9,13 +9,13 @@ import streamlit as st
 
 from components import data, session
 from components.provenance import status_markdown
-from gtec.build import geography
 from gtec.core import auth, fmt
 from gtec.core.errors import UserError
 from gtec.core.i18n import t
 from gtec.maps.layers import round_geometry
 from gtec.scenarios import engine, loader, params, store
 from gtec.storage.workspace import name_key
+from gtec.territories import geometry as territory_geometry
 
 PREFIX = "sc_"  # session-state keys of the sliders
 URL_KEYS = (*(p.name for p in params.PARAMETERS), "horizon")
@@ -31,7 +31,7 @@ def base() -> loader.ScenarioBase:
 @data.per_build(max_entries=32)
 def features(level: str, ids: tuple[str, ...]) -> dict:
     """GeoJSON of some territories at national resolution, coordinates rounded (cached per selection)."""
-    fc = geography.layer_feature_collection(data.reference(), level, "national", ids=ids)
+    fc = territory_geometry.layer_feature_collection(data.reference(), level, "national", ids=ids)
     for feat in fc["features"]:
         feat["geometry"] = round_geometry(feat["geometry"], 3)
     return fc

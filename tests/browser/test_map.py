@@ -160,16 +160,16 @@ def test_basin_builder_previews_outline_and_aggregates(page, app_server, wait_id
 
 
 def test_exported_html_map_opens_offline(browser, built_data_dir, tmp_path):
-    from gtec.build import geography
     from gtec.maps import classify, layers, levels, queries
     from gtec.maps import export as map_export
     from gtec.maps.legend import Legend
     from gtec.storage import reference
+    from gtec.territories import geometry as territory_geometry
 
     conn = reference.connect_reference()
     table = queries.level_table(conn, "unemployment_rate", 2023, "departement")
     table, cls = classify.colour_table(table, "jenks", 5, "viridis", "en")
-    layer = layers.prepare_layer(geography.layer_feature_collection(conn, "departement", "national"))
+    layer = layers.prepare_layer(territory_geometry.layer_feature_collection(conn, "departement", "national"))
     data_json = layers.layer_json(
         layer,
         dict(zip(table["territory_id"], table["value"], strict=True)),

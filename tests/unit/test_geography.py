@@ -17,8 +17,9 @@ import numpy as np
 import pytest
 import shapely
 
-from gtec.build import geography
+from gtec.build import abroad, geography, geometry
 from gtec.build.pipeline import create_schema
+from gtec.territories import geometry as territory_geometry
 
 GEO_STEPS = {
     "build.step.geo_read",
@@ -165,7 +166,7 @@ def test_coverages_are_exact_and_only_llivia_is_a_hole(full):
         holes = _holes(shapely.union_all(regions))
         # The source's gaps are filled; the one hole left in France is the Spanish enclave of Llívia.
         assert len(holes) == 1
-        assert holes[0].contains(shapely.Point(geography.FOREIGN_ENCLAVES["Llívia (ES)"]))
+        assert holes[0].contains(shapely.Point(geometry.FOREIGN_ENCLAVES["Llívia (ES)"]))
         assert 8 < _km2(holes[0]) < 16
 
 
@@ -226,7 +227,7 @@ def test_national_layers_are_small(full):
     assert sizes["epci"] <= 1_600_000
     assert sizes["departement"] <= 500_000
     assert sizes["basin"] <= 20_000
-    fc = geography.layer_feature_collection(full.conn, "epci")
+    fc = territory_geometry.layer_feature_collection(full.conn, "epci")
     assert len(json.dumps(fc, separators=(",", ":"))) <= 1_600_000
 
 
@@ -234,7 +235,7 @@ def test_national_layers_are_small(full):
 def test_coordinates_on_the_grid(full):
     rows = full.conn.execute("SELECT geojson FROM geometries WHERE territory_id LIKE 'FR-DEP-%'").fetchall()
     coords = shapely.get_coordinates(shapely.from_geojson([r[0] for r in rows]))
-    off = np.abs(coords / geography.GRID_SIZE - np.round(coords / geography.GRID_SIZE)) > 1e-6
+    off = np.abs(coords / geometry.GRID_SIZE - np.round(coords / geometry.GRID_SIZE)) > 1e-6
     assert off.any(axis=1).mean() < 0.001
 
 
@@ -310,7 +311,7 @@ def test_sources(full):
 @pytest.mark.slow
 def test_belgium(full):
     rows = full.conn.execute("SELECT id, code, name, parent_id FROM territories WHERE level = 'be_province'").fetchall()
-    assert {r["code"] for r in rows} == {nuts for nuts, _ in geography.BE_PROVINCES.values()}
+    assert {r["code"] for r in rows} == {nuts for nuts, _ in abroad.BE_PROVINCES.values()}
     assert {r["parent_id"] for r in rows} == {"BE"}
     names = {r["code"]: r["name"] for r in rows}
     assert names["BE10"] == "Bruxelles-Capitale / Brussels"
@@ -342,25 +343,28 @@ def test_uk_tile_grid(full):
 
 @pytest.mark.slow
 def test_layer_feature_collection_and_territory_geometry(full):
-    fc = geography.layer_feature_collection(full.conn, "departement")
+    fc = territory_geometry.layer_feature_collection(full.conn, "departement")
     assert fc["type"] == "FeatureCollection"
     assert len(fc["features"]) == 101
     feature = next(f for f in fc["features"] if f["id"] == "FR-DEP-56")
     assert feature["properties"] == {"id": "FR-DEP-56", "code": "56", "name": "Morbihan"}
     assert shapely.from_geojson(json.dumps(feature["geometry"])).contains(shapely.Point(-2.76, 47.66))  # Vannes
     # Communes only have the detail resolution: asked for 'national', the layer falls back to it.
-    communes = geography.layer_feature_collection(full.conn, "commune", departement_id="FR-DEP-56")
+    communes = territory_geometry.layer_feature_collection(full.conn, "commune", departement_id="FR-DEP-56")
     assert len(communes["features"]) == 249
-    some = geography.layer_feature_collection(full.conn, "basin", "detail", ids=("FR-BASIN-VANNES", "UK-TLC"))
+    some = territory_geometry.layer_feature_collection(full.conn, "basin", "detail", ids=("FR-BASIN-VANNES", "UK-TLC"))
     assert [f["id"] for f in some["features"]] == ["FR-BASIN-VANNES"]
-    assert geography.layer_feature_collection(full.conn, "epci", ids=[])["features"] == []
-    assert geography.layer_feature_collection(full.conn, "uk_itl1")["features"] == []
-    detail = geography.territory_geometry(full.conn, "FR-EPCI-200067932", "detail")
-    national = geography.territory_geometry(full.conn, "FR-EPCI-200067932", "national")
+    assert territory_geometry.layer_feature_collection(full.conn, "epci", ids=[])["features"] == []
+    assert territory_geometry.layer_feature_collection(full.conn, "uk_itl1")["features"] == []
+    detail = territory_geometry.territory_geometry(full.conn, "FR-EPCI-200067932", "detail")
+    national = territory_geometry.territory_geometry(full.conn, "FR-EPCI-200067932", "national")
     assert len(json.dumps(detail)) > len(json.dumps(national))
-    assert geography.territory_geometry(full.conn, "FR-COM-56260", "national")["type"] in ("Polygon", "MultiPolygon")
-    assert geography.territory_geometry(full.conn, "UK-TLC") is None
-    assert geography.territory_geometry(full.conn, "FR-COM-15031") is None
+    assert territory_geometry.territory_geometry(full.conn, "FR-COM-56260", "national")["type"] in (
+        "Polygon",
+        "MultiPolygon",
+    )
+    assert territory_geometry.territory_geometry(full.conn, "UK-TLC") is None
+    assert territory_geometry.territory_geometry(full.conn, "FR-COM-15031") is None
 
 
 # --- partial builds -------------------------------------------------------------------------------

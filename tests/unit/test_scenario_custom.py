@@ -2,8 +2,7 @@
 
 import numpy as np
 
-from gtec.scenarios import loader
-from gtec.scenarios import scenario as sc
+from gtec.scenarios import engine, loader, params
 from gtec.storage import reference
 
 
@@ -13,9 +12,9 @@ def test_custom_territory_is_the_sum_of_its_epcis(built_data_dir):
     extended = loader.with_custom(base, [("WS-1", "Vannes + Questembert", [a, b, "FR-EPCI-000000000"])])
     assert extended.level("WS-1") == "custom" and extended.name("WS-1") == "Vannes + Questembert"
     assert extended.coverage("WS-1") == (2, 2)  # the unknown id is dropped, not counted as missing data
-    settings = sc.Settings.default(2030)
-    both = sc.compute(extended.territory_inputs("WS-1").collapse("WS-1"), settings)
-    parts = [sc.compute(base.territory_inputs(x).collapse(x), settings) for x in (a, b)]
+    settings = params.Settings.default(2030)
+    both = engine.compute(extended.territory_inputs("WS-1").collapse("WS-1"), settings)
+    parts = [engine.compute(base.territory_inputs(x).collapse(x), settings) for x in (a, b)]
     np.testing.assert_allclose(both.openings, parts[0].openings + parts[1].openings, rtol=1e-9)
     np.testing.assert_allclose(both.imbalance, parts[0].imbalance + parts[1].imbalance, rtol=1e-9)
     # the original base is untouched (it is cached and shared between sessions)
