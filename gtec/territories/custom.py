@@ -25,6 +25,7 @@ from gtec.core import auth
 from gtec.core.errors import UserError
 from gtec.storage.sql import placeholders
 from gtec.storage.workspace import UniqueViolation, Workspace, name_key, now_iso
+from gtec.territories import aggregation
 
 ID_PREFIX = "WS-"
 MEMBER_LEVELS: tuple[str, ...] = ("epci", "commune")
@@ -255,7 +256,7 @@ def aggregate_values(
 ) -> pd.DataFrame:
     """Indicator values of the union of ``member_ids``, following each indicator's catalogue rule.
 
-    Uses :func:`gtec.build.illustrative.aggregate_indicators` (the same rule as the built basins): ``sum`` for
+    Uses :func:`gtec.territories.aggregation.aggregate_indicators` (the same rule as the built basins): ``sum`` for
     counts, ``weighted_mean`` by the catalogue's ``weight_indicator`` for rates, ``none`` left out.
     A value is computed only when *every* member has it (and its weight): a partial sum would be presented
     as a total, so it stays missing (``value`` NaN) and ``n_with_value`` tells the coverage.
@@ -263,8 +264,6 @@ def aggregate_values(
     Columns: indicator_id, year, value, n_members, n_with_value, status (the weakest status among the
     member values used), source_ids (comma-separated), aggregation.
     """
-    from gtec.build import illustrative
-
     cols = ["indicator_id", "year", "value", "n_members", "n_with_value", "status", "source_ids", "aggregation"]
     members = sorted(set(member_ids))
     if not members:
@@ -288,7 +287,7 @@ def aggregate_values(
     df = pd.read_sql_query(sql, ref, params=params)
     if df.empty:
         return pd.DataFrame(columns=cols)
-    agg = illustrative.aggregate_indicators(df, {"custom": members}, cat)
+    agg = aggregation.aggregate_indicators(df, {"custom": members}, cat)
     agg = agg[agg["indicator_id"].isin(wanted)]
     rows = []
     known = df.dropna(subset=["value"])

@@ -12,8 +12,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from gtec.build import curated, illustrative
-from gtec.build.illustrative import aggregate
 from gtec.build.pipeline import create_schema
+from gtec.territories import aggregation
+from gtec.territories.aggregation import aggregate
 
 EPCI_A, EPCI_B, EPCI_C = "FR-EPCI-200067932", "FR-EPCI-245614383", "FR-EPCI-200070670"
 COUNTS = (
@@ -282,9 +283,9 @@ def test_aggregate_sum_weighted_mean_and_missing():
 
 
 def test_aggregate_indicators_follows_the_catalogue(store):
-    cat = illustrative.read_catalogue(store)
+    cat = aggregation.read_catalogue(store)
     df = values(store, "territory_id IN (?, ?) AND year = 2024", (EPCI_A, EPCI_B))
-    out = illustrative.aggregate_indicators(df, {"X": [EPCI_A, EPCI_B]}, cat)
+    out = aggregation.aggregate_indicators(df, {"X": [EPCI_A, EPCI_B]}, cat)
     got = out.set_index("indicator_id")["value"]
     for ind in (*COUNTS, *RATES):
         assert got[ind] == pytest.approx(one(store, "FR-BASIN-VANNES", ind, 2024), abs=0.006), ind
