@@ -29,6 +29,10 @@ Recipe for France:
 
 Populations are INSEE's 2017 legal populations (``population_municipale``) as shipped by the
 package: aggregates are sums of the known member figures, ``NULL`` when no member has one (Mayotte).
+
+Length: over 500 lines on purpose: the France recipe above is one ordered pipeline (read, rebuild, clean, simplify,
+fill, dissolve, zonings) whose steps share the commune coverage; the coverage helpers are in
+:mod:`gtec.build.geometry`, Belgium and the UK in :mod:`gtec.build.abroad`.
 """
 
 from __future__ import annotations

@@ -13,6 +13,9 @@ vintage, licence and status, in ``data/manifest.d/official.toml``. The build:
    detail, the *Métiers 2030* regional table and the basin overlaps, and returns the coverage report (rows
    read, territories matched, codes not matched, secret cells). More than :data:`MAX_UNMATCHED_SHARE` of a
    source's codes failing to join fails the build.
+
+Length: over 500 lines on purpose: one declaration per source file (:data:`SOURCE_FILES`) and the loading steps that
+share its coverage bookkeeping read best together; the per-format parsing is in :mod:`gtec.build.readers`.
 """
 
 from __future__ import annotations

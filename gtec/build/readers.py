@@ -13,6 +13,9 @@ return their own detail tables (documented on each function). Every reader raise
 :class:`SourceFormatError` naming the file and what does not match the expected shape, so that a
 malformed file fails the build with a clear message. The coming import issue reuses these profiles for
 user files.
+
+Length: over 500 lines on purpose: one profile per official format, side by side, so that next year's file of any
+producer is compared with the others' traps in one place (the import machinery reuses them as profiles).
 """
 
 from __future__ import annotations
