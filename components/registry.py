@@ -42,6 +42,15 @@ PAGES: tuple[PageSpec, ...] = (
     ),
     PageSpec("pages/scenarios.py", "scenarios", "nav.scenarios", "nav.section.tools", ":material/insights:"),
     PageSpec("pages/sign_in.py", "sign-in", "nav.sign_in", "nav.section.admin", ":material/login:"),
+    PageSpec("pages/workshop_join.py", "workshop", "nav.workshop_join", "nav.section.admin", ":material/smartphone:"),
+    PageSpec(
+        "pages/workshop_wall.py",
+        "workshop-wall",
+        "nav.workshop_wall",
+        "nav.section.admin",
+        ":material/cast:",
+        permission="workshop.manage",
+    ),
     PageSpec(
         "pages/admin_workshops.py",
         "workshops",

@@ -1,4 +1,4 @@
-"""Workshop sessions (facilitators, admins): open one, project its code, close it."""
+"""Facilitator console (facilitators, admins): create a co-creation session, run its phases, moderate, report."""
 
 from components.shell import page_guard
 
@@ -8,13 +8,12 @@ from datetime import datetime
 
 import streamlit as st
 
-from components import auth_ui, session
+from components import session, workshop_console
 from components.session import current_actor, current_lang
 from gtec.access import workshops
-from gtec.core import auth
-from gtec.core.errors import UserError
 from gtec.core.i18n import t
 from gtec.core.text import md
+from gtec.workshops import sessions
 
 lang = current_lang()
 actor = current_actor()
@@ -22,64 +21,62 @@ ws = session.workspace()
 st.title(t("auth.workshops.title", lang))
 st.caption(t("auth.workshops.intro", lang))
 
-
-def hhmm(iso: str) -> str:
-    return datetime.fromisoformat(iso).strftime("%d/%m %H:%M")
-
-
-with st.form("open_workshop"):
-    title_col, hours_col = st.columns([3, 1])
-    title = title_col.text_input(t("auth.workshops.name", lang), max_chars=120)
-    hours = hours_col.number_input(
-        t("auth.workshops.hours", lang),
-        min_value=0.5,
-        max_value=float(workshops.MAX_WORKSHOP_HOURS),
-        value=3.0,
-        step=0.5,
-        format="%.1f",
-    )
-    if st.form_submit_button(t("auth.workshops.create", lang), type="primary"):
-        try:
-            created = workshops.create_workshop(ws, actor, title or "", float(hours))
-        except UserError as error:
-            st.error(auth_ui.error_text(error, lang))
-        except auth.PermissionDenied:
-            st.error(t("auth.error.denied", lang))
-        else:
-            st.session_state["auth_workshop_created"] = created.code
-
+known = sessions.list_sessions(ws, actor)
+with st.expander(t("workshop.console.new", lang), expanded=not known):
+    workshop_console.new_session_form(actor, lang)
 fresh = st.session_state.get("auth_workshop_created")
 if fresh:
     st.success(t("auth.workshops.created", lang))
-    # Large enough to be read from the back of a room on a projector.
-    st.markdown(f"# `{workshops.format_code(fresh)}`")
+    st.markdown(f"# `{workshops.format_code(fresh)}`")  # read from the back of the room
+    known = sessions.list_sessions(ws, actor)
 
-sessions = workshops.list_workshops(ws, actor)
-open_sessions = [s for s in sessions if s.is_open()]
+open_ones = [
+    s for s in known if s.phase != "closed" and datetime.fromisoformat(s.closes_at) > datetime.now().astimezone()
+]
 st.subheader(t("auth.workshops.open", lang))
-if not open_sessions:
+if not open_ones:
     st.info(t("auth.workshops.none_open", lang))
-for workshop in open_sessions:
-    code_col, text_col, button_col = st.columns([1, 4, 1], vertical_alignment="center")
-    code_col.markdown(f"### `{workshops.format_code(workshop.code)}`")
-    text_col.markdown(
-        f"**{md(workshop.title)}**  \n"
-        + t("auth.workshops.closes", lang, by=md(workshop.created_by), time=hhmm(workshop.closes_at))
-    )
-    if button_col.button(t("auth.workshops.close", lang), key=f"close_{workshop.code}"):
-        try:
-            workshops.close_workshop(ws, actor, workshop.code)
-        except UserError as error:
-            st.error(auth_ui.error_text(error, lang))
-        except auth.PermissionDenied:
-            st.error(t("auth.error.denied", lang))
-        else:
-            if fresh == workshop.code:
-                st.session_state.pop("auth_workshop_created", None)
-            st.rerun()
+if not known:
+    st.stop()
+choices = {s.code: f"{workshops.format_code(s.code)} · {s.title}" for s in (open_ones or known)}
+wanted = st.session_state.get("workshop_console_code")
+code = st.selectbox(
+    t("workshop.console.session", lang),
+    list(choices),
+    index=list(choices).index(wanted) if wanted in choices else 0,
+    format_func=choices.get,
+)
+current = sessions.get_session(ws, code)
+if current is None:
+    st.stop()
+opened = datetime.fromisoformat(current.closes_at).strftime("%d/%m %H:%M")
+st.markdown(
+    f"### `{workshops.format_code(current.code)}` {md(current.title)}  \n"
+    + t("auth.workshops.closes", lang, by=md(current.created_by), time=opened)
+)
+links = st.columns(2)
+links[0].page_link(
+    "pages/workshop_wall.py",
+    label=t("workshop.console.wall", lang),
+    icon=":material/cast:",
+    query_params={"code": code},
+)
+links[1].page_link(
+    "pages/workshop_join.py", label=t("workshop.console.phone", lang), icon=":material/smartphone:",
+    query_params={"code": code},
+)  # fmt: skip
+st.markdown(f"**{t('workshop.console.phase', lang, phase=t(f'workshop.phase.{current.phase}', lang))}**")
+workshop_console.phase_controls(actor, current, lang)
+st.subheader(t("workshop.console.moderation_title", lang))
+workshop_console.moderation_queue(actor, current, lang)
+st.subheader(t("workshop.console.report_title", lang))
+workshop_console.report_downloads(actor, current, lang)
 
-closed = [s for s in sessions if not s.is_open()]
+closed = [s for s in known if s not in open_ones]
 if closed:
     with st.expander(t("auth.workshops.closed_list", lang)):
-        for workshop in closed[:50]:
-            st.markdown(f"`{workshops.format_code(workshop.code)}` · {md(workshop.title)} · {hhmm(workshop.closes_at)}")
+        for s in closed[:50]:
+            st.markdown(f"`{workshops.format_code(s.code)}` · {md(s.title)} · {md(s.held_on)}")
+            if st.button(t("auth.workshops.close", lang), key=f"close_{s.code}", disabled=s.phase == "closed"):
+                sessions.set_phase(ws, actor, s.code, "closed")
+                st.rerun()
