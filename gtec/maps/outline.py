@@ -9,9 +9,9 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Sequence
 
-from gtec.build.geography import layer_feature_collection, territory_geometry
 from gtec.maps.queries import territory_names
 from gtec.territories import custom, indicators
+from gtec.territories.geometry import layer_feature_collection, territory_geometry
 
 #: Members drawn one by one up to this many (beyond, only the outline: thousands of communes would be slow).
 MAX_MEMBER_SHAPES = 300
