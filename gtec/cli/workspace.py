@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import sqlite3
 import sys
 from pathlib import Path
 
@@ -42,24 +41,11 @@ def cmd_workspace(args: argparse.Namespace) -> int:
 
 def _restore(path: Path, backup: Path) -> int:
     """Check the backup as a workspace first; only then set the current file aside and copy the backup in."""
-    if not backup.is_file():
-        print(f"error: {backup} is not a file", file=sys.stderr)
-        return 2
     try:
-        probe = Workspace(backup)
-        probe.check(create=False)
-        with probe.read() as conn:
-            conn.scalar("SELECT MAX(version) FROM schema_migrations")
-    except (WorkspaceError, sqlite3.Error) as exc:
-        print(f"error: {backup} is not a usable workspace backup ({exc}); nothing was changed", file=sys.stderr)
+        aside = Workspace(path).restore_from(backup)
+    except WorkspaceError as exc:
+        print(f"error: {backup} is not a usable workspace backup ({exc.code}); nothing was changed", file=sys.stderr)
         return 2
-    tmp = path.with_name(path.name + ".restoring")
-    tmp.unlink(missing_ok=True)
-    Workspace(backup).backup(tmp)
-    Workspace(tmp).migrate()
-    aside = Workspace(path).set_aside()
-    tmp.replace(path)
-    Workspace(path).marker.touch()
     print(f"Restored {backup}{f'; the previous file is kept as {aside}' if aside else ''}")
     return 0
 

@@ -400,6 +400,32 @@ class Workspace:
         tmp.replace(target)
         return target
 
+    def restore_from(self, backup: Path) -> Path | None:
+        """Replace this workspace by ``backup``, checked first; the current file is set aside, never deleted.
+
+        Raises :class:`WorkspaceError` (``corrupt``, ``emptied``, ``missing``, ``newer``...) when the backup is
+        not a usable workspace: nothing is changed then. The copy is made and migrated under a temporary name and
+        renamed into place, so no half-restored workspace is ever seen. Returns where the previous file went.
+        """
+        backup = Path(backup)
+        if not backup.is_file():
+            raise WorkspaceError("missing", backup.name)
+        probe = Workspace(backup)
+        probe.check(create=False)
+        try:
+            with probe.read() as conn:
+                conn.scalar("SELECT MAX(version) FROM schema_migrations")
+        except sqlite3.Error as exc:
+            raise WorkspaceError("corrupt", str(exc)) from exc
+        tmp = self.path.with_name(self.path.name + ".restoring")
+        tmp.unlink(missing_ok=True)
+        probe.backup(tmp)
+        Workspace(tmp).migrate()
+        aside = self.set_aside()
+        tmp.replace(self.path)
+        self.marker.touch()
+        return aside
+
     def set_aside(self) -> Path | None:
         """Rename a damaged workspace (and its WAL files) aside, never deleting it. Returns the new name."""
         if not self.path.exists():
