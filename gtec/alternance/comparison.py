@@ -10,7 +10,6 @@ migration 0003) and are written only through :func:`gtec.storage.workspace.write
 from __future__ import annotations
 
 import html
-import sqlite3
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,6 +24,8 @@ from gtec.core.errors import EditConflict, UserError
 from gtec.core.fmt import number, percent
 from gtec.core.i18n import normalise_lang, pick, t
 from gtec.core.provenance import Source
+from gtec.storage.reference import ReferenceConnection
+from gtec.storage.sql import quote_identifier
 from gtec.storage.workspace import Connection, Workspace, now_iso
 
 COMPARED_SYSTEMS: tuple[str, ...] = ("fr_appr", "fr_eng", "uk_ktp", "be_wbl")
@@ -70,12 +71,16 @@ def _bundle(rows: Mapping[str, list[dict[str, Any]]], sources: Mapping[str, Sour
     )
 
 
-def load_from_store(conn: sqlite3.Connection) -> Bundle:
+def load_from_store(conn: ReferenceConnection) -> Bundle:
     """Read the work-based-learning tables and their sources from the reference store."""
     from gtec.core.provenance import load_sources
 
-    conn.row_factory = sqlite3.Row
-    rows = {name: [dict(r) for r in conn.execute(f"SELECT * FROM {name}")] for name in WBL_TABLES}
+    def records(name: str) -> list[dict[str, Any]]:
+        cur = conn.execute(f"SELECT * FROM {quote_identifier(name)}")
+        cols = [c[0] for c in cur.description]  # whatever the connection's row factory (never changed here)
+        return [dict(zip(cols, r, strict=True)) for r in cur.fetchall()]
+
+    rows = {name: records(name) for name in WBL_TABLES}
     return _bundle(rows, load_sources(conn))
 
 

@@ -7,9 +7,9 @@ maps, profiles and custom territories all ask it which of several statuses is th
 from __future__ import annotations
 
 import dataclasses
-import sqlite3
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from gtec.core.i18n import pick, t
 
@@ -58,7 +58,7 @@ class Source:
         return f"{self.title(lang)} ({self.publisher}), {vintage}, {self.status_label(lang)}"
 
 
-def load_sources(conn: sqlite3.Connection) -> dict[str, Source]:
+def load_sources(conn: Any) -> dict[str, Source]:
     """Every source of the reference store by id."""
     cols = "id, title_fr, title_en, publisher, url, licence, vintage, status, note_fr, note_en"
     return {r[0]: Source(*r) for r in conn.execute(f"SELECT {cols} FROM sources ORDER BY id")}

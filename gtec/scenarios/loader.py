@@ -23,7 +23,6 @@ population shares of EPCIs straddling départements (:func:`gtec.build.illustrat
 from __future__ import annotations
 
 import dataclasses
-import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -33,6 +32,7 @@ import pandas as pd
 from gtec.build import illustrative
 from gtec.scenarios.engine import Inputs
 from gtec.scenarios.params import CRISIS_DRIVER, DRIVERS
+from gtec.storage.reference import ReferenceConnection
 
 #: Levels offered in the scenario page, in the order shown (French territories only: the family structure and
 #: rates are French).
@@ -117,7 +117,7 @@ class ScenarioBase:
         return str(match.iloc[0]) if len(match) else territory_id
 
 
-def read_family_baseline(conn: sqlite3.Connection) -> pd.DataFrame:
+def read_family_baseline(conn: ReferenceConnection) -> pd.DataFrame:
     """Families with labels and rates in % (id, label_fr, label_en, employment_2019, departure_rate, growth_rate,
     young_entrant_rate), ordered by id."""
     return pd.read_sql_query(
@@ -128,7 +128,7 @@ def read_family_baseline(conn: sqlite3.Connection) -> pd.DataFrame:
     ).set_index("id", drop=False)
 
 
-def read_sensitivities(conn: sqlite3.Connection, family_ids: list[str]) -> np.ndarray:
+def read_sensitivities(conn: ReferenceConnection, family_ids: list[str]) -> np.ndarray:
     """[len(DRIVERS), F] sensitivities (growth drivers as fractions a year, crisis as relative exposure)."""
     out = np.zeros((len(DRIVERS), len(family_ids)))
     out[DRIVERS.index(CRISIS_DRIVER)] = 1.0
@@ -171,7 +171,7 @@ def national_inputs(baseline: pd.DataFrame, sensitivities: np.ndarray, base_year
     return family_inputs(baseline, sensitivities, emp, base_year)
 
 
-def _latest(conn: sqlite3.Connection, indicator: str, level: str) -> tuple[pd.Series, int | None, set[str]]:
+def _latest(conn: ReferenceConnection, indicator: str, level: str) -> tuple[pd.Series, int | None, set[str]]:
     """Latest-year values of an indicator for one level: (values by territory id, year, source ids)."""
     row = conn.execute(
         "SELECT MAX(v.year) FROM indicator_values v JOIN territories t ON t.id = v.territory_id"
@@ -192,7 +192,7 @@ def _latest(conn: sqlite3.Connection, indicator: str, level: str) -> tuple[pd.Se
     return values, year, {r[2] for r in rows}
 
 
-def read_regional_families(conn: sqlite3.Connection) -> pd.DataFrame:
+def read_regional_families(conn: ReferenceConnection) -> pd.DataFrame:
     """*Les métiers en 2030* regional file summed by région and project family (thousands of jobs over
     2019-2030): ``region_id``, ``family_id``, ``employment_2019``, ``creation``, ``departures``,
     ``young_entrants``, ``openings``. Empty when the store has no regional table."""
@@ -270,7 +270,7 @@ def official_inputs(
     )
 
 
-def load_base(conn: sqlite3.Connection) -> ScenarioBase:
+def load_base(conn: ReferenceConnection) -> ScenarioBase:
     """Read the reference store once and build the engine inputs for every EPCI with an employment value.
 
     Raises ``LookupError`` when the store has no EPCI employment or no family baseline.

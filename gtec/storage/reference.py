@@ -13,6 +13,10 @@ from pathlib import Path
 
 from gtec.core import config
 
+#: What readers of the reference store receive (read-only, rows as mappings). Only gtec/storage and the build know
+#: it is SQLite; capability modules annotate with this name.
+ReferenceConnection = sqlite3.Connection
+
 #: Bumped whenever the reference schema changes; a store of another version is rebuilt.
 SCHEMA_VERSION = "2"  # 2: official sources (periods, flags, source files, BMO, Métiers 2030, ZE/BMO levels)
 
