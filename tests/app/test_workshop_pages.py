@@ -107,7 +107,7 @@ def test_wall_shows_code_groups_and_escaped_ideas(open_page, ws):
     assert "&lt;img src=x onerror=alert(1)&gt;" in body and "<img src=x" not in body
     assert t("workshop.group.training_body") in body and "Rencontre Vannes" in body
     assert any(f"{s.code[:3]} {s.code[3:]}" in m.value for m in at.markdown)
-    assert at.get("imgs")  # the QR code
+    assert at.get("image")  # the QR code
 
 
 def test_wall_and_console_are_hidden_from_readers_and_participants(open_page):
