@@ -22,7 +22,7 @@ from gtec.core import config
 from gtec.core.provenance import Source, load_sources, split_source_ids
 from gtec.maps import outline
 from gtec.storage.reference import connect_reference
-from gtec.territories import custom, indicators
+from gtec.territories import custom, indicators, occupations
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -100,10 +100,11 @@ def _reference_territory(territory_id: str) -> dict | None:
 
 @per_build()
 def _custom_values(members: tuple[str, ...]) -> pd.DataFrame:
-    """Long values of a custom territory aggregated from its members (catalogue rule), one source per row."""
+    """Long values of a custom territory aggregated from its members (catalogue rule), one source per row: the
+    weakest one, so that a value built on a demonstration value is itself one (and hidden by default)."""
     agg = custom.aggregate_values(reference(), list(members))
     if agg.empty:
-        return pd.DataFrame(columns=["territory_id", "indicator_id", "year", "value", "source_id"])
+        return pd.DataFrame(columns=indicators.VALUE_COLUMNS)
     srcs = sources()
 
     def weakest(ids: str, status: str) -> str:
@@ -132,33 +133,100 @@ def sources() -> dict[str, Source]:
     return load_sources(reference())
 
 
-def portrait(territory_id: str) -> pd.DataFrame:
-    """Portrait rows; a custom territory is compared with France (it has no single parent)."""
+def portrait(territory_id: str, show_demo: bool = False) -> pd.DataFrame:
+    """Portrait rows; a custom territory is compared with France (it has no single parent). Demonstration
+    values only when ``show_demo`` (:mod:`gtec.territories.display`)."""
     terr = territory(territory_id)
     if terr and terr["level"] == "custom":
         own = _custom_values(tuple(terr["members"]))
-        return indicators.compare_figures(reference(), own, None, "FR")
-    return _reference_portrait(territory_id)
+        return indicators.compare_figures(reference(), own, None, "FR", show_demo=show_demo)
+    return _reference_portrait(territory_id, show_demo)
 
 
 @per_build()
-def _reference_portrait(territory_id: str) -> pd.DataFrame:
-    return indicators.portrait(reference(), territory_id)
+def _reference_portrait(territory_id: str, show_demo: bool) -> pd.DataFrame:
+    return indicators.portrait(reference(), territory_id, show_demo=show_demo)
 
 
-def trend(territory_id: str, indicator_id: str) -> pd.DataFrame:
+def trend(territory_id: str, indicator_id: str, show_demo: bool = False) -> pd.DataFrame:
+    """Index series of the territory, its parent and nation (values that may be shown only)."""
     terr = territory(territory_id)
     if terr and terr["level"] == "custom":
         own = _custom_values(tuple(terr["members"]))
         own = own[own["indicator_id"] == indicator_id].assign(territory_id=territory_id)
         nat = indicators.values(reference(), ["FR"], [indicator_id])
-        return indicators.index_series(pd.concat([own, nat], ignore_index=True))
-    return _reference_trend(territory_id, indicator_id)
+        both = indicators.visible(reference(), pd.concat([own, nat], ignore_index=True), show_demo)
+        return indicators.index_series(both)
+    return _reference_trend(territory_id, indicator_id, show_demo)
 
 
 @per_build()
-def _reference_trend(territory_id: str, indicator_id: str) -> pd.DataFrame:
-    return indicators.trend_index(reference(), territory_id, indicator_id)
+def _reference_trend(territory_id: str, indicator_id: str, show_demo: bool) -> pd.DataFrame:
+    return indicators.trend_index(reference(), territory_id, indicator_id, show_demo)
+
+
+def trend_candidates(territory_id: str, table: pd.DataFrame, show_demo: bool = False) -> list[str]:
+    """Indicators of a portrait worth a trend chart (custom territories: those with two years or more)."""
+    terr = territory(territory_id)
+    if terr and terr["level"] == "custom":
+        own = indicators.visible(reference(), _custom_values(tuple(terr["members"])), show_demo)
+        years = own.dropna(subset=["value"]).groupby("indicator_id")["year"].nunique()
+        return [i for i in table["indicator_id"] if years.get(i, 0) >= 2] if not table.empty else []
+    return _reference_trend_candidates(territory_id, table, show_demo)
+
+
+@per_build()
+def _reference_trend_candidates(territory_id: str, table: pd.DataFrame, show_demo: bool) -> list[str]:
+    return indicators.trend_candidates(reference(), territory_id, table, show_demo)
+
+
+@per_build()
+def quarterly(territory_id: str, indicator_id: str) -> pd.DataFrame:
+    """Quarterly series of a reference territory, its parent and nation (empty for custom territories)."""
+    if custom.is_custom_id(territory_id):
+        return pd.DataFrame(columns=["territory_id", "period", "year", "quarter", "value", "source_id", "date"])
+    return indicators.quarterly_series(reference(), territory_id, indicator_id)
+
+
+@per_build()
+def overlaps(basin_id: str) -> pd.DataFrame:
+    """Zones d'emploi and BMO bassins a project basin overlaps (:func:`gtec.territories.occupations.overlaps`)."""
+    return occupations.overlaps(reference(), basin_id)
+
+
+@per_build()
+def latest_figure(territory_id: str, indicator_id: str) -> dict | None:
+    """The latest official (or estimated) value of one indicator for one territory, with its period, flag and
+    source; None when it has none."""
+    df = indicators.visible(reference(), indicators.values(reference(), [territory_id], [indicator_id]), False)
+    df = df.dropna(subset=["value"])
+    return df.sort_values("year").iloc[-1].to_dict() if not df.empty else None
+
+
+@per_build()
+def bassin_for(territory_id: str) -> tuple[str | None, float | None]:
+    """The BMO bassin a territory is read through and the share of its population inside it."""
+    if custom.is_custom_id(territory_id):
+        return None, None
+    return occupations.bassin_for(reference(), territory_id)
+
+
+@per_build()
+def bmo_occupations(bassin_id: str) -> pd.DataFrame:
+    """Occupations of a BMO bassin, most hiring projects first."""
+    return occupations.occupations(reference(), bassin_id)
+
+
+@per_build()
+def bmo_comparison(met_codes: tuple[str, ...], departement_id: str | None) -> pd.DataFrame:
+    """The same occupations in the département and in France."""
+    return occupations.comparison(reference(), list(met_codes), departement_id)
+
+
+@per_build()
+def bmo_totals(territory_id: str) -> occupations.Totals:
+    """BMO headline of a bassin, département or France."""
+    return occupations.totals(reference(), territory_id)
 
 
 def members(territory_id: str) -> list[str]:

@@ -1,4 +1,4 @@
-"""Provenance badge: status, source and vintage next to every figure."""
+"""Provenance badge: status, source and vintage next to every figure; the demonstration-values switch."""
 
 from __future__ import annotations
 
@@ -9,11 +9,27 @@ import streamlit as st
 from gtec.core.i18n import t
 from gtec.core.provenance import STATUS_COLOURS, Source
 from gtec.core.text import md
+from gtec.territories import display
+
+#: Session key of the one switch that shows demonstration values (shared by every page).
+DEMO_KEY = "show_demo"
+
+
+def demo_switch(lang: str, *, container=None) -> bool:
+    """The visible switch "Afficher les valeurs de démonstration" (off by default, kept for the session).
+
+    Returns whether demonstration values may be shown. Every page that shows figures draws it with the same
+    key, so the choice follows the user from page to page."""
+    target = container or st
+    return bool(
+        target.toggle(t("demo.switch", lang), key=DEMO_KEY, help=t("demo.switch_help", lang), persist_state="session")
+    )
 
 
 def status_markdown(status: str, lang: str) -> str:
-    """Inline Markdown badge for a status (``:green-badge[officiel]``)."""
-    return f":{STATUS_COLOURS.get(status, 'gray')}-badge[{t(f'status.{status}', lang)}]"
+    """Inline Markdown badge for a status (``:green-badge[officiel]``); a demonstration value's badge reads
+    "valeur de démonstration, non officielle"."""
+    return f":{STATUS_COLOURS.get(status, 'gray')}-badge[{display.status_text(status, lang)}]"
 
 
 def badge(source: Source, lang: str, *, container=None) -> None:
@@ -29,8 +45,14 @@ def badge(source: Source, lang: str, *, container=None) -> None:
 
 def illustrative_notice(sources: Iterable[Source], lang: str) -> None:
     """A visible warning, placed before the figures, when any of them is illustrative."""
-    if any(s.status == "illustrative" for s in sources):
+    if any(display.is_demo(s.status) for s in sources):
         st.warning(t("provenance.illustrative_warning", lang), icon=":material/science:")
+
+
+def flag_caption(flag: str, lang: str, *, container=None) -> None:
+    """A figure's flag in plain words ("minimum : cellules secrètes non comptées"), nothing when empty."""
+    if flag:
+        (container or st).caption(f":material/info: {flag}")
 
 
 def sources_list(sources: Iterable[Source], lang: str, *, expanded: bool = False, warn: bool = True) -> None:

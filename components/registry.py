@@ -32,6 +32,7 @@ PAGES: tuple[PageSpec, ...] = (
     ),
     PageSpec("pages/map.py", "map", "nav.map", "nav.section.territories", ":material/map:"),
     PageSpec("pages/custom_basin.py", "custom-basin", "nav.custom_basin", "nav.section.territories", ":material/draw:"),
+    PageSpec("pages/occupations.py", "occupations", "nav.occupations", "nav.section.territories", ":material/work:"),
     PageSpec("pages/alternance.py", "alternance-ktp", "nav.alternance", "nav.section.tools", ":material/handshake:"),
     PageSpec(
         "pages/transferability.py",

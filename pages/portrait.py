@@ -8,36 +8,32 @@ import pandas as pd
 import streamlit as st
 
 from components import data
-from components.provenance import badge, illustrative_notice, sources_list, status_markdown
+from components.provenance import badge, demo_switch, flag_caption, illustrative_notice, sources_list, status_markdown
 from components.session import current_lang
 from components.territory_picker import custom_choices, pick_territory
-from gtec.core import fmt
-from gtec.core.i18n import pick, t
+from gtec.core import export, fmt
+from gtec.core.i18n import t
 from gtec.core.text import md
-from gtec.territories import charts, indicators
+from gtec.territories import charts, display, indicators
 
 lang = current_lang()
 st.title(t("portrait.title", lang))
 st.caption(t("portrait.intro", lang))
 
 territory_id = pick_territory(lang, extra=custom_choices())
+show_demo = demo_switch(lang)
 terr = data.territory(territory_id)
 cat, srcs = data.catalogue(), data.sources()
-table = data.portrait(territory_id)
+table = data.portrait(territory_id, show_demo)
 names = indicators.comparison_names(table, territory_id, terr["name"], data.territory)
 md_names = {k: md(v) for k, v in names.items()}
 
 st.header(md(terr["name"]))
 info = [t(f"level.{terr['level']}", lang)]
-if terr.get("population"):
-    info.append(
-        t(
-            "portrait.population",
-            lang,
-            value=fmt.number(terr["population"], lang),
-            year=md(srcs[terr["pop_source_id"]].vintage),
-        )
-    )
+pop = indicators.headline_population(table)
+if pop:
+    period = display.period_text(pop["year"], pop["period"], pop["source_id"], lang)
+    info.append(t("portrait.population", lang, value=fmt.number(pop["value"], lang), year=md(period)))
 st.markdown(" · ".join(info))
 member_ids = data.members(territory_id)
 if member_ids:
@@ -60,13 +56,30 @@ for i, row in enumerate(table.itertuples()):
         st.metric(md(card.label), card.value, help=md(card.help))
         if card.compare:
             st.caption(card.compare)
+        flag_caption(card.flag, lang)
         badge(srcs[row.source_id], lang)
 
+zones = data.overlaps(territory_id) if terr["level"] == "basin" else pd.DataFrame()
+if not zones.empty:
+    st.subheader(t("portrait.overlap.title", lang))
+    st.caption(t("portrait.overlap.intro", lang))
+    for z in zones.itertuples():
+        line = display.overlap_text(z.zone_level, md(z.name), md(z.code), z.population_share, lang)
+        quote = display.ZONE_FIGURES[z.zone_level]
+        figure = display.figure_text(data.latest_figure(z.zone_id, quote), cat[quote], lang)
+        st.markdown(f"- {line}" + (f"  \n  {md(figure)}" if figure else ""))
+    st.page_link("pages/occupations.py", label=t("portrait.overlap.occupations", lang), icon=":material/work:")
+    badge(srcs[zones["source_id"].iloc[0]], lang)
+
 st.subheader(t("portrait.comparison", lang))
-rows = indicators.comparison_rows(table, cat, srcs, lang)
-st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+comparison = pd.DataFrame(indicators.comparison_rows(table, cat, srcs, lang))
+st.dataframe(comparison, hide_index=True, width="stretch")
 if table["parent_id"].notna().any():
     st.caption(t("portrait.parent", lang, name=md_names[table["parent_id"].dropna().iloc[0]]))
+st.download_button(
+    t("common.download_csv", lang), export.to_safe_csv_bytes(comparison), f"gtec-portrait-{territory_id}.csv",
+    "text/csv", on_click="ignore", icon=":material/download:",
+)  # fmt: skip
 
 left, right = st.columns(2)
 with left:
@@ -81,14 +94,28 @@ with left:
         st.info(t("portrait.no_geometry", lang))
 with right:
     st.subheader(t("portrait.trend_title", lang))
-    trend_ids = indicators.trend_indicators(table)
-    if trend_ids:
+    trend_ids = data.trend_candidates(territory_id, table, show_demo)
+    if not trend_ids:
+        st.info(t("portrait.no_trend", lang))
+    else:
+        if st.session_state.get("portrait_trend") not in trend_ids:  # another territory: its own first series
+            st.session_state.pop("portrait_trend", None)
         ind_id = st.selectbox(
-            t("portrait.trend_indicator", lang), trend_ids, format_func=lambda i: pick(cat[i], "label", lang)
-        )
-        trend = data.trend(territory_id, ind_id)
-        if not trend.empty:
-            st.altair_chart(charts.trend_chart(trend, names, pick(cat[ind_id], "label", lang)), width="stretch")
-            st.markdown(" ".join(sorted({status_markdown(srcs[s].status, lang) for s in trend["source_id"]})))
+            t("portrait.trend_indicator", lang), trend_ids, format_func=lambda i: display.indicator_label(cat[i], lang),
+            key="portrait_trend", persist_state="session",
+        )  # fmt: skip
+        label = display.indicator_label(cat[ind_id], lang)
+        quarterly = data.quarterly(territory_id, ind_id)
+        if not quarterly.empty:
+            st.altair_chart(charts.quarterly_chart(quarterly, names, label, lang), width="stretch")
+            st.caption(t("portrait.quarterly_note", lang))
+            st.markdown(" ".join(sorted({status_markdown(srcs[s].status, lang) for s in quarterly["source_id"]})))
+        else:
+            trend = data.trend(territory_id, ind_id, show_demo)
+            if not trend.empty:
+                st.altair_chart(charts.trend_chart(trend, names, label), width="stretch")
+                st.caption(t("portrait.index_note", lang))
+                st.markdown(" ".join(sorted({status_markdown(srcs[s].status, lang) for s in trend["source_id"]})))
 
-sources_list([srcs[s] for s in indicators.portrait_source_ids(table, terr)], lang, warn=False)
+used = indicators.portrait_source_ids(table) | (set(zones["source_id"]) if not zones.empty else set())
+sources_list([srcs[s] for s in used], lang, warn=False)

@@ -43,3 +43,28 @@ def trend_chart(df: pd.DataFrame, names: dict[str, str], y_title: str, height: i
         )
         .properties(height=height)
     )
+
+
+def quarterly_chart(df: pd.DataFrame, names: dict[str, str], y_title: str, lang: str, height: int = 280) -> alt.Chart:
+    """Quarterly values (e.g. the ILO unemployment rate, %) of a territory and the levels it is compared with.
+
+    Expects columns territory_id, period, date (first day of the quarter), value; the tooltip shows the
+    quarter as published (``2025 T3``)."""
+    from gtec.territories.display import period_text
+
+    data = df.assign(
+        name=df["territory_id"].map(names).fillna(df["territory_id"]),
+        quarter=[period_text(None, p, None, lang) for p in df["period"]],
+    )
+    order = list(dict.fromkeys(data["name"]))
+    return (
+        alt.Chart(data)
+        .mark_line(strokeWidth=2.5)
+        .encode(
+            x=alt.X("date:T", title=None, axis=alt.Axis(format="%Y")),
+            y=alt.Y("value:Q", title=y_title, scale=alt.Scale(zero=False)),
+            color=alt.Color("name:N", title=None, sort=order, scale=alt.Scale(scheme="dark2")),
+            tooltip=[alt.Tooltip("name:N"), alt.Tooltip("quarter:N"), alt.Tooltip("value:Q", format=".1f")],
+        )
+        .properties(height=height)
+    )

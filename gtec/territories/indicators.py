@@ -9,24 +9,47 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import pandas as pd
 
 from gtec.storage.sql import placeholders
 
 #: Levels a user can pick a territory from, in the order shown.
-PICKABLE_LEVELS: tuple[str, ...] = ("basin", "epci", "departement", "region", "country", "be_province", "uk_itl1")
-#: Indicators of the portrait, in display order (those absent from the store are skipped).
+PICKABLE_LEVELS: tuple[str, ...] = (
+    "basin",
+    "epci",
+    "zone_emploi",
+    "bmo_bassin",
+    "departement",
+    "region",
+    "country",
+    "be_province",
+    "uk_itl1",
+)
+#: Indicators of the portrait, in display order (those absent from the store, or without a value that may be
+#: shown, are skipped): population, jobs, labour force, unemployment (census rate and ILO rate: two measures),
+#: hiring, apprenticeship, then the UK/Belgian survey rates and the demonstration-only indicators.
 PORTRAIT_INDICATORS: tuple[str, ...] = (
     "population",
     "employment",
-    "jobseekers",
+    "salaried_jobs",
+    "population_15_64",
+    "active_population",
+    "unemployed_15_64",
+    "census_unemployment_rate",
     "unemployment_rate",
     "hiring_projects",
     "hiring_difficult_share",
+    "hiring_seasonal_share",
     "apprenticeship_contracts",
+    "employment_rate_16_64",
+    "inactivity_rate_16_64",
+    "employment_rate_20_64",
+    "jobseekers",
     "seniors_share",
 )
+VALUE_COLUMNS = ["territory_id", "indicator_id", "year", "value", "source_id", "period", "flag"]
 COUNTRY_ROOTS = {"FR": "FR", "BE": "BE", "UK": "UK"}
 
 
@@ -75,7 +98,7 @@ def children(conn: sqlite3.Connection, territory_id: str, level: str | None = No
 
 def catalogue(conn: sqlite3.Connection) -> dict[str, dict]:
     """The indicator catalogue as ``{id: row dict}`` in catalogue order: the one reader of the ``indicators``
-    table for the app (the build reads its own input with :func:`gtec.build.illustrative.read_catalogue`)."""
+    table for the app (the build reads its own input with :func:`gtec.territories.aggregation.read_catalogue`)."""
     cur = conn.execute("SELECT * FROM indicators ORDER BY rowid")
     cols = [d[0] for d in cur.description]
     rows = [dict(zip(cols, row, strict=True)) for row in cur]
@@ -87,11 +110,13 @@ def values(
     territory_ids: Sequence[str],
     indicator_ids: Sequence[str] | None = None,
 ) -> pd.DataFrame:
-    """Long table of values (territory_id, indicator_id, year, value, source_id) for the given territories."""
+    """Long table of values (territory_id, indicator_id, year, value, source_id, period, flag) for the given
+    territories. ``period`` says what the year stands for when it is not the whole year (``2025-T3``);
+    ``flag`` is ``lower_bound`` (secret cells left out) or ``partial``."""
     if not territory_ids:
-        return pd.DataFrame(columns=["territory_id", "indicator_id", "year", "value", "source_id"])
+        return pd.DataFrame(columns=VALUE_COLUMNS)
     sql = (
-        "SELECT territory_id, indicator_id, year, value, source_id FROM indicator_values"
+        "SELECT territory_id, indicator_id, year, value, source_id, period, flag FROM indicator_values"
         f" WHERE territory_id IN ({placeholders(territory_ids)})"
     )
     params: list[object] = list(territory_ids)
@@ -108,6 +133,12 @@ class Figure:
     value: float | None
     year: int | None
     source_id: str | None
+    period: str | None = None
+    flag: str | None = None
+
+
+def _text(value: object) -> str | None:
+    return value if isinstance(value, str) and value else None
 
 
 def latest(df: pd.DataFrame, territory_id: str, indicator_id: str) -> Figure:
@@ -128,7 +159,7 @@ def at_year(df: pd.DataFrame, territory_id: str, indicator_id: str, year: int | 
     if sub.empty:
         return Figure(None, year, None)
     row = sub.iloc[0]
-    return Figure(float(row["value"]), year, str(row["source_id"]))
+    return Figure(float(row["value"]), year, str(row["source_id"]), _text(row.get("period")), _text(row.get("flag")))
 
 
 def comparison_chain(conn: sqlite3.Connection, territory_id: str) -> list[str]:
@@ -146,20 +177,37 @@ def comparison_chain(conn: sqlite3.Connection, territory_id: str) -> list[str]:
     return chain
 
 
+def source_statuses(conn: sqlite3.Connection) -> dict[str, str]:
+    """``{source_id: status}`` of every source of the store."""
+    return dict(conn.execute("SELECT id, status FROM sources").fetchall())
+
+
+def visible(conn: sqlite3.Connection, df: pd.DataFrame, show_demo: bool) -> pd.DataFrame:
+    """The rows of a long values table that may be shown (:func:`gtec.territories.display.visible_values`)."""
+    from gtec.territories.display import visible_values
+
+    return visible_values(df, source_statuses(conn), show_demo)
+
+
 def portrait(
-    conn: sqlite3.Connection, territory_id: str, indicator_ids: Sequence[str] = PORTRAIT_INDICATORS
+    conn: sqlite3.Connection,
+    territory_id: str,
+    indicator_ids: Sequence[str] = PORTRAIT_INDICATORS,
+    show_demo: bool = False,
 ) -> pd.DataFrame:
     """Key figures of a territory against its parent and national level, at the territory's latest year.
 
-    One row per indicator present in the catalogue with columns: indicator_id, kind, year, value, source_id,
-    parent_value, parent_source_id, national_value, national_source_id, share_of_national (counts only, %).
-    The parent and national values are taken at the same year as the territory's, so the comparison is fair.
+    One row per indicator present in the catalogue with a value that may be shown (demonstration values only
+    when ``show_demo``, never where an official value exists), with columns: indicator_id, kind, year,
+    period, flag, value, source_id, status, parent_value, parent_source_id, parent_period, parent_flag,
+    national_* (same), share_of_national (counts only, %). The parent and national values are taken at the
+    same year as the territory's, so the comparison is fair.
     """
     chain = comparison_chain(conn, territory_id)
     parent_id = chain[1] if len(chain) == 3 else None
     national_id = chain[-1] if len(chain) > 1 else None
     own = values(conn, [territory_id], list(indicator_ids))
-    return compare_figures(conn, own, parent_id, national_id, indicator_ids)
+    return compare_figures(conn, own, parent_id, national_id, indicator_ids, show_demo)
 
 
 def compare_figures(
@@ -168,13 +216,17 @@ def compare_figures(
     parent_id: str | None,
     national_id: str | None,
     indicator_ids: Sequence[str] = PORTRAIT_INDICATORS,
+    show_demo: bool = False,
 ) -> pd.DataFrame:
-    """Portrait rows for a territory's own long values (indicator_id, year, value, source_id): its latest
-    year per indicator, against ``parent_id`` and ``national_id`` at that same year. Also used for custom
+    """Portrait rows for a territory's own long values (territory_id, indicator_id, year, value, source_id,
+    optionally period and flag): its latest year per indicator, against ``parent_id`` and ``national_id`` at
+    that same year, demonstration values filtered as :func:`portrait` says. Also used for custom
     territories, whose values are aggregated from their members."""
     cat = catalogue(conn)
+    statuses = source_statuses(conn)
     wanted = [i for i in indicator_ids if i in cat]
-    others = values(conn, [i for i in (parent_id, national_id) if i], wanted)
+    own = visible(conn, own, show_demo)
+    others = visible(conn, values(conn, [i for i in (parent_id, national_id) if i], wanted), show_demo)
     rows = []
     for ind in wanted:
         sub = own[(own["indicator_id"] == ind)].dropna(subset=["value"])
@@ -192,27 +244,77 @@ def compare_figures(
                 "indicator_id": ind,
                 "kind": cat[ind]["kind"],
                 "year": year,
+                "period": _text(last.get("period")),
+                "flag": _text(last.get("flag")),
                 "value": value,
                 "source_id": str(last["source_id"]),
+                "status": statuses.get(str(last["source_id"]), "illustrative"),
                 "parent_id": parent_id,
                 "parent_value": par.value,
                 "parent_source_id": par.source_id,
+                "parent_period": par.period,
+                "parent_flag": par.flag,
                 "national_id": national_id,
                 "national_value": nat.value,
                 "national_source_id": nat.source_id,
+                "national_period": nat.period,
+                "national_flag": nat.flag,
                 "share_of_national": share,
             }
         )
     return pd.DataFrame(rows)
 
 
-def trend_index(conn: sqlite3.Connection, territory_id: str, indicator_id: str) -> pd.DataFrame:
+def trend_index(
+    conn: sqlite3.Connection, territory_id: str, indicator_id: str, show_demo: bool = False
+) -> pd.DataFrame:
     """Series of the territory, its parent and its national level as an index (first common year = 100).
 
     Columns: territory_id, year, value, index. Lets areas of very different sizes be compared on one chart.
+    Only values that may be shown (:func:`visible`).
     """
     chain = comparison_chain(conn, territory_id)
-    return index_series(values(conn, chain, [indicator_id]))
+    return index_series(visible(conn, values(conn, chain, [indicator_id]), show_demo))
+
+
+def quarterly_series(conn: sqlite3.Connection, territory_id: str, indicator_id: str) -> pd.DataFrame:
+    """The quarterly series (``indicator_periods``) of the territory, its parent and its nation, as published
+    (official sources only), with a ``date`` column (first day of the quarter). Columns: territory_id,
+    period, year, quarter, value, source_id, date. Empty when the territory itself has none."""
+    from gtec.territories.display import quarter_date
+
+    chain = comparison_chain(conn, territory_id)
+    df = pd.read_sql_query(
+        "SELECT territory_id, period, year, quarter, value, source_id FROM indicator_periods"
+        f" WHERE indicator_id = ? AND quarter IS NOT NULL AND territory_id IN ({placeholders(chain)})"
+        " AND value IS NOT NULL ORDER BY territory_id, year, quarter",
+        conn,
+        params=[indicator_id, *chain],
+    )
+    if territory_id not in set(df["territory_id"]):
+        return df.iloc[0:0].assign(date=pd.Series(dtype=str))
+    return df.assign(date=df["period"].map(quarter_date))
+
+
+def trend_candidates(
+    conn: sqlite3.Connection, territory_id: str, table: pd.DataFrame, show_demo: bool = False
+) -> list[str]:
+    """Indicators of a portrait ``table`` worth a trend chart: those with a quarterly series or at least two
+    years that may be shown, population last (it is mostly the denominator)."""
+    ids = list(table["indicator_id"]) if not table.empty else []
+    if not ids:
+        return []
+    df = visible(conn, values(conn, [territory_id], ids), show_demo).dropna(subset=["value"])
+    years = df.groupby("indicator_id")["year"].nunique().to_dict()
+    quarterly = {
+        r[0]
+        for r in conn.execute(
+            "SELECT DISTINCT indicator_id FROM indicator_periods WHERE territory_id = ? AND quarter IS NOT NULL",
+            (territory_id,),
+        )
+    }
+    out = [i for i in ids if i in quarterly or years.get(i, 0) >= 2]
+    return sorted(out, key=lambda i: i == "population")
 
 
 def index_series(df: pd.DataFrame) -> pd.DataFrame:
@@ -246,72 +348,95 @@ def geometry_source_id(country: str) -> str | None:
 
 @dataclass(frozen=True)
 class Card:
-    """What a key-figure card of the portrait shows (plain text; the page escapes what it renders)."""
+    """What a key-figure card of the portrait shows (plain text; the page escapes what it renders).
+
+    ``period`` is what the figure stands for ("2025 T3", "recensement 2018"), ``flag`` the flag in plain words
+    ("" when none), ``demo`` True for a demonstration value (the page marks it)."""
 
     label: str
     value: str
     compare: str | None
     help: str
+    period: str = ""
+    flag: str = ""
+    demo: bool = False
 
 
 def portrait_card(row: object, indicator: dict, names: dict[str, str], lang: str) -> Card:
-    """The card of one portrait row (:func:`portrait` output as a namedtuple): value at its year, compared with
-    the nation (share, for counts) or else with the parent."""
+    """The card of one portrait row (:func:`portrait` output as a namedtuple): value at its period, compared
+    with the nation (share, for counts) or else with the parent."""
     from gtec.core import fmt
     from gtec.core.i18n import pick, t
+    from gtec.territories import display
 
+    r: Any = row
     unit = pick(indicator, "unit", lang)
     compare = None
-    if row.kind == "count" and row.share_of_national is not None:  # type: ignore[attr-defined]
-        share = fmt.figure(row.share_of_national, "rate", "%", lang)  # type: ignore[attr-defined]
+    if r.kind == "count" and r.share_of_national is not None:
+        share = fmt.figure(r.share_of_national, "rate", "%", lang)
         compare = t("portrait.share_help", lang, share=share)
-    elif row.parent_value is not None and row.parent_id:  # type: ignore[attr-defined]
-        value = fmt.figure(row.parent_value, row.kind, unit, lang)  # type: ignore[attr-defined]
-        compare = t("portrait.vs_parent", lang, parent=names[row.parent_id], value=value)  # type: ignore[attr-defined]
+    elif r.parent_value is not None and r.parent_id:
+        value = fmt.figure(r.parent_value, r.kind, unit, lang)
+        compare = t("portrait.vs_parent", lang, parent=names[r.parent_id], value=value)
+    period = display.period_text(r.year, r.period, r.source_id, lang)
     return Card(
-        f"{pick(indicator, 'label', lang)} ({row.year})",  # type: ignore[attr-defined]
-        fmt.figure(row.value, row.kind, unit if unit.strip() == "%" else "", lang),  # type: ignore[attr-defined]
+        f"{display.indicator_label(indicator, lang)} ({period})",
+        fmt.figure(r.value, r.kind, unit if unit.strip() == "%" else "", lang),
         compare,
         pick(indicator, "description", lang),
+        period,
+        display.flag_text(r.flag, lang),
+        display.is_demo(r.status),
     )
 
 
 def comparison_rows(table: pd.DataFrame, cat: dict[str, dict], sources: dict, lang: str) -> list[dict]:
-    """The portrait's comparison table: one row per indicator, territory vs parent vs nation, with statuses
-    and source (localised headers; missing values show the "missing" text, never 0)."""
+    """The portrait's comparison table (and its CSV): one row per indicator, territory vs parent vs nation,
+    with period, note (flag in words), statuses and source (localised headers; missing values show the
+    "missing" text, never 0; a demonstration value's status reads "valeur de démonstration, non officielle")."""
     from gtec.core import fmt
     from gtec.core.i18n import pick, t
+    from gtec.territories import display
 
     missing = t("common.missing", lang)
     rows = []
     for row in table.itertuples():
-        ind = cat[row.indicator_id]
+        r: Any = row
+        ind = cat[r.indicator_id]
         unit = pick(ind, "unit", lang)
-        src = sources[row.source_id]
-        nat_src = sources.get(row.national_source_id) if isinstance(row.national_source_id, str) else None
+        src = sources[r.source_id]
+        nat_src = sources.get(r.national_source_id) if isinstance(r.national_source_id, str) else None
         rows.append(
             {
-                t("portrait.col.indicator", lang): pick(ind, "label", lang),
-                t("portrait.col.year", lang): str(row.year),
-                t("portrait.col.territory", lang): fmt.figure(row.value, row.kind, unit, lang, missing),
-                t("portrait.col.parent", lang): fmt.figure(row.parent_value, row.kind, unit, lang, missing)
-                if row.parent_id
+                t("portrait.col.indicator", lang): display.indicator_label(ind, lang),
+                t("portrait.col.year", lang): display.period_text(r.year, r.period, r.source_id, lang),
+                t("portrait.col.territory", lang): fmt.figure(r.value, r.kind, unit, lang, missing),
+                t("portrait.col.parent", lang): fmt.figure(r.parent_value, r.kind, unit, lang, missing)
+                if r.parent_id
                 else "",
-                t("portrait.col.national", lang): fmt.figure(row.national_value, row.kind, unit, lang, missing),
-                t("portrait.col.status", lang): src.status_label(lang),
-                t("portrait.col.national_status", lang): nat_src.status_label(lang) if nat_src else "",
+                t("portrait.col.national", lang): fmt.figure(r.national_value, r.kind, unit, lang, missing),
+                t("portrait.col.status", lang): display.status_text(src.status, lang),
+                t("portrait.col.national_status", lang): display.status_text(nat_src.status, lang) if nat_src else "",
+                t("portrait.col.note", lang): display.flag_text(r.flag, lang),
                 t("portrait.col.source", lang): f"{src.title(lang)} ({src.vintage})",
             }
         )
     return rows
 
 
-def portrait_source_ids(table: pd.DataFrame, territory: dict) -> set[str]:
-    """Every source a portrait shows: its figures, the parent's and nation's, and the population's."""
-    used = set(table["source_id"]) | set(table["parent_source_id"].dropna()) | set(table["national_source_id"].dropna())
-    if territory.get("pop_source_id"):
-        used.add(territory["pop_source_id"])
-    return used
+def headline_population(table: pd.DataFrame) -> dict | None:
+    """The portrait's population row (latest legal population) as a dict, None when it has none."""
+    if table.empty:
+        return None
+    rows = table[table["indicator_id"] == "population"]
+    return rows.iloc[0].to_dict() if not rows.empty else None
+
+
+def portrait_source_ids(table: pd.DataFrame, territory: dict | None = None) -> set[str]:
+    """Every source a portrait shows: its figures, the parent's and the nation's."""
+    if table.empty:
+        return set()
+    return set(table["source_id"]) | set(table["parent_source_id"].dropna()) | set(table["national_source_id"].dropna())
 
 
 def comparison_names(table: pd.DataFrame, territory_id: str, name: str, lookup) -> dict[str, str]:
@@ -321,8 +446,3 @@ def comparison_names(table: pd.DataFrame, territory_id: str, name: str, lookup) 
         if not table.empty and isinstance(table[col].iloc[0], str):
             names[table[col].iloc[0]] = lookup(table[col].iloc[0])["name"]
     return names
-
-
-def trend_indicators(table: pd.DataFrame) -> list[str]:
-    """Indicators offered for the portrait's trend (population is the denominator, not a trend of interest)."""
-    return [i for i in table["indicator_id"] if i != "population"]

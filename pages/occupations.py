@@ -1,0 +1,75 @@
+"""Occupations in demand: the occupations with the most hiring projects in a BMO bassin (France Travail's BMO
+survey), their share difficult and seasonal in plain words, compared with the département and France.
+
+Made for jobseekers, young people and counsellors, on a phone as well: cards, no wide table.
+"""
+
+from components.shell import page_guard
+
+page_guard()  # first: keep the page inside app.py (components/shell.py)
+
+import streamlit as st
+
+from components import data
+from components.provenance import badge
+from components.session import current_lang
+from components.territory_picker import pick_territory
+from gtec.core import fmt
+from gtec.core.i18n import t
+from gtec.core.text import md
+from gtec.territories import occupations
+
+lang = current_lang()
+st.title(t("occ.title", lang))
+st.caption(t("occ.intro", lang))
+
+chosen = pick_territory(lang, key="bassin", default="FR-BMO-5310", levels=occupations.PICK_LEVELS)
+bassin_id, share = data.bassin_for(chosen)
+if bassin_id is None:
+    st.info(t("occ.no_bassin", lang))
+    st.stop()
+bassin = data.territory(bassin_id)
+if bassin_id != chosen:
+    share_text = fmt.figure(share, "rate", "%", lang, t("common.missing", lang))
+    st.caption(t("occ.read_through", lang, name=md(bassin["name"]), code=md(bassin["code"]), share=share_text))
+
+dep = data.territory(bassin["departement_id"]) if bassin.get("departement_id") else None
+st.subheader(t("occ.bassin_title", lang, name=md(bassin["name"]), code=md(bassin["code"])))
+st.markdown(occupations.totals_text(data.bmo_totals(bassin_id), lang))
+for scope_id in [d for d in (dep["id"] if dep else None, "FR") if d]:
+    scope = data.territory(scope_id)
+    totals = occupations.totals_text(data.bmo_totals(scope_id), lang)
+    st.caption(t("occ.scope_totals", lang, name=md(scope["name"]), totals=totals))
+
+table = data.bmo_occupations(bassin_id)
+if table.empty:
+    st.info(t("occ.none", lang))
+    st.stop()
+query = st.text_input(
+    t("occ.search", lang), key="occ_search", placeholder=t("occ.search_placeholder", lang), persist_state="session"
+)
+found = occupations.search(table, query)
+show_all = st.toggle(t("occ.show_all", lang, n=len(found)), key="occ_all", persist_state="session")
+shown = found if show_all else found.head(occupations.TOP_SHOWN)
+st.caption(t("occ.count", lang, shown=len(shown), total=len(found)))
+if found.empty:
+    st.info(t("occ.no_match", lang, query=md(query)))
+
+compared = data.bmo_comparison(tuple(shown["met_code"]), dep["id"] if dep else None)
+scope_names = {"national": t("occ.france", lang)} | ({"departement": dep["name"]} if dep else {})
+for rank, row in enumerate(shown.to_dict("records"), start=1):
+    text = occupations.describe(row, compared, scope_names, lang)
+    with st.container(border=True):
+        st.markdown(f"**{rank}. {md(text.title)}**")
+        if text.family:
+            st.caption(t("occ.family", lang, family=md(text.family)))
+        st.markdown(text.figures)
+        if text.compare:
+            st.caption(md(text.compare))
+
+st.markdown(t("occ.source_line", lang))
+srcs = data.sources()
+if occupations.SOURCE_ID in srcs:
+    badge(srcs[occupations.SOURCE_ID], lang)
+with st.expander(t("occ.about_title", lang)):
+    st.markdown(t("occ.about", lang))
