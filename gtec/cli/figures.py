@@ -13,20 +13,8 @@ import sys
 from collections.abc import Iterable, Sequence
 from typing import Any, TextIO
 
-from gtec.core.i18n import t
+from gtec.core.i18n import pick, t
 
-#: Official indicators shown by ``figures`` after the portrait's own list (until the portrait lists them).
-EXTRA_INDICATORS: tuple[str, ...] = (
-    "population_15_64",
-    "active_population",
-    "salaried_jobs",
-    "unemployed_15_64",
-    "census_unemployment_rate",
-    "hiring_seasonal_share",
-    "employment_rate_16_64",
-    "inactivity_rate_16_64",
-    "employment_rate_20_64",
-)
 FIGURE_FIELDS: tuple[str, ...] = (
     "territory_id",
     "indicator",
@@ -35,47 +23,41 @@ FIGURE_FIELDS: tuple[str, ...] = (
     "unit",
     "status",
     "flag",
+    "note",
     "source",
     "vintage",
 )
 
 
-def figure_rows(conn: sqlite3.Connection, territory_id: str, lang: str = "en") -> list[dict[str, Any]]:
-    """Every figure the portrait shows for ``territory_id`` (its latest value per indicator), with unit,
-    status, flag (``lower_bound``/``partial``), source id and vintage. ``period`` is the year, or the
-    sub-annual period it stands for (``2025-T3``)."""
-    from gtec.territories import indicators
+def figure_rows(
+    conn: sqlite3.Connection, territory_id: str, lang: str = "en", show_demo: bool = False
+) -> list[dict[str, Any]]:
+    """Every figure the portrait shows for ``territory_id`` (:data:`gtec.territories.indicators.
+    PORTRAIT_INDICATORS`, its latest value per indicator), with unit, status, flag (``lower_bound`` /
+    ``partial``), source id and vintage. ``period`` is the year, or the sub-annual period it stands for
+    (``2025-T3``). Demonstration values only with ``show_demo``, as on screen; their status is
+    ``illustrative`` and ``note`` says "demonstration value, not official"."""
+    from gtec.territories import display, indicators
 
-    wanted = list(dict.fromkeys((*indicators.PORTRAIT_INDICATORS, *EXTRA_INDICATORS)))
-    table = indicators.portrait(conn, territory_id, wanted)
+    table = indicators.portrait(conn, territory_id, indicators.PORTRAIT_INDICATORS, show_demo)
     if table.empty:
         return []
-    unit_col = "unit_fr" if lang == "fr" else "unit_en"
-    units = dict(conn.execute(f"SELECT id, {unit_col} FROM indicators").fetchall())
-    sources = {r[0]: r[1:] for r in conn.execute("SELECT id, status, vintage FROM sources")}
-    cols = {r[1] for r in conn.execute("PRAGMA table_info(indicator_values)")}
+    cat = indicators.catalogue(conn)
+    vintages = dict(conn.execute("SELECT id, vintage FROM sources").fetchall())
     rows = []
     for r in table.to_dict("records"):
-        period, flag = str(r["year"]), None
-        if {"period", "flag"} <= cols:
-            extra = conn.execute(
-                "SELECT period, flag FROM indicator_values WHERE territory_id = ? AND indicator_id = ? AND year = ?",
-                (territory_id, r["indicator_id"], int(r["year"])),
-            ).fetchone()
-            if extra:
-                period, flag = extra[0] or period, extra[1]
-        status, vintage = sources.get(r["source_id"], (None, None))
         rows.append(
             {
                 "territory_id": territory_id,
                 "indicator": r["indicator_id"],
-                "period": period,
+                "period": r["period"] if isinstance(r["period"], str) else str(r["year"]),
                 "value": r["value"],
-                "unit": units.get(r["indicator_id"]),
-                "status": status,
-                "flag": flag,
+                "unit": pick(cat[r["indicator_id"]], "unit", lang),
+                "status": r["status"],
+                "flag": r["flag"] if isinstance(r["flag"], str) else None,
+                "note": t("demo.mark", lang) if display.is_demo(r["status"]) else "",
                 "source": r["source_id"],
-                "vintage": vintage,
+                "vintage": vintages.get(r["source_id"]),
             }
         )
     return rows
@@ -101,7 +83,7 @@ def cmd_figures(args: argparse.Namespace) -> int:
         if indicators.get_territory(conn, args.territory_id) is None:
             print(t("cli.figures.unknown", "en", id=args.territory_id), file=sys.stderr)
             return 2
-        rows = figure_rows(conn, args.territory_id, args.lang)
+        rows = figure_rows(conn, args.territory_id, args.lang, args.demo)
     finally:
         conn.close()
     if not rows:
@@ -158,6 +140,7 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
     p.add_argument("territory_id", help="e.g. FR-BASIN-VANNES, FR-DEP-56, FR-ZE-5318, FR-BMO-5310")
     p.add_argument("--format", choices=("csv", "json"), default="csv")
     p.add_argument("--lang", choices=("fr", "en"), default="en", help="language of the units")
+    p.add_argument("--demo", action="store_true", help="also print demonstration (generated, non-official) values")
     p.set_defaults(func=cmd_figures)
     p = sub.add_parser("territories", help="list territory ids and names (optionally of one level)")
     p.add_argument("--level", default=None, help="e.g. epci, zone_emploi, bmo_bassin, departement")
