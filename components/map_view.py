@@ -19,7 +19,7 @@ from gtec.core.i18n import t
 from gtec.core.text import md
 from gtec.maps import charts, layers, legend, levels, profile, queries
 from gtec.maps.choropleth import Figure
-from gtec.territories import custom
+from gtec.territories import custom, display
 from gtec.territories import geometry as territory_geometry
 
 MAP_KEY = "gtec_map"
@@ -45,29 +45,34 @@ def prepared_layer(
 
 
 @data.per_build(max_entries=64)
-def _level_table(indicator_id: str, year: int, level: str, measure: str) -> pd.DataFrame:
-    return queries.level_table(data.reference(), indicator_id, year, level, measure)
+def _level_table(indicator_id: str, year: int, level: str, measure: str, show_demo: bool) -> pd.DataFrame:
+    return queries.level_table(data.reference(), indicator_id, year, level, measure, show_demo)
 
 
-def level_table(indicator_id: str, year: int, level: str, measure: str) -> pd.DataFrame:
-    """Values of a level (cached per store build)."""
-    return _level_table(indicator_id, year, level, measure)
-
-
-@data.per_build()
-def national_value(indicator_id: str, year: int, level: str, measure: str) -> float | None:
-    """The value of the level's country (centre of a diverging palette)."""
-    return queries.national_value(data.reference(), indicator_id, year, levels.LEVEL_COUNTRY[level], measure)[0]
+def level_table(indicator_id: str, year: int, level: str, measure: str, show_demo: bool = False) -> pd.DataFrame:
+    """Values of a level (cached per store build); demonstration values as missing unless ``show_demo``."""
+    return _level_table(indicator_id, year, level, measure, show_demo)
 
 
 @data.per_build()
-def indicators_for_level(level: str) -> list[str]:
-    return queries.indicators_for_level(data.reference(), level)
+def national_value(indicator_id: str, year: int, level: str, measure: str, show_demo: bool = False) -> float | None:
+    """The value of the level's country (centre of a diverging palette); None for a hidden demonstration value."""
+    value, _source, status = queries.national_value(
+        data.reference(), indicator_id, year, levels.LEVEL_COUNTRY[level], measure
+    )
+    return None if display.is_demo(status) and not show_demo else value
 
 
 @data.per_build()
-def years_for(indicator_id: str, level: str) -> list[int]:
-    return queries.years_for(data.reference(), indicator_id, level)
+def indicators_for_level(level: str, show_demo: bool = False) -> list[str]:
+    """Indicators with a value at ``level`` that may be shown."""
+    return queries.indicators_for_level(data.reference(), level, show_demo)
+
+
+@data.per_build()
+def years_for(indicator_id: str, level: str, show_demo: bool = False) -> list[int]:
+    """Years of an indicator at ``level`` with a value that may be shown."""
+    return queries.years_for(data.reference(), indicator_id, level, show_demo)
 
 
 def customs() -> list[custom.CustomTerritory]:
@@ -160,6 +165,7 @@ def show_profile(
     measure: str,
     lang: str,
     customs: dict[str, tuple[str, ...]],
+    show_demo: bool = False,
 ) -> set[str]:
     """The profile of one territory: value vs parent and nation, trend chart, location quotient.
 
@@ -170,7 +176,7 @@ def show_profile(
     is_custom = territory_id in customs
     chain = profile.profile_chain(conn, territory_id, is_custom)
     members = {territory_id: customs[territory_id]} if is_custom else None
-    df = profile.series(conn, chain, indicator_id, measure, members)
+    df = profile.series(conn, chain, indicator_id, measure, members, show_demo)
     for tid in chain:
         names.setdefault(tid, (data.territory(tid) or {}).get("name", tid))
     st.subheader(t("map.profile.title", lang, name=md(names[territory_id])))

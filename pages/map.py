@@ -7,13 +7,14 @@ page_guard()  # first: keep the page inside app.py (components/shell.py)
 import streamlit as st
 
 from components import data, map_view
-from components.provenance import badge, sources_list
+from components.provenance import badge, demo_switch, sources_list
 from components.session import current_lang
 from gtec.core import export
-from gtec.core.i18n import pick, t
+from gtec.core.i18n import t
 from gtec.core.text import md
 from gtec.maps import choropleth, classify, layers, levels, palettes, queries, table, view
 from gtec.maps import export as map_export
+from gtec.territories import display
 
 lang = current_lang()
 st.title(t("map.title", lang))
@@ -27,6 +28,7 @@ if "map_level" not in st.session_state:
     st.session_state.update(map_level=url_view.level or levels.DEFAULT_LEVEL, map_ind=url_view.indicator)
     st.session_state.update(map_year=url_view.year, map_sel=url_view.selected or "", map_measure=url_view.measure)
 
+show_demo = demo_switch(lang)
 cat, srcs, saved = data.catalogue(), data.sources(), map_view.customs()
 customs = {c.id: c.members for c in saved}
 c_level, c_ind, c_year, c_measure = st.columns([2, 3, 2, 2])
@@ -37,22 +39,23 @@ level = c_level.selectbox(
     key="map_level",
     persist_state="session",
 )
-inds = map_view.indicators_for_level(level)
+inds = map_view.indicators_for_level(level, show_demo)
 if not inds:
     st.info(t("map.no_indicator", lang))
     map_view.show_empty_level(level, lang)
     st.stop()
-if st.session_state.get("map_ind") not in inds:
-    st.session_state["map_ind"] = levels.default_indicator(inds)
+if st.session_state.get("map_ind") not in inds or st.session_state.get("_map_ind_level", level) != level:
+    st.session_state["map_ind"] = levels.default_indicator(inds, level)  # a newly chosen level: its own default
+st.session_state["_map_ind_level"] = level
 ind_id = c_ind.selectbox(
     t("map.indicator", lang),
     inds,
-    format_func=lambda i: pick(cat[i], "label", lang),
+    format_func=lambda i: display.indicator_label(cat[i], lang),
     key="map_ind",
     persist_state="session",
 )
 ind = cat[ind_id]
-years = map_view.years_for(ind_id, level)
+years = map_view.years_for(ind_id, level, show_demo)
 if st.session_state.get("map_year") not in years:
     st.session_state["map_year"] = years[-1]
 year = (
@@ -80,9 +83,9 @@ with st.expander(t("map.options", lang)):
     palette = o4.selectbox(" ", palettes.palette_names(kind), format_func=lambda p: t(f"map.palette_name.{p}", lang))
     tiles = st.toggle(t("map.tiles", lang), value=False, help=t("map.tiles_help", lang))
 
-national = map_view.national_value(ind_id, year, level, measure) if kind == "diverging" else None
+national = map_view.national_value(ind_id, year, level, measure, show_demo) if kind == "diverging" else None
 fig = choropleth.compose(
-    map_view.level_table(ind_id, year, level, measure), ind, year, measure,
+    map_view.level_table(ind_id, year, level, measure, show_demo), ind, year, measure,
     choropleth.Options(method, k, kind, palette), lang, national, {c.id: c.name for c in saved},
 )  # fmt: skip
 selected = st.session_state.get("map_sel") or None
@@ -106,7 +109,7 @@ used = set()
 chosen = [x for x in (sel, cmp) if x]
 for col, tid in zip(st.columns(len(chosen)) if chosen else [], chosen, strict=True):
     with col, st.container(border=True):
-        used |= map_view.show_profile(tid, dict(fig.names), ind_id, year, measure, lang, customs)
+        used |= map_view.show_profile(tid, dict(fig.names), ind_id, year, measure, lang, customs, show_demo)
 
 st.query_params.from_dict(view.page_params(view.View(ind_id, level, year, sel or None, measure), lang))
 st.caption(t("map.link", lang))

@@ -15,6 +15,7 @@ from gtec.core.provenance import split_source_ids, weakest_status
 from gtec.maps.classify import Classification, colour_table
 from gtec.maps.legend import Legend, format_value, unit_for
 from gtec.maps.table import unique_labels
+from gtec.territories.display import flag_text, indicator_label, period_text, status_text
 
 
 @dataclass(frozen=True)
@@ -62,9 +63,28 @@ def reference_value(table, national: float | None, kind: str) -> float | None:
     return float(table["value"].median()) if table["value"].notna().any() else None
 
 
+def period_label(shown, year: int, lang: str) -> str:
+    """What the coloured values stand for: their one quarter (``2023 T3``) when they share it, else the year."""
+    periods = {p for p in shown.get("period", []) if isinstance(p, str)} if len(shown) else set()
+    if len(periods) == 1:
+        return period_text(year, periods.pop(), None, lang)
+    return str(year)
+
+
+def flags_label(shown, lang: str) -> str:
+    """The flags of the coloured values in words, with how many territories carry each ("" when none)."""
+    if not len(shown) or "flag" not in shown:
+        return ""
+    counts = shown["flag"].dropna().value_counts()
+    parts = [
+        t("map.legend.flag", lang, flag=flag_text(f, lang), n=int(n)) for f, n in counts.items() if flag_text(f, lang)
+    ]
+    return " · ".join(parts)
+
+
 def title_label(indicator: Mapping, measure: str, lang: str) -> str:
     """The indicator's label, marked as a rate when the map shows one."""
-    label = pick(indicator, "label", lang)
+    label = indicator_label(indicator, lang)
     return label if measure == "total" else f"{label} ({t('map.measure.rate', lang).lower()})"
 
 
@@ -98,15 +118,16 @@ def compose(
     label = title_label(indicator, measure, lang)
     unit = unit_for(indicator, measure, lang)
     legend = Legend(
-        f"{label}, {year}",
+        f"{label}, {period_label(shown, year, lang)}",
         unit,
         vintage,
         status,
-        t(f"status.{status}", lang),
+        status_text(status, lang),
         cls.entries,
         cls.missing,
         t(f"map.method.{options.method}", lang),
         t("map.legend.reference", lang, value=format_value(ref, lang)) if ref is not None else "",
+        flags_label(shown, lang),
     )
     names = unique_labels(list(coloured["territory_id"]), list(coloured["name"]), list(coloured["code"]))
     names |= dict(extra_names or {})

@@ -70,6 +70,7 @@ class Legend:
     missing: LegendEntry
     method_label: str = ""
     reference_label: str = ""
+    flags_label: str = ""
 
 
 def legend_html(legend: Legend, lang: str) -> str:
@@ -90,6 +91,8 @@ def legend_html(legend: Legend, lang: str) -> str:
         meta.append(e(legend.method_label))
     if legend.reference_label:
         meta.append(e(legend.reference_label))
+    if legend.flags_label:
+        meta.append(f"<strong>{e(legend.flags_label)}</strong>")
     return (
         '<div class="gtec-legend" style="font-size:1rem;line-height:1.3">'
         f'<div style="font-weight:600">{e(legend.title)}{unit}</div>'

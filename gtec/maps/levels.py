@@ -3,9 +3,27 @@
 from __future__ import annotations
 
 #: Levels offered on the map page, in order (i18n keys ``map.level.<level>``). UK regions use a tile grid.
-MAP_LEVELS: tuple[str, ...] = ("region", "departement", "epci", "basin", "be_province", "uk_itl1")
+MAP_LEVELS: tuple[str, ...] = (
+    "zone_emploi",
+    "bmo_bassin",
+    "region",
+    "departement",
+    "epci",
+    "basin",
+    "be_province",
+    "uk_itl1",
+)
 GRID_LEVELS: frozenset[str] = frozenset({"uk_itl1"})
-LEVEL_COUNTRY = {"region": "FR", "departement": "FR", "epci": "FR", "basin": "FR", "be_province": "BE", "uk_itl1": "UK"}
+LEVEL_COUNTRY = {
+    "zone_emploi": "FR",
+    "bmo_bassin": "FR",
+    "region": "FR",
+    "departement": "FR",
+    "epci": "FR",
+    "basin": "FR",
+    "be_province": "BE",
+    "uk_itl1": "UK",
+}
 FRANCE_CENTER = (46.45, 2.4)
 FRANCE_ZOOM = 5.75
 LEVEL_VIEW: dict[str, tuple[tuple[float, float], float]] = {
@@ -19,7 +37,11 @@ LEVEL_BACKGROUND: dict[str, str] = {"basin": "region"}
 MEASURES: tuple[str, ...] = ("total", "rate")
 #: Indicator shown first when the URL names none (falls back to the first one of the level).
 DEFAULT_INDICATOR = "unemployment_rate"
-DEFAULT_LEVEL = "epci"
+#: What a level is coloured by when it is chosen: zones d'emploi by the ILO unemployment rate (official,
+#: quarterly), BMO bassins by the hiring projects of the BMO survey.
+LEVEL_DEFAULT_INDICATOR: dict[str, str] = {"zone_emploi": "unemployment_rate", "bmo_bassin": "hiring_projects"}
+#: The map opens on the zones d'emploi: the employment basins people use, with an official rate.
+DEFAULT_LEVEL = "zone_emploi"
 
 
 def view_for(level: str) -> tuple[tuple[float, float], float]:
@@ -32,6 +54,9 @@ def is_grid(level: str) -> bool:
     return level in GRID_LEVELS
 
 
-def default_indicator(available: list[str]) -> str:
-    """The indicator to show when none (or one absent from the level) is asked for."""
-    return DEFAULT_INDICATOR if DEFAULT_INDICATOR in available else available[0]
+def default_indicator(available: list[str], level: str | None = None) -> str:
+    """The indicator to show when a level is chosen, or when none (or one absent from the level) is asked for."""
+    for wanted in (LEVEL_DEFAULT_INDICATOR.get(level or ""), DEFAULT_INDICATOR):
+        if wanted in available:
+            return wanted
+    return available[0]

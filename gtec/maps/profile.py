@@ -31,8 +31,10 @@ def series(
     indicator_id: str,
     measure: str = "total",
     custom_members: Mapping[str, Sequence[str]] | None = None,
+    show_demo: bool = True,
 ):
-    """Yearly values of one indicator (or its rate) for several territories, missing years left out.
+    """Yearly values of one indicator (or its rate) for several territories, missing years left out;
+    demonstration values only when ``show_demo`` (:func:`gtec.territories.display.visible_mask`).
 
     ``custom_members`` maps custom territory ids (``WS-n``) to their member ids: their values are aggregated
     with the catalogue rule (:func:`gtec.territories.custom.aggregate_values`). Columns: territory_id, year,
@@ -73,6 +75,10 @@ def series(
         if any(not f.empty for f in frames)
         else frames[0]
     )
+    from gtec.territories.display import visible_mask
+
+    if not df.empty:
+        df = df[visible_mask(df, show_demo).to_numpy()]
     num = df[df["indicator_id"] == indicator_id].drop(columns="indicator_id")
     if measure == "rate":
         den = df[df["indicator_id"] == ind["denominator_indicator"]].drop(columns="indicator_id")

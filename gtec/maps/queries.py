@@ -15,7 +15,7 @@ from gtec.storage.sql import placeholders
 from gtec.territories.indicators import catalogue
 
 Query = tuple[str, list]
-VALUE_COLUMNS = ["territory_id", "code", "name", "value", "source_id", "status", "vintage"]
+VALUE_COLUMNS = ["territory_id", "code", "name", "value", "source_id", "status", "vintage", "period", "flag"]
 
 
 def rate_available(indicator: Mapping) -> bool:
@@ -23,20 +23,29 @@ def rate_available(indicator: Mapping) -> bool:
     return indicator.get("kind") == "count" and bool(indicator.get("denominator_indicator"))
 
 
-def indicators_at_level_sql(level: str) -> Query:
-    """Indicator ids with at least one non-missing value at ``level``."""
+def _demo_filter(show_demo: bool) -> str:
+    # Demonstration values (status illustrative) count only when the user shows them.
+    return "" if show_demo else " AND v.source_id NOT IN (SELECT id FROM sources WHERE status = 'illustrative')"
+
+
+def indicators_at_level_sql(level: str, show_demo: bool = True) -> Query:
+    """Indicator ids with at least one non-missing value at ``level`` (official ones only unless
+    ``show_demo``)."""
     return (
         "SELECT DISTINCT v.indicator_id FROM indicator_values v JOIN territories t ON t.id = v.territory_id"
-        " WHERE t.level = ? AND v.value IS NOT NULL",
+        " WHERE t.level = ? AND v.value IS NOT NULL" + _demo_filter(show_demo),
         [level],
     )
 
 
-def years_sql(indicator_id: str, level: str) -> Query:
-    """Years with at least one non-missing value of the indicator at ``level``, ascending."""
+def years_sql(indicator_id: str, level: str, show_demo: bool = True) -> Query:
+    """Years with at least one non-missing value of the indicator at ``level``, ascending (official ones only
+    unless ``show_demo``)."""
     return (
         "SELECT DISTINCT v.year FROM indicator_values v JOIN territories t ON t.id = v.territory_id"
-        " WHERE v.indicator_id = ? AND t.level = ? AND v.value IS NOT NULL ORDER BY v.year",
+        " WHERE v.indicator_id = ? AND t.level = ? AND v.value IS NOT NULL"
+        + _demo_filter(show_demo)
+        + " ORDER BY v.year",
         [indicator_id, level],
     )
 
@@ -50,7 +59,7 @@ def values_sql(indicator_id: str, year: int, *, level: str | None = None, territ
         raise ValueError("give exactly one of level and territory_id")
     where, param = ("t.level = ?", level) if level is not None else ("t.id = ?", territory_id)
     return (
-        "SELECT t.id, t.code, t.name, v.value, v.source_id, s.status, s.vintage FROM territories t"
+        "SELECT t.id, t.code, t.name, v.value, v.source_id, s.status, s.vintage, v.period, v.flag FROM territories t"
         " LEFT JOIN indicator_values v ON v.territory_id = t.id AND v.indicator_id = ? AND v.year = ?"
         " LEFT JOIN sources s ON s.id = v.source_id"
         f" WHERE {where} ORDER BY t.id",
@@ -100,16 +109,16 @@ def grid_positions(conn: sqlite3.Connection, level: str):
     )
 
 
-def indicators_for_level(conn: sqlite3.Connection, level: str) -> list[str]:
-    """Indicator ids with at least one non-missing value at ``level``, in catalogue order."""
-    sql, params = indicators_at_level_sql(level)
+def indicators_for_level(conn: sqlite3.Connection, level: str, show_demo: bool = True) -> list[str]:
+    """Indicator ids with at least one non-missing value at ``level`` that may be shown, in catalogue order."""
+    sql, params = indicators_at_level_sql(level, show_demo)
     present = {r[0] for r in conn.execute(sql, params)}
     return [i for i in catalogue(conn) if i in present]
 
 
-def years_for(conn: sqlite3.Connection, indicator_id: str, level: str) -> list[int]:
-    """Years with at least one non-missing value of the indicator at ``level`` (ascending)."""
-    sql, params = years_sql(indicator_id, level)
+def years_for(conn: sqlite3.Connection, indicator_id: str, level: str, show_demo: bool = True) -> list[int]:
+    """Years with at least one non-missing value of the indicator at ``level`` that may be shown (ascending)."""
+    sql, params = years_sql(indicator_id, level, show_demo)
     return [int(r[0]) for r in conn.execute(sql, params)]
 
 
@@ -135,8 +144,18 @@ def join_values(a: object, b: object, status: bool) -> str | None:
     return " + ".join(dict.fromkeys(vals)) or None
 
 
-def level_table(conn: sqlite3.Connection, indicator_id: str, year: int, level: str, measure: str = "total"):
+def level_table(
+    conn: sqlite3.Connection,
+    indicator_id: str,
+    year: int,
+    level: str,
+    measure: str = "total",
+    show_demo: bool = True,
+):
     """Every territory of ``level`` with its value for ``indicator_id`` in ``year``.
+
+    A demonstration value is shown as missing unless ``show_demo`` (:func:`gtec.territories.display.
+    visible_mask`); ``period`` and ``flag`` say what the value stands for (``2023-T3``, ``lower_bound``).
 
     ``measure="rate"`` divides a count by its catalogue denominator (same year) times ``rate_per``; it is
     missing when either is missing or the denominator is 0. Returns a DataFrame with columns
@@ -145,8 +164,12 @@ def level_table(conn: sqlite3.Connection, indicator_id: str, year: int, level: s
     """
     import pandas as pd
 
+    from gtec.territories.display import visible_mask
+
     sql, params = values_sql(indicator_id, year, level=level)
     df = pd.DataFrame(conn.execute(sql, params).fetchall(), columns=VALUE_COLUMNS)
+    hidden = ~visible_mask(df, show_demo)
+    df.loc[hidden, ["value", "source_id", "status", "vintage", "period", "flag"]] = None
     if measure == "rate":
         ind = catalogue(conn).get(indicator_id, {})
         if not rate_available(ind):
@@ -154,8 +177,9 @@ def level_table(conn: sqlite3.Connection, indicator_id: str, year: int, level: s
         sql, params = values_sql(ind["denominator_indicator"], year, level=level)
         d = pd.DataFrame(
             conn.execute(sql, params).fetchall(),
-            columns=["territory_id", "code", "name", "den", "den_source", "den_status", "den_vintage"],
+            columns=["territory_id", "code", "name", "den", "den_source", "den_status", "den_vintage", "p", "f"],
         )
+        d.loc[~visible_mask(d.rename(columns={"den_status": "status"}), show_demo), "den"] = None
         df = df.merge(d[["territory_id", "den", "den_source", "den_status", "den_vintage"]], on="territory_id")
         ok = df["value"].notna() & df["den"].notna() & (df["den"] > 0)
         df["value"] = (df["value"].astype(float) / df["den"].where(ok).astype(float) * float(ind["rate_per"])).where(ok)

@@ -7,6 +7,7 @@ from collections.abc import Mapping, Sequence
 from gtec.core.i18n import t
 from gtec.core.text import md
 from gtec.maps.legend import format_value
+from gtec.territories.display import flag_text, period_text, status_text
 
 #: Up to this many rows the table is drawn as a real HTML table (read by screen readers); larger ones (EPCIs)
 #: use the scrollable grid.
@@ -40,10 +41,18 @@ def export_table(table, lang: str, sources: Mapping, formatted: bool = False, de
             if formatted
             else table["value"].astype(float).round(3),
             t("map.col.class", lang): table["class"].astype("Int64"),
-            t("map.col.status", lang): [t(f"status.{s}", lang) if isinstance(s, str) else "" for s in table["status"]],
+            t("map.col.period", lang): [
+                period_text(None, p, None, lang) if isinstance(p, str) else "" for p in _col(table, "period")
+            ],
+            t("map.col.status", lang): [status_text(s, lang) for s in table["status"]],
+            t("map.col.note", lang): [flag_text(f, lang) for f in _col(table, "flag")],
             t("map.col.source", lang): [text(source_text(s)) for s in table["source_id"]],
         }
     )
+
+
+def _col(table, name: str) -> list:
+    return list(table[name]) if name in table else [None] * len(table)
 
 
 def unique_labels(ids: Sequence[str], names: Sequence[str], codes: Sequence[str]) -> dict[str, str]:
@@ -62,10 +71,16 @@ def unique_labels(ids: Sequence[str], names: Sequence[str], codes: Sequence[str]
     return out
 
 
-def latest_per_indicator(agg):
+def latest_per_indicator(agg, show_demo: bool = False):
     """Each indicator's latest year with a value in an aggregated table (``custom.aggregate_values`` output);
-    an indicator without any value keeps its latest row (shown as "no data", never 0)."""
+    an indicator without any value keeps its latest row (shown as "no data", never 0). Demonstration values
+    (status ``illustrative``) are left out unless ``show_demo``."""
     import pandas as pd
+
+    from gtec.territories.display import is_demo
+
+    if not show_demo and not agg.empty:
+        agg = agg[~agg["status"].map(is_demo).astype(bool)]
 
     latest = agg.dropna(subset=["value"]).sort_values("year").groupby("indicator_id").tail(1)
     return pd.concat([latest, agg[~agg["indicator_id"].isin(latest["indicator_id"])].groupby("indicator_id").tail(1)])
@@ -96,7 +111,7 @@ def custom_figures_table(latest, catalogue: Mapping[str, Mapping], lang: str):
                 t("custom.coverage", lang, n=a, total=b)
                 for a, b in zip(latest["n_with_value"], latest["n_members"], strict=True)
             ],
-            t("map.col.status", lang): [t(f"status.{s}", lang) for s in latest["status"]],
+            t("map.col.status", lang): [status_text(s, lang) for s in latest["status"]],
         }
     )
     return df.set_index(df.columns[0])
