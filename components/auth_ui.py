@@ -20,7 +20,7 @@ from gtec.access import accounts, workshops
 from gtec.core import auth
 from gtec.core.errors import UserError
 from gtec.core.i18n import t
-from gtec.core.text import md
+from gtec.core.text import md, md_values
 
 #: How often a signed-in account is re-read (role changed, account disabled) during a session.
 RECHECK_S = 60
@@ -203,8 +203,8 @@ def expiry_caption(lang: str) -> str:
 
 
 def error_text(error: UserError, lang: str) -> str:
-    """The user's-language message for a :class:`gtec.core.errors.UserError`."""
-    return t(error.key, lang, **error.values)
+    """The user's-language message for a :class:`gtec.core.errors.UserError`, its values escaped (they are data)."""
+    return t(error.key, lang, **md_values(error.values))
 
 
 def seconds(value: float) -> int:

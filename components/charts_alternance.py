@@ -20,6 +20,7 @@ from gtec.alternance import calculator, comparison, costsplit, outcomes, printab
 from gtec.core.fmt import number, plain
 from gtec.core.i18n import t
 from gtec.core.params import InvalidParams, Param
+from gtec.core.text import md_values
 
 PARTY_COLOURS = {"learner": "#8c564b", "company": "#1f77b4", "training": "#2ca02c", "public": "#ff7f0e"}
 SYSTEM_COLOURS = {"fr_appr": "#1f4e9c", "uk_ktp": "#b42318"}
@@ -242,7 +243,7 @@ def issue_messages(exc: InvalidParams, table: calculator.CalculatorTable, lang: 
     for error in exc.errors:
         name = str(error.values.get("name", ""))
         label = table[name].label(lang) if name in table else name
-        out.append(t(error.key, lang, **{**error.values, "label": label}))
+        out.append(t(error.key, lang, **{**md_values(error.values), "label": label}))
     return out
 
 

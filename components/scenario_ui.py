@@ -12,6 +12,7 @@ from components.provenance import status_markdown
 from gtec.core import auth, fmt
 from gtec.core.errors import UserError
 from gtec.core.i18n import t
+from gtec.core.text import md_values
 from gtec.maps.layers import round_geometry
 from gtec.scenarios import engine, loader, params, store
 from gtec.storage.workspace import name_key
@@ -44,7 +45,7 @@ def init_state(base_year: int, lang: str) -> None:
         return
     settings, errors = params.settings_from_query(st.query_params.to_dict(), base_year)
     apply_settings(settings)
-    st.session_state[f"{PREFIX}url_errors"] = [t(e.key, lang, **e.values) for e in errors]
+    st.session_state[f"{PREFIX}url_errors"] = [t(e.key, lang, **md_values(e.values)) for e in errors]
     st.session_state[f"{PREFIX}ready"] = True
 
 
@@ -169,7 +170,7 @@ def saved_panel(
                 st.session_state[f"{PREFIX}loaded"] = (mine.name, mine.version)
             st.success(t("scenario.saved.done", lang, name=store.validate_name(name)))
         except UserError as exc:
-            st.error(t(exc.key, lang, **exc.values))
+            st.error(t(exc.key, lang, **md_values(exc.values)))
         except auth.PermissionDenied:
             st.error(t("scenario.saved.denied", lang))
     saved = store.list_scenarios(session.workspace())

@@ -13,7 +13,7 @@ from gtec.core import auth
 from gtec.core.errors import UserError
 from gtec.core.i18n import t
 from gtec.core.provenance import split_source_ids
-from gtec.core.text import md
+from gtec.core.text import md, md_values
 from gtec.maps import outline, queries, table
 from gtec.territories import charts, custom
 
@@ -72,7 +72,7 @@ else:
             new_id = custom.save(ws, actor, conn, name, members, description)
             st.success(t("custom.saved", lang, name=md(custom.clean_name(name)), id=md(new_id)))
         except UserError as exc:
-            st.error(t(exc.key, lang, **{k: md(v) if isinstance(v, str) else v for k, v in exc.values.items()}))
+            st.error(t(exc.key, lang, **md_values(exc.values)))
         except auth.PermissionDenied:
             st.error(t("custom.not_allowed", lang))
 

@@ -17,6 +17,7 @@ from gtec.core import auth
 from gtec.core.errors import EditConflict
 from gtec.core.export import to_safe_csv
 from gtec.core.i18n import t
+from gtec.core.text import md_values
 
 lang = current_lang()
 actor = current_actor()
@@ -72,7 +73,7 @@ if auth.can(actor, "transferability.edit"):
             except auth.PermissionDenied:
                 st.error(t("alternance.matrix.denied", lang))
             except EditConflict as conflict:  # someone saved these rows meanwhile: show both values, write nothing
-                st.error(t(conflict.key, lang, **conflict.values))
+                st.error(t(conflict.key, lang, **md_values(conflict.values)))
                 st.dataframe(ca.conflict_frame(conflict.conflicts, lang), hide_index=True, width="stretch")
                 st.caption(t("alternance.matrix.nothing_lost", lang))
             else:

@@ -61,3 +61,8 @@ def html(value: object) -> str:
     if value is None:
         return ""
     return _html.escape(_printable(str(value), keep_newlines=True), quote=True)
+
+
+def md_values(values: dict[str, object]) -> dict[str, object]:
+    """Format values for a Markdown message: every string escaped (values are data: names, URL values...)."""
+    return {k: md(v) if isinstance(v, str) else v for k, v in values.items()}
