@@ -87,6 +87,21 @@ def run(context: dict) -> dict:
     group = layers.choropleth_layer(data_json, "Taux de chômage")
     sent = len(_get_feature_group_string(group, layers.base_map()).encode("utf-8"))
 
+    def level_bytes(level: str, indicator: str) -> tuple[int, int, int]:
+        yr = max(queries.years_for(conn, indicator, level))
+        tab = queries.level_table(conn, indicator, yr, level)
+        vals = dict(zip(tab["territory_id"], tab["value"], strict=True))
+        tab, c = classify.colour_table(tab, "quantiles", 5, "blues", "fr")
+        cols = dict(zip(tab["territory_id"], tab["fill"], strict=True))
+        lay = layers.prepare_layer(territory_geometry.layer_feature_collection(conn, level, "national"))
+        grp = layers.choropleth_layer(layers.layer_json(lay, vals, cols, "fr", "%", c.decimals), indicator)
+        detail = territory_geometry.layer_feature_collection(conn, level, "detail")
+        detail_bytes = len(json.dumps(detail, separators=(",", ":"), ensure_ascii=False).encode("utf-8"))
+        return len(_get_feature_group_string(grp, layers.base_map()).encode("utf-8")), detail_bytes, len(lay.ids)
+
+    ze_sent, ze_detail, ze_n = level_bytes("zone_emploi", "unemployment_rate")
+    bassin_sent, bassin_detail, bassin_n = level_bytes("bmo_bassin", "hiring_difficult_share")
+
     started = time.perf_counter()
     raw = _raw_epci_layer()
     raw_seconds = time.perf_counter() - started
@@ -125,6 +140,22 @@ def run(context: dict) -> dict:
             1.6,
             f"coloured EPCI layer as sent to the browser ({len(layer.ids)} EPCIs); baseline: unsimplified "
             f"commune geometry dissolved by EPCI (built in {raw_seconds:.0f} s)",
+        ),
+        "map_layer_bytes_ze": entry(
+            ze_sent / 1e6,
+            "MB",
+            ze_detail / 1e6,
+            1.6,
+            f"zones d'emploi layer coloured by the ILO unemployment rate as sent to the browser ({ze_n} zones); "
+            "baseline: the same zones at the detail resolution",
+        ),
+        "map_layer_bytes_bassin": entry(
+            bassin_sent / 1e6,
+            "MB",
+            bassin_detail / 1e6,
+            1.6,
+            f"BMO bassins layer coloured by the share of difficult hiring projects ({bassin_n} bassins); "
+            "baseline: the same bassins at the detail resolution",
         ),
         "map_rerun_ms": entry(
             rerun_ms,
