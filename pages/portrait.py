@@ -54,6 +54,7 @@ for i, row in enumerate(table.itertuples()):
     card = indicators.portrait_card(row, cat[row.indicator_id], md_names, lang)
     with cards[i % 3].container(border=True):
         st.metric(md(card.label), card.value, help=md(card.help))
+        st.caption(f"**{md(card.period)}**")  # the label stays short enough for a card (no cut text)
         if card.compare:
             st.caption(card.compare)
         flag_caption(card.flag, lang)

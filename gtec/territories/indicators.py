@@ -380,7 +380,7 @@ def portrait_card(row: object, indicator: dict, names: dict[str, str], lang: str
         compare = t("portrait.vs_parent", lang, parent=names[r.parent_id], value=value)
     period = display.period_text(r.year, r.period, r.source_id, lang)
     return Card(
-        f"{display.indicator_label(indicator, lang)} ({period})",
+        display.indicator_label(indicator, lang),
         fmt.figure(r.value, r.kind, unit if unit.strip() == "%" else "", lang),
         compare,
         pick(indicator, "description", lang),

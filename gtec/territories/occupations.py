@@ -115,7 +115,8 @@ def _aggregate(df: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
     if df.empty:
         return pd.DataFrame(columns=[*keys, "projects", "projects_secret", "difficult_share", "difficult_secret",
                                      "seasonal_share", "seasonal_secret"])  # fmt: skip
-    return df.groupby(keys, sort=False).apply(one, include_groups=False).reset_index()
+    # dropna=False: an occupation without a family (NULL family_id) is still listed
+    return df.groupby(keys, sort=False, dropna=False).apply(one, include_groups=False).reset_index()
 
 
 def _rows(conn: sqlite3.Connection, where: str, params: list[object]) -> pd.DataFrame:
@@ -265,8 +266,8 @@ def describe(row: dict, compared: pd.DataFrame, scope_names: dict[str, str], lan
 
 
 def totals_text(totals: Totals, lang: str) -> str:
-    """A bassin's, département's or France's BMO headline in one line ("10 518 projets (minimum) · 60,3 %
-    jugés difficiles · 42,0 % saisonniers")."""
+    """A bassin's, département's or France's BMO headline ("10 518 projets · 60,3 % jugés difficiles · 42,0 %
+    saisonniers"), then, on a second Markdown line, the flag of the count in words when it has one."""
     from gtec.core.i18n import t
     from gtec.territories.display import flag_text
 
@@ -278,4 +279,4 @@ def totals_text(totals: Totals, lang: str) -> str:
         difficult=_share_text(totals.difficult_share, lang),
         seasonal=_share_text(totals.seasonal_share, lang),
     )
-    return f"{text} ({flag})" if flag else text
+    return f"{text}  \n{t('occ.flag_note', lang, flag=flag)}" if flag else text

@@ -69,36 +69,43 @@ def _param(at: AppTest, name: str):
     return value[-1] if isinstance(value, list) else value
 
 
-def test_default_view_is_the_epci_map_with_basin_outlines(built_data_dir, workspace_path):
+def test_default_view_is_the_zones_d_emploi_map_with_the_ilo_rate(built_data_dir, workspace_path):
     at = _map()
     assert at.title[0].value == t("map.title", "fr")
+    assert _param(at, "level") == "zone_emploi" and _param(at, "ind") == "unemployment_rate"
+    assert at.toggle(key="show_demo").value is False
+
+
+def test_epci_map_has_basin_outlines(built_data_dir, workspace_path):
+    at = _map()
+    at.selectbox(key="map_level").set_value("epci").run()
     args = _map_args(at)
     group = args["feature_group"]
     assert group.count('"type":"Feature"') > 1200 + 3  # EPCIs + the three basin outlines
     assert "FR-BASIN-VANNES" in group and "bindTooltip" in group
     assert all(link.startswith("/app/static/vendor/leaflet/") for link in args["js_links"] + args["css_links"])
     assert args["returned_objects"] == ["last_active_drawing"]
-    assert _param(at, "level") == "epci" and _param(at, "ind") == "unemployment_rate"
+    assert _param(at, "level") == "epci" and _param(at, "ind") == "population"  # the ILO rate is not official there
     assert len(group) <= 1_600_000
 
 
 def test_changing_the_indicator_swaps_only_the_layer(built_data_dir, workspace_path):
     at = _map()
     before = _map_args(at)
-    at.selectbox(key="map_ind").set_value("jobseekers").run()
+    at.selectbox(key="map_ind").set_value("employment").run()
     assert not at.exception
     after = _map_args(at)
     assert after["script"] == before["script"], "the base map stays the same (zoom is kept in the browser)"
     assert after["feature_group"] != before["feature_group"]
-    assert _param(at, "ind") == "jobseekers"
+    assert _param(at, "ind") == "employment"
 
 
 def test_url_restores_the_view_and_the_profile(built_data_dir, workspace_path):
-    # jobseekers: a count with several years at basin level (official employment has one census year only)
-    at = _map({"level": "basin", "ind": "jobseekers", "year": "2022", "sel": "FR-BASIN-SAINT-MALO", "lang": "en"})
+    # population: an official count with two years at basin level (2017 and the 2023 legal population)
+    at = _map({"level": "basin", "ind": "population", "year": "2017", "sel": "FR-BASIN-SAINT-MALO", "lang": "en"})
     assert at.selectbox(key="map_level").value == "basin"
-    assert at.selectbox(key="map_ind").value == "jobseekers"
-    assert at.select_slider(key="map_year").value == 2022
+    assert at.selectbox(key="map_ind").value == "population"
+    assert at.select_slider(key="map_year").value == 2017
     assert any(s.value == t("map.profile.title", "en", name=md("Pays de Saint-Malo")) for s in at.subheader)
     assert '"sel":true' in _map_args(at)["feature_group"]
 
@@ -106,7 +113,7 @@ def test_url_restores_the_view_and_the_profile(built_data_dir, workspace_path):
 def test_bad_url_values_are_ignored_with_a_message(built_data_dir, workspace_path):
     at = _map({"level": "galaxy", "year": "DROP TABLE", "sel": "<script>"})
     assert len(at.warning) >= 3
-    assert at.selectbox(key="map_level").value == "epci"
+    assert at.selectbox(key="map_level").value == "zone_emploi"
 
 
 def test_rate_toggle_divides_by_the_denominator(built_data_dir, workspace_path):
@@ -178,3 +185,13 @@ def _fresh_caches():
     st.cache_data.clear()
     yield
     st.cache_data.clear()
+
+
+def test_demonstration_values_appear_only_with_the_switch_and_marked(built_data_dir, workspace_path):
+    at = _map()
+    at.selectbox(key="map_level").set_value("epci").run()
+    assert "Demandeurs d'emploi" not in at.selectbox(key="map_ind").options
+    at.toggle(key="show_demo").set_value(True).run()
+    at.selectbox(key="map_ind").set_value("jobseekers").run()
+    assert not at.exception
+    assert t("demo.mark", "fr") in at.get("html")[0].proto.body

@@ -33,7 +33,8 @@ def tiny_store() -> sqlite3.Connection:
         CREATE TABLE indicators (id TEXT PRIMARY KEY, label_fr TEXT, label_en TEXT, unit_fr TEXT, unit_en TEXT,
             kind TEXT, denominator_indicator TEXT, rate_per REAL);
         CREATE TABLE sources (id TEXT PRIMARY KEY, status TEXT, vintage TEXT);
-        CREATE TABLE indicator_values (territory_id TEXT, indicator_id TEXT, year INT, value REAL, source_id TEXT);
+        CREATE TABLE indicator_values (territory_id TEXT, indicator_id TEXT, year INT, value REAL, source_id TEXT,
+            period TEXT, flag TEXT);
         INSERT INTO territories VALUES ('X', 'X', 'Pays', 'country', 'X', NULL, NULL, NULL, NULL, NULL),
             ('X-1', '01', 'Un', 'departement', 'X', 'X', NULL, NULL, NULL, NULL),
             ('X-2', '02', 'Deux', 'departement', 'X', 'X', NULL, NULL, NULL, NULL),
@@ -42,7 +43,8 @@ def tiny_store() -> sqlite3.Connection:
         INSERT INTO indicators VALUES ('jobs', 'Emplois', 'Jobs', 'emplois', 'jobs', 'count', 'pop', 100),
             ('pop', 'Population', 'Population', 'hab.', 'inhabitants', 'count', NULL, NULL);
         INSERT INTO sources VALUES ('s-off', 'official', '2023'), ('s-ill', 'illustrative', '2024');
-        INSERT INTO indicator_values VALUES ('X-1', 'jobs', 2023, 50, 's-off'), ('X-2', 'jobs', 2023, 0, 's-off'),
+        INSERT INTO indicator_values (territory_id, indicator_id, year, value, source_id)
+        VALUES ('X-1', 'jobs', 2023, 50, 's-off'), ('X-2', 'jobs', 2023, 0, 's-off'),
             ('X-1', 'pop', 2023, 200, 's-ill'), ('X-2', 'pop', 2023, 0, 's-ill'), ('X-3', 'pop', 2023, 10, 's-ill'),
             ('X', 'jobs', 2023, 500, 's-off'), ('X', 'pop', 2023, 1000, 's-ill'),
             ('X-1', 'jobs', 2022, 40, 's-off'), ('X', 'jobs', 2022, 400, 's-off');
@@ -237,3 +239,12 @@ def test_scenario_kpis_against_the_reference():
     assert kpi.departures_share(tot) == 75.0
     assert kpi.departures_share({**tot, "openings_per_year": 0.0}) is None
     assert kpi.page_source_ids(["b"], ["a", "b"]) == ["a", "b", *sorted(kpi.PAGE_SOURCES)]
+
+
+def test_level_table_hides_demonstration_values_unless_asked(tiny_store):
+    conn = tiny_store
+    hidden = queries.level_table(conn, "pop", 2023, "departement", show_demo=False)
+    assert hidden["value"].isna().all() and hidden["status"].isna().all()
+    shown = queries.level_table(conn, "pop", 2023, "departement", show_demo=True)
+    assert shown["value"].notna().any()
+    assert "pop" not in queries.indicators_for_level(conn, "departement", show_demo=False)
