@@ -29,6 +29,9 @@ header[data-testid="stHeader"], [data-testid="stToolbar"] {display:none !importa
 .stApp {background:#0b0b0b; color:#fff}
 .block-container {max-width: 100%; padding: .6rem 1.2rem}
 .stApp p, .stApp label, .stApp h1, .stApp h2, .stApp h3 {color:#fff}
+.stApp a, .stApp a p {color:#9fd3ff}
+[data-testid="stButtonGroup"] button p {color:#111}
+[data-testid="stButtonGroup"] button[kind*="Active"] p {color:#fff}
 </style>
 """
 
