@@ -154,7 +154,7 @@ def _naive_refresh(ws: Workspace, code: str) -> str:
 
 def run(context: dict) -> dict:
     tmp = Path(tempfile.mkdtemp(prefix="gtec-bench-ws-"))
-    ws = Workspace.open(tmp / "writes.sqlite")
+    ws = Workspace.open(tmp / "writes.sqlite", keep_open=True)  # as the app opens it
     writes = _concurrent_writes(ws)
     naive, failed = _naive_writes(tmp / "naive.sqlite")
     wall_ws = Workspace.open(tmp / "wall.sqlite")

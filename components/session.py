@@ -101,7 +101,7 @@ def ensure_store(lang: str) -> None:
 @st.cache_resource(show_spinner=False)
 def _open_workspace(path: str) -> Workspace:
     # Once per process and path: checks the file and applies pending migrations (reads never migrate).
-    return Workspace.open(Path(path))
+    return Workspace.open(Path(path), keep_open=True)
 
 
 def workspace() -> Workspace:

@@ -203,13 +203,14 @@ class Workspace:
     # -- opening and checking
 
     @classmethod
-    def open(cls, path: Path, *, create: bool = True) -> Workspace:
+    def open(cls, path: Path, *, create: bool = True, keep_open: bool = False) -> Workspace:
         """Check the file, create it on first use (``create``) and apply pending migrations. Once per process.
 
         Raises :class:`WorkspaceError`: ``corrupt`` (not a database, or fails its integrity check), ``emptied``
         (a zero-byte file), ``missing`` (the file was created once and is gone, or ``create`` is False),
         ``newer`` (migrated by a newer version of the code), ``migration_edited``, ``migration_name``.
         Nothing is overwritten: recovery is an explicit command (``python -m gtec workspace ...``).
+        ``keep_open`` keeps one idle read-only connection for the object's life (see below): for servers.
         """
         ws = cls(path)
         ws.check(create=create)
@@ -218,8 +219,9 @@ class Workspace:
         # closes, SQLite checkpoints and deletes the WAL, which made every short write pay ~1 ms on close.
         # Writes still open the path afresh each time, so a file replaced by a restore is never written through
         # a stale connection.
-        ws._keeper = ws._connect()
-        ws._keeper.execute("PRAGMA query_only = ON")
+        if keep_open:  # long-lived servers (the app, benchmarks); commands and tests leave no file open
+            ws._keeper = ws._connect()
+            ws._keeper.execute("PRAGMA query_only = ON")
         return ws
 
     @property
