@@ -10,7 +10,6 @@ caches.
 from __future__ import annotations
 
 import functools
-import sqlite3
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -21,7 +20,7 @@ from components import session
 from gtec.core import config
 from gtec.core.provenance import Source, load_sources, split_source_ids
 from gtec.maps import outline
-from gtec.storage.reference import connect_reference
+from gtec.storage.reference import ReferenceConnection, connect_reference
 from gtec.territories import custom, indicators, occupations
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -62,7 +61,7 @@ def per_build(*, resource: bool = False, **options: Any) -> Callable[[F], F]:
 
 
 @per_build(resource=True, max_entries=2)
-def reference() -> sqlite3.Connection:
+def reference() -> ReferenceConnection:
     """The shared read-only connection to the current build of the reference store."""
     return connect_reference(check_same_thread=False)
 

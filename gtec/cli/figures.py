@@ -8,12 +8,12 @@ from __future__ import annotations
 import argparse
 import csv
 import json
-import sqlite3
 import sys
 from collections.abc import Iterable, Sequence
 from typing import Any, TextIO
 
 from gtec.core.i18n import pick, t
+from gtec.storage.reference import ReferenceConnection
 
 FIGURE_FIELDS: tuple[str, ...] = (
     "territory_id",
@@ -30,7 +30,7 @@ FIGURE_FIELDS: tuple[str, ...] = (
 
 
 def figure_rows(
-    conn: sqlite3.Connection, territory_id: str, lang: str = "en", show_demo: bool = False
+    conn: ReferenceConnection, territory_id: str, lang: str = "en", show_demo: bool = False
 ) -> list[dict[str, Any]]:
     """Every figure the portrait shows for ``territory_id`` (:data:`gtec.territories.indicators.
     PORTRAIT_INDICATORS`, its latest value per indicator), with unit, status, flag (``lower_bound`` /

@@ -6,10 +6,10 @@ and the plain name (the chart shows it as text, Vega escapes it).
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Sequence
 
 from gtec.maps.queries import territory_names
+from gtec.storage.reference import ReferenceConnection
 from gtec.territories import custom, indicators
 from gtec.territories.geometry import layer_feature_collection, territory_geometry
 
@@ -27,7 +27,7 @@ def _collection(features: list[dict]) -> dict:
     return {"type": "FeatureCollection", "features": features}
 
 
-def preview_features(conn: sqlite3.Connection, members: Sequence[str], member_level: str, name: str) -> dict:
+def preview_features(conn: ReferenceConnection, members: Sequence[str], member_level: str, name: str) -> dict:
     """A custom territory being composed: its members (``epci`` or ``commune``) and the union outline."""
     feats = [
         {**f, "properties": {**f["properties"], "role": "member"}}
@@ -39,7 +39,7 @@ def preview_features(conn: sqlite3.Connection, members: Sequence[str], member_le
     return _collection(feats)
 
 
-def custom_features(conn: sqlite3.Connection, members: Sequence[str], name: str) -> dict:
+def custom_features(conn: ReferenceConnection, members: Sequence[str], name: str) -> dict:
     """A saved custom territory: its members (when not too many) and the union outline."""
     feats = []
     if len(members) <= MAX_MEMBER_SHAPES:
@@ -53,7 +53,7 @@ def custom_features(conn: sqlite3.Connection, members: Sequence[str], name: str)
     return _collection(feats)
 
 
-def reference_features(conn: sqlite3.Connection, territory_id: str) -> dict:
+def reference_features(conn: ReferenceConnection, territory_id: str) -> dict:
     """A reference territory and its members (basin -> EPCIs) or children (EPCI -> communes...), detail."""
     terr = indicators.get_territory(conn, territory_id)
     parts = indicators.members(conn, territory_id)

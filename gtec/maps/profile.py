@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Mapping, Sequence
 
 from gtec.core.i18n import pick, t
@@ -10,13 +9,14 @@ from gtec.core.provenance import split_source_ids, weakest_status
 from gtec.core.text import md
 from gtec.maps.legend import format_value, with_unit
 from gtec.maps.queries import join_values, rate_available, series_sql
+from gtec.storage.reference import ReferenceConnection
 from gtec.territories.indicators import catalogue, comparison_chain, index_series
 
 #: Members named in a custom territory's profile before "…".
 MEMBERS_SHOWN = 12
 
 
-def _store_series(conn: sqlite3.Connection, territory_ids: Sequence[str], indicator_ids: Sequence[str]):
+def _store_series(conn: ReferenceConnection, territory_ids: Sequence[str], indicator_ids: Sequence[str]):
     import pandas as pd
 
     if not territory_ids or not indicator_ids:
@@ -26,7 +26,7 @@ def _store_series(conn: sqlite3.Connection, territory_ids: Sequence[str], indica
 
 
 def series(
-    conn: sqlite3.Connection,
+    conn: ReferenceConnection,
     territory_ids: Sequence[str],
     indicator_id: str,
     measure: str = "total",
@@ -93,7 +93,7 @@ def series(
     return num.sort_values(["territory_id", "year"]).reset_index(drop=True)
 
 
-def profile_chain(conn: sqlite3.Connection, territory_id: str, is_custom: bool = False) -> list[str]:
+def profile_chain(conn: ReferenceConnection, territory_id: str, is_custom: bool = False) -> list[str]:
     """The territory, its parent (if any) and its national root: the rows of a profile."""
     if is_custom:
         return [territory_id, "FR"]
@@ -101,7 +101,7 @@ def profile_chain(conn: sqlite3.Connection, territory_id: str, is_custom: bool =
 
 
 def location_quotient(
-    conn: sqlite3.Connection,
+    conn: ReferenceConnection,
     chain: Sequence[str],
     indicator_id: str,
     year: int,
@@ -169,7 +169,7 @@ def members_text(member_names: Sequence[str]) -> str:
 
 
 def location_quotient_text(
-    conn: sqlite3.Connection,
+    conn: ReferenceConnection,
     chain: Sequence[str],
     indicator_id: str,
     year: int,

@@ -7,10 +7,10 @@ the functions that run it take a connection and return plain values or DataFrame
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Iterable, Mapping
 
 from gtec.core.provenance import weakest_status
+from gtec.storage.reference import ReferenceConnection
 from gtec.storage.sql import placeholders
 from gtec.territories.indicators import catalogue
 
@@ -99,7 +99,7 @@ def grid_positions_sql(level: str) -> Query:
     return "SELECT id, code, name, grid_row, grid_col FROM territories WHERE level = ? ORDER BY id", [level]
 
 
-def grid_positions(conn: sqlite3.Connection, level: str):
+def grid_positions(conn: ReferenceConnection, level: str):
     """Tile positions of a tile-grid level as a DataFrame (see :func:`grid_positions_sql`)."""
     import pandas as pd
 
@@ -109,20 +109,20 @@ def grid_positions(conn: sqlite3.Connection, level: str):
     )
 
 
-def indicators_for_level(conn: sqlite3.Connection, level: str, show_demo: bool = True) -> list[str]:
+def indicators_for_level(conn: ReferenceConnection, level: str, show_demo: bool = True) -> list[str]:
     """Indicator ids with at least one non-missing value at ``level`` that may be shown, in catalogue order."""
     sql, params = indicators_at_level_sql(level, show_demo)
     present = {r[0] for r in conn.execute(sql, params)}
     return [i for i in catalogue(conn) if i in present]
 
 
-def years_for(conn: sqlite3.Connection, indicator_id: str, level: str, show_demo: bool = True) -> list[int]:
+def years_for(conn: ReferenceConnection, indicator_id: str, level: str, show_demo: bool = True) -> list[int]:
     """Years with at least one non-missing value of the indicator at ``level`` that may be shown (ascending)."""
     sql, params = years_sql(indicator_id, level, show_demo)
     return [int(r[0]) for r in conn.execute(sql, params)]
 
 
-def communes(conn: sqlite3.Connection, departement_ids: Iterable[str]):
+def communes(conn: ReferenceConnection, departement_ids: Iterable[str]):
     """Communes of some départements as a DataFrame (id, name): the pool of the custom basin builder."""
     import pandas as pd
 
@@ -130,7 +130,7 @@ def communes(conn: sqlite3.Connection, departement_ids: Iterable[str]):
     return pd.DataFrame([tuple(r) for r in conn.execute(sql, params)], columns=["id", "name"])
 
 
-def territory_names(conn: sqlite3.Connection, ids: Iterable[str]) -> dict[str, str]:
+def territory_names(conn: ReferenceConnection, ids: Iterable[str]) -> dict[str, str]:
     """``{id: name}`` of the given territories (unknown ids are absent)."""
     sql, params = names_sql(ids)
     return {r[0]: r[1] for r in conn.execute(sql, params)}
@@ -145,7 +145,7 @@ def join_values(a: object, b: object, status: bool) -> str | None:
 
 
 def level_table(
-    conn: sqlite3.Connection,
+    conn: ReferenceConnection,
     indicator_id: str,
     year: int,
     level: str,
@@ -193,14 +193,14 @@ def level_table(
     return df
 
 
-def _one_value(conn: sqlite3.Connection, indicator_id: str, year: int, territory_id: str) -> tuple | None:
+def _one_value(conn: ReferenceConnection, indicator_id: str, year: int, territory_id: str) -> tuple | None:
     sql, params = values_sql(indicator_id, year, territory_id=territory_id)
     row = conn.execute(sql, params).fetchone()
     return row if row and row[3] is not None else None
 
 
 def national_value(
-    conn: sqlite3.Connection, indicator_id: str, year: int, country: str, measure: str = "total"
+    conn: ReferenceConnection, indicator_id: str, year: int, country: str, measure: str = "total"
 ) -> tuple[float | None, str | None, str | None]:
     """``(value, source_id, status)`` of the country root (``FR``, ``BE``, ``UK``), missing -> (None, None, None)."""
     row = _one_value(conn, indicator_id, year, country)

@@ -7,12 +7,13 @@ saved territory is aggregated exactly like a built basin.
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Iterable, Mapping
 from typing import Any
 
 import numpy as np
 import pandas as pd
+
+from gtec.storage.reference import ReferenceConnection
 
 
 def members_frame(members: pd.DataFrame | Mapping[str, Iterable[str]]) -> pd.DataFrame:
@@ -142,7 +143,7 @@ def catalogue_dict(catalogue: pd.DataFrame | Mapping[str, Mapping[str, Any]]) ->
     return {str(k): dict(v) for k, v in catalogue.items()}
 
 
-def read_catalogue(conn: sqlite3.Connection) -> dict[str, dict[str, Any]]:
+def read_catalogue(conn: ReferenceConnection) -> dict[str, dict[str, Any]]:
     """The ``indicators`` table as ``{id: row dict}``."""
     cur = conn.execute("SELECT * FROM indicators")
     names = [d[0] for d in cur.description]

@@ -14,7 +14,6 @@ regard to case or spacing (``name_key``); a save over a territory someone else c
 from __future__ import annotations
 
 import json
-import sqlite3
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -23,6 +22,8 @@ import shapely
 
 from gtec.core import auth
 from gtec.core.errors import UserError
+from gtec.core.provenance import STATUS_RANK as STATUS_ORDER  # the one status ranking
+from gtec.storage.reference import ReferenceConnection
 from gtec.storage.sql import placeholders
 from gtec.storage.workspace import UniqueViolation, Workspace, name_key, now_iso
 from gtec.territories import aggregation
@@ -31,7 +32,6 @@ ID_PREFIX = "WS-"
 MEMBER_LEVELS: tuple[str, ...] = ("epci", "commune")
 MAX_NAME = 80
 MAX_MEMBERS = 2000
-from gtec.core.provenance import STATUS_RANK as STATUS_ORDER  # noqa: E402  (the one status ranking)
 
 
 @dataclass(frozen=True)
@@ -65,7 +65,7 @@ def clean_name(name: object) -> str:
 
 
 def validate(
-    ref: sqlite3.Connection,
+    ref: ReferenceConnection,
     name: str,
     member_ids: Sequence[str],
     existing_names: Iterable[str] = (),
@@ -135,7 +135,7 @@ def get(ws: Workspace, territory_id: str) -> CustomTerritory | None:
 def save(
     ws: Workspace,
     actor: auth.Actor,
-    ref: sqlite3.Connection,
+    ref: ReferenceConnection,
     name: str,
     member_ids: Sequence[str],
     description: str = "",
@@ -223,7 +223,7 @@ def list_for_choices(ws: Workspace) -> pd.DataFrame:
 # ----------------------------------------------------------------------------------------------------------
 
 
-def outline(ref: sqlite3.Connection, member_ids: Sequence[str], resolution: str = "detail") -> dict | None:
+def outline(ref: ReferenceConnection, member_ids: Sequence[str], resolution: str = "detail") -> dict | None:
     """The GeoJSON geometry of the union of the members' geometries (None when none has a geometry).
 
     Shared borders come from one simplified coverage, so the union has no slivers; coordinates are
@@ -249,7 +249,7 @@ def outline(ref: sqlite3.Connection, member_ids: Sequence[str], resolution: str 
 
 
 def aggregate_values(
-    ref: sqlite3.Connection,
+    ref: ReferenceConnection,
     member_ids: Sequence[str],
     indicator_ids: Sequence[str] | None = None,
     years: Sequence[int] | None = None,

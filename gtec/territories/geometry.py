@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import json
-import sqlite3
 from collections.abc import Iterable
 from typing import Any
 
+from gtec.storage.reference import ReferenceConnection
+
 
 def layer_feature_collection(
-    conn: sqlite3.Connection,
+    conn: ReferenceConnection,
     level: str,
     resolution: str = "national",
     *,
@@ -54,7 +55,7 @@ def layer_feature_collection(
 
 
 def territory_geometry(
-    conn: sqlite3.Connection, territory_id: str, resolution: str = "detail"
+    conn: ReferenceConnection, territory_id: str, resolution: str = "detail"
 ) -> dict[str, Any] | None:
     """The GeoJSON geometry object of one territory (the other resolution if this one is absent), or None."""
     row = conn.execute(

@@ -6,13 +6,13 @@ Values are returned with their source id so that every figure can carry its prov
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
 
+from gtec.storage.reference import ReferenceConnection
 from gtec.storage.sql import placeholders
 
 #: Levels a user can pick a territory from, in the order shown.
@@ -53,7 +53,7 @@ VALUE_COLUMNS = ["territory_id", "indicator_id", "year", "value", "source_id", "
 COUNTRY_ROOTS = {"FR": "FR", "BE": "BE", "UK": "UK"}
 
 
-def list_territories(conn: sqlite3.Connection, levels: Sequence[str] | None = None) -> pd.DataFrame:
+def list_territories(conn: ReferenceConnection, levels: Sequence[str] | None = None) -> pd.DataFrame:
     """Territories (id, code, name, level, country, parent_id, population) sorted by level then name."""
     sql = "SELECT id, code, name, level, country, parent_id, population FROM territories"
     params: list[object] = []
@@ -74,20 +74,20 @@ def _sort_key(col: pd.Series) -> pd.Series:
     return col
 
 
-def get_territory(conn: sqlite3.Connection, territory_id: str) -> dict | None:
+def get_territory(conn: ReferenceConnection, territory_id: str) -> dict | None:
     """One territory as a dict, or None when the id is unknown."""
-    conn.row_factory = sqlite3.Row
-    row = conn.execute("SELECT * FROM territories WHERE id = ?", (territory_id,)).fetchone()
-    return dict(row) if row else None
+    cur = conn.execute("SELECT * FROM territories WHERE id = ?", (territory_id,))
+    row = cur.fetchone()  # rows as plain tuples or mappings, whatever the connection's row factory
+    return dict(zip([c[0] for c in cur.description], row, strict=True)) if row else None
 
 
-def members(conn: sqlite3.Connection, territory_id: str) -> list[str]:
+def members(conn: ReferenceConnection, territory_id: str) -> list[str]:
     """Member ids of a composite territory (basin -> EPCIs); empty for a plain one."""
     rows = conn.execute("SELECT child_id FROM memberships WHERE parent_id = ? ORDER BY child_id", (territory_id,))
     return [r[0] for r in rows]
 
 
-def children(conn: sqlite3.Connection, territory_id: str, level: str | None = None) -> list[str]:
+def children(conn: ReferenceConnection, territory_id: str, level: str | None = None) -> list[str]:
     """Direct children by ``parent_id`` (optionally of one level)."""
     sql, params = "SELECT id FROM territories WHERE parent_id = ?", [territory_id]
     if level:
@@ -96,7 +96,7 @@ def children(conn: sqlite3.Connection, territory_id: str, level: str | None = No
     return [r[0] for r in conn.execute(sql + " ORDER BY id", params)]
 
 
-def catalogue(conn: sqlite3.Connection) -> dict[str, dict]:
+def catalogue(conn: ReferenceConnection) -> dict[str, dict]:
     """The indicator catalogue as ``{id: row dict}`` in catalogue order: the one reader of the ``indicators``
     table for the app (the build reads its own input with :func:`gtec.territories.aggregation.read_catalogue`)."""
     cur = conn.execute("SELECT * FROM indicators ORDER BY rowid")
@@ -106,7 +106,7 @@ def catalogue(conn: sqlite3.Connection) -> dict[str, dict]:
 
 
 def values(
-    conn: sqlite3.Connection,
+    conn: ReferenceConnection,
     territory_ids: Sequence[str],
     indicator_ids: Sequence[str] | None = None,
 ) -> pd.DataFrame:
@@ -162,7 +162,7 @@ def at_year(df: pd.DataFrame, territory_id: str, indicator_id: str, year: int | 
     return Figure(float(row["value"]), year, str(row["source_id"]), _text(row.get("period")), _text(row.get("flag")))
 
 
-def comparison_chain(conn: sqlite3.Connection, territory_id: str) -> list[str]:
+def comparison_chain(conn: ReferenceConnection, territory_id: str) -> list[str]:
     """The territory, its parent (if any, and not the country) and its national root, without duplicates."""
     terr = get_territory(conn, territory_id)
     if terr is None:
@@ -177,12 +177,12 @@ def comparison_chain(conn: sqlite3.Connection, territory_id: str) -> list[str]:
     return chain
 
 
-def source_statuses(conn: sqlite3.Connection) -> dict[str, str]:
+def source_statuses(conn: ReferenceConnection) -> dict[str, str]:
     """``{source_id: status}`` of every source of the store."""
     return dict(conn.execute("SELECT id, status FROM sources").fetchall())
 
 
-def visible(conn: sqlite3.Connection, df: pd.DataFrame, show_demo: bool) -> pd.DataFrame:
+def visible(conn: ReferenceConnection, df: pd.DataFrame, show_demo: bool) -> pd.DataFrame:
     """The rows of a long values table that may be shown (:func:`gtec.territories.display.visible_values`)."""
     from gtec.territories.display import visible_values
 
@@ -190,7 +190,7 @@ def visible(conn: sqlite3.Connection, df: pd.DataFrame, show_demo: bool) -> pd.D
 
 
 def portrait(
-    conn: sqlite3.Connection,
+    conn: ReferenceConnection,
     territory_id: str,
     indicator_ids: Sequence[str] = PORTRAIT_INDICATORS,
     show_demo: bool = False,
@@ -211,7 +211,7 @@ def portrait(
 
 
 def compare_figures(
-    conn: sqlite3.Connection,
+    conn: ReferenceConnection,
     own: pd.DataFrame,
     parent_id: str | None,
     national_id: str | None,
@@ -266,7 +266,7 @@ def compare_figures(
 
 
 def trend_index(
-    conn: sqlite3.Connection, territory_id: str, indicator_id: str, show_demo: bool = False
+    conn: ReferenceConnection, territory_id: str, indicator_id: str, show_demo: bool = False
 ) -> pd.DataFrame:
     """Series of the territory, its parent and its national level as an index (first common year = 100).
 
@@ -277,7 +277,7 @@ def trend_index(
     return index_series(visible(conn, values(conn, chain, [indicator_id]), show_demo))
 
 
-def quarterly_series(conn: sqlite3.Connection, territory_id: str, indicator_id: str) -> pd.DataFrame:
+def quarterly_series(conn: ReferenceConnection, territory_id: str, indicator_id: str) -> pd.DataFrame:
     """The quarterly series (``indicator_periods``) of the territory, its parent and its nation, as published
     (official sources only), with a ``date`` column (first day of the quarter). Columns: territory_id,
     period, year, quarter, value, source_id, date. Empty when the territory itself has none."""
@@ -297,7 +297,7 @@ def quarterly_series(conn: sqlite3.Connection, territory_id: str, indicator_id: 
 
 
 def trend_candidates(
-    conn: sqlite3.Connection, territory_id: str, table: pd.DataFrame, show_demo: bool = False
+    conn: ReferenceConnection, territory_id: str, table: pd.DataFrame, show_demo: bool = False
 ) -> list[str]:
     """Indicators of a portrait ``table`` worth a trend chart: those with a quarterly series or at least two
     years that may be shown, population last (it is mostly the denominator)."""

@@ -8,12 +8,12 @@ cells that are both published; a secret figure is reported as secret (``None`` +
 
 from __future__ import annotations
 
-import sqlite3
 import unicodedata
 from dataclasses import dataclass
 
 import pandas as pd
 
+from gtec.storage.reference import ReferenceConnection
 from gtec.storage.sql import placeholders
 
 SOURCE_ID = "ft-bmo-2025-open-data"
@@ -42,7 +42,7 @@ def fold(text: object) -> str:
     return " ".join("".join(c if c.isalnum() else " " for c in plain).split())
 
 
-def bassin_for(conn: sqlite3.Connection, territory_id: str) -> tuple[str | None, float | None]:
+def bassin_for(conn: ReferenceConnection, territory_id: str) -> tuple[str | None, float | None]:
     """The BMO bassin a territory is read through, and the share (%) of its population inside it.
 
     A bassin is itself (100 %); a project basin goes through ``basin_overlaps`` (the bassin holding most of
@@ -83,7 +83,7 @@ def bassin_for(conn: sqlite3.Connection, territory_id: str) -> tuple[str | None,
     return rows[0][0], (100.0 * rows[0][1] / total if total else None)
 
 
-def overlaps(conn: sqlite3.Connection, basin_id: str) -> pd.DataFrame:
+def overlaps(conn: ReferenceConnection, basin_id: str) -> pd.DataFrame:
     """The zones d'emploi and BMO bassins a project basin overlaps, largest first.
 
     Columns: zone_id, zone_level, code, name, population, population_share (%), source_id."""
@@ -119,7 +119,7 @@ def _aggregate(df: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
     return df.groupby(keys, sort=False, dropna=False).apply(one, include_groups=False).reset_index()
 
 
-def _rows(conn: sqlite3.Connection, where: str, params: list[object]) -> pd.DataFrame:
+def _rows(conn: ReferenceConnection, where: str, params: list[object]) -> pd.DataFrame:
     return pd.read_sql_query(
         "SELECT o.met_code, o.met_label, o.family_id, f.label_fr AS family_fr, f.label_en AS family_en,"
         " o.projects, o.difficult, o.seasonal, o.projects_secret, o.difficult_secret, o.seasonal_secret"
@@ -129,7 +129,7 @@ def _rows(conn: sqlite3.Connection, where: str, params: list[object]) -> pd.Data
     )
 
 
-def occupations(conn: sqlite3.Connection, bassin_id: str) -> pd.DataFrame:
+def occupations(conn: ReferenceConnection, bassin_id: str) -> pd.DataFrame:
     """The occupations of one bassin, most hiring projects first (secret counts last).
 
     Columns :data:`OCCUPATION_COLUMNS`: shares in %, ``None`` when secret (the ``*_secret`` flag says so)."""
@@ -142,7 +142,7 @@ def occupations(conn: sqlite3.Connection, bassin_id: str) -> pd.DataFrame:
     return out[OCCUPATION_COLUMNS].reset_index(drop=True)
 
 
-def comparison(conn: sqlite3.Connection, met_codes: list[str], departement_id: str | None) -> pd.DataFrame:
+def comparison(conn: ReferenceConnection, met_codes: list[str], departement_id: str | None) -> pd.DataFrame:
     """The same occupations in a département and in France (sums over their bassins): one row per
     ``met_code`` and ``scope`` (``departement``, ``national``) with projects and shares as in
     :func:`occupations`."""
@@ -182,7 +182,7 @@ class Totals:
     source_id: str | None
 
 
-def totals(conn: sqlite3.Connection, territory_id: str, year: int = 2025) -> Totals:
+def totals(conn: ReferenceConnection, territory_id: str, year: int = 2025) -> Totals:
     """The BMO totals of a bassin, département or France as the store publishes them (official sources only)."""
     rows = conn.execute(
         "SELECT v.indicator_id, v.value, v.flag, v.source_id FROM indicator_values v"

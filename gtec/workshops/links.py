@@ -2,22 +2,22 @@
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Iterable
 
 from gtec.core.i18n import pick
+from gtec.storage.reference import ReferenceConnection
 
 #: Territory levels offered to participants (the scale at which a room discusses jobs and training).
 LINK_LEVELS: tuple[str, ...] = ("region", "departement", "zone_emploi", "basin", "epci")
 
 
-def families(conn: sqlite3.Connection, lang: str) -> list[tuple[str, str]]:
+def families(conn: ReferenceConnection, lang: str) -> list[tuple[str, str]]:
     """``(id, label)`` of the occupation families, in the reader's language, by id."""
     rows = conn.execute("SELECT id, label_fr, label_en FROM occupation_families ORDER BY id").fetchall()
     return [(str(r[0]), pick({"label_fr": r[1], "label_en": r[2]}, "label", lang)) for r in rows]
 
 
-def territories(conn: sqlite3.Connection, levels: Iterable[str] = LINK_LEVELS) -> list[tuple[str, str]]:
+def territories(conn: ReferenceConnection, levels: Iterable[str] = LINK_LEVELS) -> list[tuple[str, str]]:
     """``(id, name)`` of the territories of ``levels``, by level then name."""
     wanted = tuple(levels)
     marks = ", ".join("?" for _ in wanted)
@@ -28,7 +28,7 @@ def territories(conn: sqlite3.Connection, levels: Iterable[str] = LINK_LEVELS) -
     return [(str(r[0]), str(r[1])) for r in rows]
 
 
-def labels(conn: sqlite3.Connection | None, lang: str, ids: Iterable[str | None]) -> dict[str, str]:
+def labels(conn: ReferenceConnection | None, lang: str, ids: Iterable[str | None]) -> dict[str, str]:
     """Readable names of family and territory ids (missing ones map to themselves); no store: ids as given."""
     wanted = sorted({i for i in ids if i})
     out = {i: i for i in wanted}

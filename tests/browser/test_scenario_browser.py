@@ -74,17 +74,22 @@ def test_slider_updates_figures_charts_and_map(page, app_server, wait_idle, scre
     assert not [u for u in page.blocked_requests if "materialsymbols" not in u]
 
 
-def set_slider(page, slider, target: float, wait_idle, tries: int = 30) -> None:
+def set_slider(page, slider, param: str, target: float, wait_idle, tries: int = 30) -> None:
     """Move a slider with the keyboard one step at a time, waiting for each rerun (a key pressed during a rerun
-    can be dropped by the browser widget), until it shows ``target``."""
+    can be dropped by the browser widget), until the URL (which mirrors the settings) shows ``target``."""
+
+    def current() -> float:
+        value = page.evaluate(f"() => new URL(location.href).searchParams.get('{param}')")
+        return float(value) if value is not None else 0.0
+
     for _ in range(tries):
-        now = float(slider.get_attribute("aria-valuenow") or "nan")
+        now = current()
         if now == target:
             return
         slider.focus()
         slider.press("ArrowRight" if now < target else "ArrowLeft")
         wait_idle(page)
-    raise AssertionError(f"slider stuck at {slider.get_attribute('aria-valuenow')}, wanted {target}")
+    raise AssertionError(f"{param} stuck at {current()}, wanted {target}")
 
 
 def test_facilitator_saves_and_reloads(page, app_server, wait_idle, screenshot, browser_workspace):
@@ -102,7 +107,7 @@ def test_facilitator_saves_and_reloads(page, app_server, wait_idle, screenshot, 
     wait_idle(page, timeout=60_000)
     page.get_by_role("heading", name=t("scenario.title", "fr")).wait_for()
     slider = page.get_by_role("slider").first  # low-carbon transition
-    set_slider(page, slider, 40, wait_idle)
+    set_slider(page, slider, "ecology", 40, wait_idle)
     page.wait_for_function("() => new URL(location.href).searchParams.get('ecology') === '40'")
     wait_idle(page)
     saved_value = kpi(page, "imbalance")
@@ -113,7 +118,7 @@ def test_facilitator_saves_and_reloads(page, app_server, wait_idle, screenshot, 
     page.get_by_text(t("scenario.saved.done", "fr", name="Transition 40")).wait_for()
     saved = store.list_scenarios(Workspace(browser_workspace))
     assert any(s.name == "Transition 40" and s.settings["ecology"] == 40 for s in saved)
-    set_slider(page, slider, 0, wait_idle)
+    set_slider(page, slider, "ecology", 0, wait_idle)
     page.wait_for_function("() => !new URL(location.href).searchParams.has('ecology')")
     wait_idle(page)
     assert kpi(page, "imbalance") != saved_value
