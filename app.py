@@ -16,6 +16,7 @@ st.set_page_config(
 guards.protect_server_caches()  # no client may clear the caches every user shares
 legacy_first_run = shell.mark_shell()
 lang = session.language_switch()
+session.page_style()
 session.ensure_store(lang)
 session.ensure_workspace(lang)
 actor = session.current_actor()

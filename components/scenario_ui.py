@@ -12,6 +12,7 @@ from components.provenance import status_markdown
 from gtec.core import auth, fmt
 from gtec.core.errors import UserError
 from gtec.core.i18n import t
+from gtec.core.provenance import weakest_status
 from gtec.core.text import md_values
 from gtec.maps.layers import round_geometry
 from gtec.scenarios import engine, loader, params, store
@@ -200,9 +201,12 @@ def saved_panel(
     return saved
 
 
-def status_line(lang: str) -> str:
-    """The status badge of the scenario figures (computed from illustrative territory data)."""
-    return f"{status_markdown('illustrative', lang)} {t('scenario.status_note', lang)}"
+def status_line(lang: str, base: loader.ScenarioBase) -> str:
+    """The status badge of the scenario figures: the weakest status of the sources the base was made from."""
+    srcs = data.sources()
+    status = weakest_status(srcs[s].status if s in srcs else None for s in base.source_ids)
+    note = "scenario.status_note.illustrative" if status == "illustrative" else "scenario.status_note.estimate"
+    return f"{status_markdown(status, lang)} {t(note, lang)}"
 
 
 def compare_panel(lang: str, base: loader.ScenarioBase, saved: list[store.SavedScenario]) -> None:

@@ -31,7 +31,7 @@ if "map_level" not in st.session_state:
 show_demo = demo_switch(lang)
 cat, srcs, saved = data.catalogue(), data.sources(), map_view.customs()
 customs = {c.id: c.members for c in saved}
-c_level, c_ind, c_year, c_measure = st.columns([2, 4, 2, 2])
+c_level, c_ind, c_year, c_measure = st.columns([3, 4, 2, 2])
 level = c_level.selectbox(
     t("map.level_label", lang),
     levels.MAP_LEVELS,

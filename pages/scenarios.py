@@ -56,7 +56,7 @@ def workbench() -> None:
     tot, ref = result.territory_totals().iloc[0], reference.territory_totals().iloc[0]
     with head:
         st.markdown(f"### {md(base.name(territory_id))} · {base.base_year} → {settings.horizon}")
-        st.markdown(scenario_ui.status_line(lang))
+        st.markdown(scenario_ui.status_line(lang, base))
         for col, kpi in zip(st.columns(4), kpi_.kpis(tot, ref, lang), strict=True):
             col.metric(
                 t(f"scenario.kpi.{kpi.key}", lang), kpi.value, delta=kpi.delta, delta_color=kpi.delta_color,
