@@ -21,6 +21,8 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
+import sqlite_utils
+
 from gtec.core import config
 from gtec.storage.sql import placeholders, quote_identifier
 
@@ -28,6 +30,7 @@ Progress = Callable[[str, float], None]
 
 STATUSES: tuple[str, ...] = ("official", "estimate", "illustrative")
 COLUMN_TYPES: dict[str, str] = {"text": "TEXT", "integer": "INTEGER", "real": "REAL"}
+SQLITE_UTILS_TYPES: dict[str, type] = {"text": str, "integer": int, "real": float}
 SOURCE_FIELDS: tuple[str, ...] = (
     "id",
     "title_fr",
@@ -393,22 +396,26 @@ def _record_columns(conn: sqlite3.Connection, ds: dict[str, Any]) -> None:
 
 
 def _create_generic_table(conn: sqlite3.Connection, ds: dict[str, Any], *, exists: bool) -> None:
-    """``CREATE TABLE`` from the manifest's column declarations (codes stay TEXT; key -> PRIMARY KEY)."""
+    """``CREATE TABLE`` from the manifest's column declarations (codes stay TEXT; key -> PRIMARY KEY).
+
+    The DDL is made by sqlite-utils (``Table.create``: typed columns, NOT NULL, composite primary key, the
+    ``source_id`` foreign key), so a new curated file needs only its CSV and its manifest entry.
+    """
     table = ds["table"]
+    db = sqlite_utils.Database(conn)
     if exists:
-        have = [r[1] for r in conn.execute(f"PRAGMA table_info({quote_identifier(table)})")]
+        have = list(db.table(table).columns_dict)
         if sorted(have) != sorted(c["name"] for c in ds["columns"]):
             raise _fail(ds["file"], f"table {table!r} already filled by another file with other columns {have}")
         return
-    cols = [
-        f"{quote_identifier(c['name'])} {COLUMN_TYPES[c['type']]}{' NOT NULL' if c['required'] else ''}"
-        for c in ds["columns"]
-    ]
-    if any(c["name"] == "source_id" for c in ds["columns"]):
-        cols = [c + " REFERENCES sources(id)" if c.startswith('"source_id"') else c for c in cols]
-    if ds["key"]:
-        cols.append(f"PRIMARY KEY ({', '.join(quote_identifier(k) for k in ds['key'])})")
-    conn.execute(f"CREATE TABLE {quote_identifier(table)} ({', '.join(cols)})")
+    names = [c["name"] for c in ds["columns"]]
+    db.table(table).create(
+        {c["name"]: SQLITE_UTILS_TYPES[c["type"]] for c in ds["columns"]},
+        pk=tuple(ds["key"]) if len(ds["key"]) > 1 else (ds["key"][0] if ds["key"] else None),
+        not_null={c["name"] for c in ds["columns"] if c["required"]},
+        foreign_keys=[("source_id", "sources", "id")] if "source_id" in names else None,
+        column_order=names,
+    )
 
 
 def _insert_rows(
