@@ -42,6 +42,16 @@ PAGES: tuple[PageSpec, ...] = (
         ":material/swap_horiz:",
     ),
     PageSpec("pages/scenarios.py", "scenarios", "nav.scenarios", "nav.section.tools", ":material/insights:"),
+    PageSpec("pages/practices.py", "practices", "nav.practices", "nav.section.network", ":material/menu_book:"),
+    PageSpec(
+        "pages/exchanges.py",
+        "exchanges",
+        "nav.exchanges",
+        "nav.section.network",
+        ":material/forum:",
+        permission="exchange.post",
+    ),
+    PageSpec("pages/space.py", "space", "nav.space", "nav.section.network", ":material/lock:", permission="space.read"),
     PageSpec("pages/sign_in.py", "sign-in", "nav.sign_in", "nav.section.admin", ":material/login:"),
     PageSpec("pages/workshop_join.py", "workshop", "nav.workshop_join", "nav.section.admin", ":material/smartphone:"),
     PageSpec(

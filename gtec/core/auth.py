@@ -33,6 +33,19 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "workshop.phase": frozenset({"facilitator", "admin"}),
     "workshop.moderate": frozenset({"facilitator", "admin"}),
     "workshop.report": frozenset({"facilitator", "admin"}),
+    # Peer learning (gtec.practices): reading the library is public; contributing and exchanging need an account.
+    "practice.create": frozenset({"facilitator", "admin"}),
+    "practice.comment": frozenset({"facilitator", "admin"}),
+    "practice.review": frozenset({"facilitator", "admin"}),
+    "practice.seed": frozenset({"admin"}),
+    "exchange.manage": frozenset({"facilitator", "admin"}),
+    "exchange.post": frozenset({"facilitator", "admin"}),
+    # Secure spaces: the role opens the door, membership of the space (checked in gtec.practices.space) decides.
+    "space.create": frozenset({"facilitator", "admin"}),
+    "space.manage": frozenset({"facilitator", "admin"}),
+    "space.post": frozenset({"facilitator", "admin"}),
+    "space.upload": frozenset({"facilitator", "admin"}),
+    "space.read": frozenset({"facilitator", "admin"}),
 }
 
 #: Roles whose permissions only hold inside their ``Actor.scope`` (a workshop session code).
