@@ -11,11 +11,12 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from components import data
-from gtec.core import auth
+from components.provenance import status_markdown
+from gtec.core import auth, fmt
 from gtec.core.errors import UserError
-from gtec.core.i18n import t
+from gtec.core.i18n import pick, t
 from gtec.core.text import md, md_values
-from gtec.practices import library, mapping, space
+from gtec.practices import library, mapping, outcomes, space
 
 STATUS_COLOURS = {"project_document": "blue", "partner": "orange", "peer_reviewed": "green"}
 
@@ -74,12 +75,6 @@ def practice_card(practice: Mapping[str, Any], lang: str, family_labels: Mapping
         ),
         ("practices.field.families", ", ".join(family_labels.get(f, f) for f in practice["families"])),
         ("practices.field.results", practice["results"]),
-        (
-            "practices.field.indicator",
-            " → ".join(
-                x for x in (practice["indicator_id"], practice["indicator_before"], practice["indicator_after"]) if x
-            ),
-        ),
         ("practices.field.conditions", practice["conditions"]),
         ("practices.field.barriers", practice["barriers"]),
         ("practices.field.contact_org", practice["contact_org"]),
@@ -88,6 +83,28 @@ def practice_card(practice: Mapping[str, Any], lang: str, family_labels: Mapping
     for key, value in rows:
         if value:
             st.markdown(f"**{t(key, lang)}** " + md(value, multiline=True))
+    show_change(practice, lang)
+
+
+def show_change(practice: Mapping[str, Any], lang: str) -> None:
+    """The practice's indicator before and after, read from the store, with its source status; missing shown."""
+    change = outcomes.indicator_change(data.reference(), dict(practice))
+    if change is None:
+        return
+    info = data.catalogue().get(change.indicator_id, {})
+    source = data.sources().get(change.source_id or "")
+    line = t(
+        "practices.change",
+        lang,
+        indicator=md(pick(info, "label", lang) or change.indicator_id),
+        before=fmt.number(change.before, lang, 1),
+        before_year=change.before_year,
+        after=fmt.number(change.after, lang, 1),
+        after_year=change.after_year,
+    )
+    if source is not None:
+        line += f" {status_markdown(source.status, lang)} " + md(source.title(lang))
+    st.markdown(line)
 
 
 def show_practice_map(practices: list[dict], lang: str) -> None:

@@ -8,11 +8,11 @@ page_guard()  # first: keep the page inside app.py (components/shell.py)
 import pandas as pd
 import streamlit as st
 
-from components import practice_ui, session
+from components import data, practice_ui, session
 from components.session import current_actor, current_lang
 from gtec.core import auth
 from gtec.core.errors import UserError
-from gtec.core.i18n import t
+from gtec.core.i18n import pick, t
 from gtec.core.text import md
 from gtec.practices import library, seed
 
@@ -21,6 +21,7 @@ actor = current_actor()
 ws = session.workspace()
 seed.ensure_seeded(ws)
 families = pd.read_csv(seed.SEED_PATH.parent / "occupation_families.csv", dtype=str)
+indicator_labels = {k: pick(v, "label", lang) for k, v in data.catalogue().items()}
 family_labels = dict(zip(families["id"], families[f"label_{lang}"], strict=True))
 
 st.title(t("practices.title", lang))
@@ -123,6 +124,17 @@ else:
         for name in ("results", "conditions", "barriers", "sources"):
             values[name] = st.text_area(t(f"practices.field.{name}", lang), max_chars=library.MAX_TEXT)
         values["contact_org"] = st.text_input(t("practices.field.contact_org", lang), max_chars=library.MAX_TITLE)
+        st.caption(t("practices.indicator_help", lang))
+        i1, i2, i3 = st.columns([2, 1, 1])
+        indicator = i1.selectbox(
+            t("practices.field.indicator", lang),
+            ["", *indicator_labels],
+            format_func=lambda i: indicator_labels.get(i, "—"),
+        )
+        years = (i2.number_input(t("practices.field.before", lang), 1990, 2100, None, step=1),
+                 i3.number_input(t("practices.field.after", lang), 1990, 2100, None, step=1))  # fmt: skip
+        values["indicator_id"] = indicator
+        values["indicator_before"], values["indicator_after"] = (str(int(y)) if y else "" for y in years)
         if st.form_submit_button(t("practices.save", lang), type="primary"):
             draft = library.PracticeDraft(
                 country=country,

@@ -90,3 +90,27 @@ def test_space_page_lists_only_members_documents(open_page, ws, tmp_path, monkey
     other = open_page("pages/space.py", "fr", auth.Actor("eve", "facilitator"))
     assert not any(md("minutes.txt") in m.value for m in other.markdown)
     assert any(t("space.none", "fr") in i.value for i in other.info)
+
+
+def test_exchange_through_the_page_forms(open_page, ws):
+    new = library.create_practice(ws, FAC, library.PracticeDraft(title_fr="Forum", summary_fr="Résumé"))
+    exchanges.create_exchange(
+        ws, FAC, title="Échange", kind="practice", host_org="Vannes", host_country="FR",
+        peers=[("Leeds", "UK"), ("Forem", "BE")], practice_id=new,
+    )  # fmt: skip
+    at = open_page("pages/exchanges.py", "fr", FAC)
+    _by_label(at.text_area, "exchange.question").input("Comment les élèves sont-ils choisis ?")
+    next(b for b in at.button if b.label == t("exchange.post", "fr")).click()
+    _ok(at.run())
+    _by_label(at.text_area, "exchange.field.attendees").input("Claire\nTom")
+    _by_label(at.text_area, "exchange.report.findings").input("Les petites entreprises participent.")
+    next(b for b in at.button if b.label == t("exchange.save_meeting", "fr")).click()
+    _ok(at.run())
+    _by_label(at.text_area, "exchange.col.recommendation").input("Essai à Leeds")
+    _by_label(at.text_input, "exchange.col.owner").input("Tom")
+    next(b for b in at.button if b.label == t("exchange.add_reco", "fr")).click()
+    _ok(at.run())
+    ex = exchanges.load_exchange(ws, exchanges.list_exchanges(ws)[0]["id"])
+    assert [p["body"] for p in ex["posts"]] == ["Comment les élèves sont-ils choisis ?"]
+    assert ex["phase"] == "met" and ex["attendees"] == ["Claire", "Tom"]
+    assert [(f["recommendation"], f["owner"]) for f in ex["followups"]] == [("Essai à Leeds", "Tom")]

@@ -200,3 +200,20 @@ def test_good_uploads_pass():
     assert files.check_upload("Compte rendu é.pdf", b"%PDF-1.7 ...").mime == "application/pdf"
     assert files.check_upload("t.csv", "a;b\n1;é\n".encode()).kind == "text"
     assert files.check_upload("d.docx", _zip({"[Content_Types].xml": b"<x/>"})).kind == "ooxml"
+
+
+def test_results_read_from_the_store_before_and_after_missing_stays_missing(built_data_dir):
+    from gtec.practices import outcomes
+    from gtec.storage.reference import connect_reference
+
+    conn = connect_reference(built_data_dir / "reference.sqlite")
+    years = outcomes.indicator_years(conn, "FR-BASIN-VANNES", "jobseekers")
+    assert len(years) >= 2
+    practice = {"indicator_id": "jobseekers", "territory_id": "FR-BASIN-VANNES"}
+    change = outcomes.indicator_change(
+        conn, {**practice, "indicator_before": str(years[0]), "indicator_after": str(years[-1])}
+    )
+    assert change is not None and change.before is not None and change.after is not None and change.source_id
+    gap = outcomes.indicator_change(conn, {**practice, "indicator_before": "1990", "indicator_after": str(years[-1])})
+    assert gap is not None and gap.before is None  # missing, never zero
+    assert outcomes.indicator_change(conn, {**practice, "indicator_before": "", "indicator_after": ""}) is None
