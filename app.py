@@ -16,7 +16,7 @@ st.set_page_config(
 guards.protect_server_caches()  # no client may clear the caches every user shares
 legacy_first_run = shell.mark_shell()
 lang = session.language_switch()
-session.page_style()
+session.page_style(lang)
 session.ensure_store(lang)
 session.ensure_workspace(lang)
 actor = session.current_actor()
@@ -30,7 +30,7 @@ for spec in pages_for(actor):
     by_path[spec.path] = page
     sections.setdefault(t(spec.section_key, lang), []).append(page)
 
-navigation = st.navigation(sections)
+navigation = st.navigation(sections, expanded=True)  # every page visible: no "View more" behind which admin pages hide
 deep_link, deep_params = shell.pending_deep_link()
 if deep_link in by_path:  # a direct link that reached a page before app.py ran (see components/shell.py)
     st.switch_page(by_path[deep_link], query_params=deep_params)

@@ -48,7 +48,8 @@ def _warm_up(page, app_server, wait_idle) -> None:
 
 def test_map_draws_recolours_keeps_zoom_and_opens_profile(page, app_server, wait_idle, screenshot):
     _warm_up(page, app_server, wait_idle)
-    page.goto(f"{app_server}/map")
+    # the EPCI map of census jobs (official at every level; the default view is the zones d'emploi)
+    page.goto(f"{app_server}/map?level=epci&ind=employment")
     wait_idle(page, timeout=90_000)
     frame, _ = _map_frame(page)
     counts = frame.evaluate(
@@ -71,7 +72,7 @@ def test_map_draws_recolours_keeps_zoom_and_opens_profile(page, app_server, wait
     zoom = frame.evaluate("() => window.map.getZoom()")
     sample = ["FR-EPCI-200067932", "FR-EPCI-243500782", "FR-EPCI-200037059"]
     before = _fills(frame, sample)
-    _choose(page, t("map.indicator", "fr"), "Recrutements jugés difficiles", wait_idle)
+    _choose(page, t("map.indicator", "fr"), "Taux de chômage", wait_idle)
     frame, _ = _map_frame(page)
     frame.wait_for_function(
         "(b) => { for (const l of Object.values(window.map._layers)) {"
@@ -81,7 +82,7 @@ def test_map_draws_recolours_keeps_zoom_and_opens_profile(page, app_server, wait
     after = _fills(frame, sample)
     assert after != before
     assert frame.evaluate("() => window.map.getZoom()") == zoom, "recolouring must not reset the zoom"
-    assert "ind=hiring_difficult_share" in page.url
+    assert "ind=census_unemployment_rate" in page.url
     screenshot(page, "map_recoloured_zoomed")
 
     # basins: click the Pays de Vannes polygon on the map -> its profile opens
@@ -120,7 +121,7 @@ def test_map_draws_recolours_keeps_zoom_and_opens_profile(page, app_server, wait
         ".filter(l => l.feature && String(l.feature.id).startsWith('FR-BASIN-')).length"
     )
     assert basins == 3
-    assert "Recrutements jugés difficiles, 2024" in fresh.locator(".gtec-legend").inner_text()
+    assert "Population, 2023" in fresh.locator(".gtec-legend").inner_text()  # a new level opens on its own default
     screenshot(fresh, "map_reopened_from_url")
 
 
