@@ -188,12 +188,3 @@ def _build_locked(
         raise
     progress("build.step.done", 1.0)
     return BuildReport(path=path, seconds=time.perf_counter() - started, counts=counts, coverage=coverage)
-
-
-def ensure_reference(progress: Progress | None = None) -> reference.StoreStatus:
-    """Build the store if it is missing or outdated; a corrupt store is rebuilt too. Returns the new status."""
-    status = reference.check_reference()
-    if not status.ok:
-        build_reference(progress=progress)
-        status = reference.check_reference()
-    return status

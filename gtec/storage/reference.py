@@ -94,8 +94,3 @@ def connect_reference(path: Path | None = None, *, check_same_thread: bool = Tru
     except sqlite3.DatabaseError as exc:
         raise StoreError("corrupt", path, str(exc)) from exc
     return conn
-
-
-def read_meta(conn: sqlite3.Connection) -> dict[str, str]:
-    """The ``meta`` table as a dict (build time, schema version, counts)."""
-    return {r[0]: r[1] for r in conn.execute("SELECT key, value FROM meta")}
