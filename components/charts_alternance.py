@@ -16,7 +16,9 @@ import pandas as pd
 import streamlit as st
 
 from components.data import per_build, reference
+from components.figure_card import Figure, figure_cards
 from gtec.alternance import calculator, comparison, costsplit, outcomes, printable
+from gtec.core import chartstyle
 from gtec.core.fmt import number, plain
 from gtec.core.i18n import t
 from gtec.core.params import InvalidParams, Param
@@ -44,7 +46,7 @@ def _source_line(table_param: Param, lang: str) -> str:
     for sid in table_param.sources:
         s = sources[sid]
         parts.append(
-            f"{s.title(lang)} ({s.publisher}), {t('provenance.vintage', lang)} {s.vintage}, "
+            f"{s.title(lang)} ({s.publisher}), {t('provenance.vintage', lang)} {s.vintage_text(lang)}, "
             + t(f"status.{s.status}", lang)
         )
     return f"{table_param.help(lang)}\n\n{t('provenance.source', lang)} : " + " ; ".join(parts)
@@ -65,6 +67,7 @@ def param_widget(p: Param, lang: str, container=None) -> object:
             key=key,
             help=help_text,
             persist_state="session",
+            placeholder=t("widget.choose", lang),
         )
     if p.kind == "bool":
         return target.toggle(label, value=bool(p.default), key=key, help=help_text, persist_state="session")
@@ -127,7 +130,7 @@ def split_chart(results: tuple[costsplit.CostSplit, ...], lang: str) -> alt.Char
     df = df[df["eur"] != 0]
     order = [t(f"alternance.party.{p}", lang) for p in costsplit.PARTIES]
     colours = [PARTY_COLOURS[p] for p in costsplit.PARTIES]
-    return (
+    chart = (
         alt.Chart(df, title=t("alternance.chart.split_title", lang))
         .mark_bar()
         .encode(
@@ -148,10 +151,8 @@ def split_chart(results: tuple[costsplit.CostSplit, ...], lang: str) -> alt.Char
             ],
         )
         .properties(height=alt.Step(56), width=640)
-        .configure_axis(labelFontSize=FONT, titleFontSize=FONT)
-        .configure_legend(labelFontSize=FONT, titleFontSize=FONT)
-        .configure_title(fontSize=FONT + 3)
     )
+    return chartstyle.finish(chart, lang)
 
 
 def sensitivity_frame(
@@ -201,11 +202,7 @@ def sensitivity_chart(
         charts.append((bars + rule).properties(title=name, width=380, height=alt.Step(28)))
     if not charts:
         return alt.Chart(pd.DataFrame({"x": []})).mark_point()
-    return (
-        alt.vconcat(*charts)
-        .configure_axis(labelFontSize=FONT - 1, titleFontSize=FONT)
-        .configure_title(fontSize=FONT + 2, anchor="start")
-    )
+    return chartstyle.finish(alt.vconcat(*charts), lang)
 
 
 def to_png(spec_json: str) -> bytes:
@@ -261,16 +258,22 @@ def _pct(share: float | None, lang: str) -> str:
     return t("common.missing", lang) if share is None else f"{number(share * 100, lang)} %"
 
 
-def show_split(split: costsplit.CostSplit, lang: str) -> None:
+def show_split(split: costsplit.CostSplit, lang: str, status: str = "estimate") -> None:
     """Total, company and public amounts (with shares) for one system, and what the learner is paid."""
     st.markdown(f"#### {t(f'alternance.system.{split.system}', lang)}")
     by_party, shares = split.by_party(), split.shares()
-    st.metric(t("alternance.calc.total_year", lang, months=split.months), _eur(split.total_eur, lang))
-    c2, c3 = st.columns(2)
-    c2.metric(t("alternance.party.company", lang), _eur(by_party["company"], lang))
-    c2.caption(t("alternance.calc.share", lang, share=_pct(shares["company"], lang)))
-    c3.metric(t("alternance.party.public", lang), _eur(by_party["public"], lang))
-    c3.caption(t("alternance.calc.share", lang, share=_pct(shares["public"], lang)))
+    method = t("alternance.calc.method", lang)
+    figure_cards(
+        [
+            Figure(t("alternance.calc.total_year", lang, months=split.months), _eur(split.total_eur, lang),
+                   status=status, method=method),
+            Figure(t("alternance.party.company", lang), _eur(by_party["company"], lang), status=status, method=method,
+                   compare=t("alternance.calc.share", lang, share=_pct(shares["company"], lang))),
+            Figure(t("alternance.party.public", lang), _eur(by_party["public"], lang), status=status, method=method,
+                   compare=t("alternance.calc.share", lang, share=_pct(shares["public"], lang))),
+        ],
+        lang,
+    )  # fmt: skip
     others = [f"{t(f'alternance.party.{p}', lang)} : {_eur(by_party[p], lang)}" for p in ("training", "learner")]
     st.caption(" · ".join(others))
     if split.system == "fr_appr":
@@ -291,15 +294,23 @@ def split_table(results: tuple[costsplit.CostSplit, ...], lang: str) -> pd.DataF
     return df
 
 
-def show_territory(result: outcomes.TerritoryResult, lang: str) -> None:
+def show_territory(result: outcomes.TerritoryResult, lang: str, status: str = "estimate") -> None:
     """Cost per learner retained and per job created (total and public) for one system."""
     st.markdown(f"#### {t(f'alternance.system.{result.system}', lang)}")
-    c1, c2 = st.columns(2)
-    c1.metric(t("alternance.metric.cost_per_retained", lang), _eur(result.cost_per_retained, lang))
-    c1.caption(t("alternance.metric.public_per_retained", lang) + " : " + _eur(result.public_per_retained, lang))
-    c2.metric(t("alternance.metric.cost_per_job", lang), _eur(result.cost_per_job, lang))
-    c2.caption(t("alternance.metric.public_per_job", lang) + " : " + _eur(result.public_per_job, lang))
     source = bundle().sources[result.retention_source]
+    colon = t("card.colon", lang)
+    method = t("alternance.calc.method", lang)
+    figure_cards(
+        [
+            Figure(t("alternance.metric.cost_per_retained", lang), _eur(result.cost_per_retained, lang),
+                   compare=t("alternance.metric.public_per_retained", lang) + colon
+                   + _eur(result.public_per_retained, lang), sources=(source,), status=status, method=method),
+            Figure(t("alternance.metric.cost_per_job", lang), _eur(result.cost_per_job, lang),
+                   compare=t("alternance.metric.public_per_job", lang) + colon + _eur(result.public_per_job, lang),
+                   sources=(source,), status=status, method=method),
+        ],
+        lang,
+    )  # fmt: skip
     st.caption(
         t("alternance.territory.basis", lang, total=_eur(result.total_eur, lang),
           retention=_pct(result.retention, lang), jobs=number(result.jobs, lang, 2), source=source.title(lang),

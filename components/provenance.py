@@ -36,11 +36,16 @@ def badge(source: Source, lang: str, *, container=None) -> None:
     """Status badge + one caption line with the source title, publisher and vintage."""
     target = container or st
     target.markdown(
-        f"{status_markdown(source.status, lang)} {md(source.title(lang))}"
-        f" · {t('provenance.vintage', lang)} {md(source.vintage)}",
+        f"{status_markdown(source.status, lang)} {md(source.title(lang))}" + _vintage(source, lang),
         help=md(f"{source.publisher} · {source.licence} {source.url}".strip()),
         unsafe_allow_html=False,
     )
+
+
+def _vintage(source: Source, lang: str) -> str:
+    """`` · millésime 2024`` (nothing when the source has no public vintage)."""
+    text = source.vintage_text(lang)
+    return f" · {t('provenance.vintage', lang)} {md(text)}" if text else ""
 
 
 def illustrative_notice(sources: Iterable[Source], lang: str) -> None:
@@ -65,7 +70,7 @@ def sources_list(sources: Iterable[Source], lang: str, *, expanded: bool = False
     with st.expander(t("provenance.sources_title", lang), expanded=expanded):
         for s in sources:
             line = f"{status_markdown(s.status, lang)} **{md(s.title(lang))}**, {md(s.publisher)}"
-            line += f" · {t('provenance.vintage', lang)} {md(s.vintage)}"
+            line += _vintage(s, lang)
             if s.licence:
                 line += f" · {md(s.licence)}"
             st.markdown(line)

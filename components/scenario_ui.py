@@ -191,6 +191,7 @@ def saved_panel(
         format_func=labels.__getitem__,
         key=f"{PREFIX}load_choice",
         persist_state="session",
+        placeholder=t("widget.choose", lang),
     )
     cols[1].button(t("scenario.saved.load", lang), on_click=_load_saved, args=(lang,), key=f"{PREFIX}load_btn")
     if auth.can(actor, "scenario.delete") and cols[2].button(t("scenario.saved.delete", lang), key=f"{PREFIX}del"):
@@ -215,10 +216,21 @@ def compare_panel(lang: str, base: loader.ScenarioBase, saved: list[store.SavedS
     by_id = {s.id: s for s in saved}
     cols = st.columns(2)
     a = cols[0].selectbox(
-        "A", list(by_id), format_func=lambda i: by_id[i].name, key=f"{PREFIX}cmp_a", persist_state="session"
+        "A",
+        list(by_id),
+        format_func=lambda i: by_id[i].name,
+        key=f"{PREFIX}cmp_a",
+        persist_state="session",
+        placeholder=t("widget.choose", lang),
     )
     b = cols[1].selectbox(
-        "B", list(by_id), index=1, format_func=lambda i: by_id[i].name, key=f"{PREFIX}cmp_b", persist_state="session"
+        "B",
+        list(by_id),
+        index=1,
+        format_func=lambda i: by_id[i].name,
+        key=f"{PREFIX}cmp_b",
+        persist_state="session",
+        placeholder=t("widget.choose", lang),
     )
     rows = {}
     for label, sid in (("A", a), ("B", b)):

@@ -137,15 +137,76 @@ def ensure_workspace(lang: str) -> Workspace:
 
 
 #: Streamlit leaves about 100 px empty above the title: on a 720 px projector that is a seventh of the screen.
-_PAGE_CSS = """<style>
+#: Navigation entries wrap instead of ending in "…" (long French and English page names).
+_PAGE_CSS = """
 [data-testid="stMainBlockContainer"] { padding-top: 2.2rem; }
 [data-testid="stSidebarUserContent"] { padding-top: 1rem; }
-</style>"""
+[data-testid="stSidebarNav"] a span { white-space: normal; overflow: visible; text-overflow: clip; line-height: 1.25; }
+[data-testid="stSidebarNav"] a { height: auto; min-height: 2rem; }
+[data-testid="stMetricLabel"] p, [data-testid="stMetricLabel"] div { white-space: normal !important;
+  overflow: visible !important; text-overflow: clip !important; }
+[data-testid="stMetricValue"] > div { white-space: normal; overflow: visible; text-overflow: clip; }
+[data-testid="stTabs"] [role="tablist"] { flex-wrap: wrap; }
+@media (max-width: 640px) { [data-testid="stExpandSidebarButton"], [data-testid="stSidebarCollapsedControl"] button
+  { min-width: 44px; min-height: 44px; } }
+"""
+
+#: Presentation mode: one block of large type for the back of a room (body 20 px, headings and cards larger,
+#: less space above the title); charts get their large sizes from gtec.core.chartstyle.
+_PRESENT_CSS = """
+html { font-size: 20px; }
+[data-testid="stMainBlockContainer"] { padding-top: 1rem; max-width: 100%; padding-left: 2rem; padding-right: 2rem; }
+h1 { font-size: 2rem !important; padding-top: 0 !important; }
+h2 { font-size: 1.5rem !important; } h3 { font-size: 1.25rem !important; }
+[data-testid="stCaptionContainer"], [data-testid="stCaptionContainer"] p { font-size: 0.9rem; color: #31333f; }
+.gtec-intro { display: none; }
+"""
+
+PRESENT_KEY = "present"
 
 
-def page_style() -> None:
-    """The app's few layout rules (less empty space above the first heading)."""
-    st.html(_PAGE_CSS)
+def presenting() -> bool:
+    """True when this session is in presentation mode (sidebar toggle or ``?present=1``)."""
+    return bool(st.session_state.get(PRESENT_KEY, False))
+
+
+def presentation_switch(lang: str) -> bool:
+    """The sidebar toggle of presentation mode; ``?present=1`` turns it on and stays in the URL while on.
+
+    Like the language, the state lives in a plain session key (widget state does not survive a page switch)."""
+    if PRESENT_KEY not in st.session_state:
+        st.session_state[PRESENT_KEY] = st.query_params.get("present") == "1"
+
+    def on_change() -> None:
+        st.session_state[PRESENT_KEY] = bool(st.session_state.get("present_switch"))
+
+    st.session_state["present_switch"] = st.session_state[PRESENT_KEY]
+    st.sidebar.toggle(
+        t("present.toggle", lang), key="present_switch", help=t("present.help", lang), on_change=on_change,
+        persist_state="session",
+    )  # fmt: skip
+    on = presenting()
+    if on:
+        st.query_params["present"] = "1"
+    else:
+        st.query_params.pop("present", None)
+    return on
+
+
+def page_style(lang: str = DEFAULT_LANG) -> None:
+    """The app's layout rules (less empty space above the first heading, no cut navigation, figure cards) and,
+    in presentation mode, the large-type block with the sidebar folded."""
+    from components.figure_card import CSS as CARD_CSS
+
+    on = presentation_switch(lang)
+    st.set_page_config(initial_sidebar_state="collapsed" if on else "auto")
+    st.html("<style>" + _PAGE_CSS + CARD_CSS + (_PRESENT_CSS if on else "") + "</style>")
+
+
+def intro(text: str) -> None:
+    """A page's grey introduction under its title; hidden in presentation mode (the room needs the figure)."""
+    if not presenting():
+        st.caption(text)
 
 
 def sidebar_footer(lang: str) -> None:

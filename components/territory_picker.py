@@ -60,6 +60,7 @@ def pick_territory(
         format_func=lambda lvl: t(f"level.{lvl}", lang),
         key=level_key,
         persist_state="session",
+        placeholder=t("widget.choose", lang),
     )
     options = all_terr[all_terr["level"] == level]
     ids = list(options["id"])
@@ -75,6 +76,7 @@ def pick_territory(
         format_func=labels.__getitem__,
         key=select_key,
         persist_state="session",
+        placeholder=t("widget.choose", lang),
     )
     st.session_state[state_key] = chosen
     if st.query_params.get(key) != chosen:

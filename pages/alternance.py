@@ -8,8 +8,9 @@ page_guard()  # first: keep the page inside app.py (components/shell.py)
 import streamlit as st
 
 from components import charts_alternance as ca
+from components.charts import show
 from components.provenance import badge, sources_list, status_markdown
-from components.session import current_lang
+from components.session import current_lang, intro
 from gtec.alternance import calculator, comparison, costsplit, outcomes
 from gtec.core.export import to_safe_csv
 from gtec.core.fmt import number
@@ -20,7 +21,7 @@ lang = current_lang()
 data = ca.bundle()
 table = data.table
 st.title(t("alternance.title", lang))
-st.caption(t("alternance.intro", lang))
+intro(t("alternance.intro", lang))
 tab_compare, tab_calc, tab_territory, tab_export = st.tabs(
     [t("alternance.tab.compare", lang), t("alternance.tab.calc", lang), t("alternance.tab.territory", lang),
      t("alternance.tab.export", lang)]
@@ -53,8 +54,8 @@ with tab_calc:
         st.warning(t("alternance.calc.illustrative_inputs", lang, names=names), icon=":material/science:")
     for col, split in zip(st.columns(2), year_splits, strict=True):
         with col:
-            ca.show_split(split, lang)
-    st.altair_chart(split_chart, width="stretch", theme=None)
+            ca.show_split(split, lang, status)
+    show(split_chart, lang, theme=None)
     with st.expander(t("alternance.calc.items", lang)):
         st.dataframe(ca.split_table(year_splits, lang), hide_index=True, width="stretch")
     st.info("\n\n".join(t(f"alternance.note.{n}", lang) for s in year_splits for n in s.notes), icon=":material/info:")
@@ -67,7 +68,7 @@ with tab_territory:
         badge(data.sources["gtec-territory-retention"], lang)
     for col, system in zip(st.columns(2), costsplit.SYSTEMS, strict=True):
         with col:
-            ca.show_territory(results[system], lang)
+            ca.show_territory(results[system], lang, status)
     metric = st.segmented_control(
         t("alternance.territory.metric", lang), list(outcomes.METRICS), default="cost_per_retained",
         format_func=lambda m: t(f"alternance.metric.{m}", lang), key="wbl_metric", required=True,
@@ -75,7 +76,7 @@ with tab_territory:
     )  # fmt: skip
     rows = outcomes.sensitivity(table, inputs, metric or "cost_per_retained")
     sens_chart = ca.sensitivity_chart(rows, table, metric or "cost_per_retained", lang)
-    st.altair_chart(sens_chart, theme=None)
+    show(sens_chart, lang, width="content", theme=None)
     st.caption(t("alternance.territory.sensitivity_note", lang))
 
 with tab_export:

@@ -38,6 +38,7 @@ level = c_level.selectbox(
     format_func=lambda v: t(f"map.level.{v}", lang),
     key="map_level",
     persist_state="session",
+    placeholder=t("widget.choose", lang),
 )
 inds = map_view.indicators_for_level(level, show_demo)
 if not inds:
@@ -53,6 +54,7 @@ ind_id = c_ind.selectbox(
     format_func=lambda i: display.indicator_label(cat[i], lang),
     key="map_ind",
     persist_state="session",
+    placeholder=t("widget.choose", lang),
 )
 ind = cat[ind_id]
 years = map_view.years_for(ind_id, level, show_demo)
@@ -74,13 +76,21 @@ if queries.rate_available(ind):
 with st.expander(t("map.options", lang)):
     o1, o2, o3, o4 = st.columns(4)
     method = o1.selectbox(
-        t("map.method_label", lang), classify.METHODS, format_func=lambda m: t(f"map.method.{m}", lang)
+        t("map.method_label", lang),
+        classify.METHODS,
+        format_func=lambda m: t(f"map.method.{m}", lang),
+        placeholder=t("widget.choose", lang),
     )
     k = o2.slider(t("map.classes", lang), classify.MIN_CLASSES, classify.MAX_CLASSES, classify.DEFAULT_CLASSES)
     kind = o3.radio(
         t("map.palette_label", lang), ("sequential", "diverging"), format_func=lambda x: t(f"map.palette.{x}", lang)
     )
-    palette = o4.selectbox(" ", palettes.palette_names(kind), format_func=lambda p: t(f"map.palette_name.{p}", lang))
+    palette = o4.selectbox(
+        " ",
+        palettes.palette_names(kind),
+        format_func=lambda p: t(f"map.palette_name.{p}", lang),
+        placeholder=t("widget.choose", lang),
+    )
     tiles = st.toggle(t("map.tiles", lang), value=False, help=t("map.tiles_help", lang))
 
 national = map_view.national_value(ind_id, year, level, measure, show_demo) if kind == "diverging" else None
@@ -103,8 +113,22 @@ if st.session_state.get("map_sel") not in ["", *ids]:
     st.session_state["map_sel"] = ""
 pick1, pick2 = st.columns(2)
 fmt_name = lambda i: fig.names.get(i, i) if i else t("map.select_none", lang)  # noqa: E731
-sel = pick1.selectbox(t("map.select", lang), ["", *ids], format_func=fmt_name, key="map_sel", persist_state="session")
-cmp = pick2.selectbox(t("map.compare", lang), ["", *ids], format_func=fmt_name, key="map_cmp", persist_state="session")
+sel = pick1.selectbox(
+    t("map.select", lang),
+    ["", *ids],
+    format_func=fmt_name,
+    key="map_sel",
+    persist_state="session",
+    placeholder=t("widget.choose", lang),
+)
+cmp = pick2.selectbox(
+    t("map.compare", lang),
+    ["", *ids],
+    format_func=fmt_name,
+    key="map_cmp",
+    persist_state="session",
+    placeholder=t("widget.choose", lang),
+)
 used = set()
 chosen = [x for x in (sel, cmp) if x]
 for col, tid in zip(st.columns(len(chosen)) if chosen else [], chosen, strict=True):

@@ -8,8 +8,10 @@ import pandas as pd
 import streamlit as st
 
 from components import data
-from components.provenance import badge, demo_switch, flag_caption, illustrative_notice, sources_list, status_markdown
-from components.session import current_lang
+from components.charts import show
+from components.figure_card import Figure, figure_cards
+from components.provenance import badge, demo_switch, illustrative_notice, sources_list, status_markdown
+from components.session import current_lang, intro
 from components.territory_picker import custom_choices, pick_territory
 from gtec.core import export, fmt
 from gtec.core.i18n import t
@@ -18,7 +20,7 @@ from gtec.territories import charts, display, indicators
 
 lang = current_lang()
 st.title(t("portrait.title", lang))
-st.caption(t("portrait.intro", lang))
+intro(t("portrait.intro", lang))
 
 territory_id = pick_territory(lang, extra=custom_choices())
 show_demo = demo_switch(lang)
@@ -49,16 +51,16 @@ if table.empty:
 
 st.subheader(t("portrait.key_figures", lang))
 illustrative_notice([srcs[s] for s in table["source_id"]], lang)
-cards = st.columns(3)
-for i, row in enumerate(table.itertuples()):
-    card = indicators.portrait_card(row, cat[row.indicator_id], md_names, lang)
-    with cards[i % 3].container(border=True):
-        st.metric(md(card.label), card.value, help=md(card.help))
-        st.caption(f"**{md(card.period)}**")  # the label stays short enough for a card (no cut text)
-        if card.compare:
-            st.caption(card.compare)
-        flag_caption(card.flag, lang)
-        badge(srcs[row.source_id], lang)
+figures = []
+for row in table.itertuples():
+    card = indicators.portrait_card(row, cat[row.indicator_id], names, lang)
+    figures.append(
+        Figure(
+            card.label, card.value, compare=card.compare, period=card.period, note=card.flag or None,
+            sources=(srcs[row.source_id],), status=srcs[row.source_id].status, method=card.help,
+        )
+    )  # fmt: skip
+figure_cards(figures, lang, columns=4)
 
 zones = data.overlaps(territory_id) if terr["level"] == "basin" else pd.DataFrame()
 if not zones.empty:
@@ -87,7 +89,7 @@ with left:
     st.subheader(t("portrait.map_title", lang))
     features = data.outline_features(territory_id)
     if features["features"]:
-        st.altair_chart(charts.outline_chart(features), width="stretch")
+        show(charts.outline_chart(features), lang)
         geometry_source = indicators.geometry_source_id(terr["country"])
         if geometry_source in srcs:
             badge(srcs[geometry_source], lang)
@@ -103,18 +105,18 @@ with right:
             st.session_state.pop("portrait_trend", None)
         ind_id = st.selectbox(
             t("portrait.trend_indicator", lang), trend_ids, format_func=lambda i: display.indicator_label(cat[i], lang),
-            key="portrait_trend", persist_state="session",
+            key="portrait_trend", persist_state="session",placeholder=t("widget.choose", lang)
         )  # fmt: skip
         label = display.indicator_label(cat[ind_id], lang)
         quarterly = data.quarterly(territory_id, ind_id)
         if not quarterly.empty:
-            st.altair_chart(charts.quarterly_chart(quarterly, names, label, lang), width="stretch")
+            show(charts.quarterly_chart(quarterly, names, label, lang), lang)
             st.caption(t("portrait.quarterly_note", lang))
             st.markdown(" ".join(sorted({status_markdown(srcs[s].status, lang) for s in quarterly["source_id"]})))
         else:
             trend = data.trend(territory_id, ind_id, show_demo)
             if not trend.empty:
-                st.altair_chart(charts.trend_chart(trend, names, label), width="stretch")
+                show(charts.trend_chart(trend, names, label), lang)
                 st.caption(t("portrait.index_note", lang))
                 st.markdown(" ".join(sorted({status_markdown(srcs[s].status, lang) for s in trend["source_id"]})))
 

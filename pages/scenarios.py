@@ -8,6 +8,8 @@ import pandas as pd
 import streamlit as st
 
 from components import data, scenario_ui, session
+from components.charts import show
+from components.figure_card import Figure, figure_cards
 from components.provenance import sources_list
 from components.session import current_actor, current_lang
 from components.territory_picker import custom_choices, pick_territory
@@ -20,7 +22,7 @@ from gtec.territories import custom
 
 lang, actor = current_lang(), current_actor()
 st.title(t("scenario.title", lang))
-st.caption(t("scenario.intro", lang))
+session.intro(t("scenario.intro", lang))
 customs = [(c.id, c.name, c.members) for c in custom.list_custom(session.workspace()) if c.member_level == "epci"]
 base = loader.with_custom(scenario_ui.base(), customs)
 scenario_ui.init_state(base.base_year, lang)
@@ -57,11 +59,18 @@ def workbench() -> None:
     with head:
         st.markdown(f"### {md(base.name(territory_id))} · {base.base_year} → {settings.horizon}")
         st.markdown(scenario_ui.status_line(lang, base))
-        for col, kpi in zip(st.columns(4), kpi_.kpis(tot, ref, lang), strict=True):
-            col.metric(
-                t(f"scenario.kpi.{kpi.key}", lang), kpi.value, delta=kpi.delta, delta_color=kpi.delta_color,
-                help=t(f"scenario.kpi_help.{kpi.key}", lang), border=True,
-            )  # fmt: skip
+        srcs = data.sources()
+        kpi_sources = tuple(srcs[i] for i in base.source_ids if i in srcs)
+        figure_cards(
+            [
+                Figure(
+                    t(f"scenario.kpi.{k.key}", lang), k.value, delta=k.delta, delta_sign=k.sign, sources=kpi_sources,
+                    method=t(f"scenario.kpi_help.{k.key}", lang),
+                )
+                for k in kpi_.kpis(tot, ref, lang)
+            ],
+            lang, columns=4,
+        )  # fmt: skip
         share = kpi_.departures_share(tot)
         st.caption(t("scenario.kpi.departures_share", lang, share=fmt.number(share, lang, 0)))
     with right:
@@ -71,9 +80,9 @@ def workbench() -> None:
         if opened["families"].open is not False:
             with opened["families"]:
                 st.markdown(f"**{t('scenario.chart.openings', lang)}**")
-                st.altair_chart(charts.openings_chart(fam, lang), width="stretch")
+                show(charts.openings_chart(fam, lang), lang)
                 st.markdown(f"**{t('scenario.chart.imbalance', lang)}**")
-                st.altair_chart(charts.imbalance_chart(fam, lang), width="stretch")
+                show(charts.imbalance_chart(fam, lang), lang)
         if opened["territories"].open is not False:
             with opened["territories"]:
                 level, groups = base.units(territory_id)
@@ -82,24 +91,24 @@ def workbench() -> None:
                 rates = agg.territory_totals().set_index("territory_id")["imbalance_rate"]
                 st.markdown(f"**{t('scenario.chart.map', lang, level=t(f'level.{level}', lang))}**")
                 fc = scenario_ui.features(level, tuple(sorted(groups)))
-                st.altair_chart(charts.map_chart(fc, rates, names, lang), width="stretch")
+                show(charts.map_chart(fc, rates, names, lang), lang)
                 heat = pd.concat(
                     [charts.family_frame(agg, base.families, lang, i).assign(territory=names.get(u, u))
                      for i, u in enumerate(agg.territory_ids)]
                 )  # fmt: skip
                 st.markdown(f"**{t('scenario.chart.heatmap', lang)}**")
-                st.altair_chart(charts.heatmap_chart(heat, lang), width="stretch")
+                show(charts.heatmap_chart(heat, lang), lang)
         if opened["compare"].open is not False:
             with opened["compare"]:
                 table = engine.tornado(inputs, settings)
                 band = engine.band(inputs, settings, table)
                 st.markdown(f"**{t('scenario.chart.band', lang)}**")
-                st.altair_chart(charts.band_chart(band, reference.yearly(), lang), width="stretch")
+                show(charts.band_chart(band, reference.yearly(), lang), lang)
                 st.caption(t("scenario.band_help", lang))
         if opened["sensitivity"].open is not False:
             with opened["sensitivity"]:
                 st.markdown(f"**{t('scenario.chart.tornado', lang)}**")
-                st.altair_chart(charts.tornado_chart(engine.tornado(inputs, settings), lang), width="stretch")
+                show(charts.tornado_chart(engine.tornado(inputs, settings), lang), lang)
                 st.caption(t("scenario.tornado_help", lang))
         if opened["table"].open is not False:
             with opened["table"]:

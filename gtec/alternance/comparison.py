@@ -23,7 +23,7 @@ from gtec.core import auth
 from gtec.core.errors import EditConflict, UserError
 from gtec.core.fmt import number, percent
 from gtec.core.i18n import normalise_lang, pick, t
-from gtec.core.provenance import Source
+from gtec.core.provenance import Source, public_text
 from gtec.storage.reference import ReferenceConnection
 from gtec.storage.sql import quote_identifier
 from gtec.storage.workspace import Connection, Workspace, now_iso
@@ -154,7 +154,7 @@ def comparison(bundle: Bundle, lang: str) -> list[tuple[str, dict[str, Cell]]]:
                 entries.append(
                     Entry(
                         figure=fmt_range(f["value_low"], f["value_high"], unit, lang),
-                        text=pick(f, "text", lang),
+                        text=public_text(pick(f, "text", lang)),
                         source=bundle.sources[f["source_id"]],
                     )
                 )
@@ -188,10 +188,10 @@ def comparison_frame(bundle: Bundle, lang: str) -> pd.DataFrame:
                         "value_low": f["value_low"],
                         "value_high": f["value_high"],
                         "unit": pick(f, "unit", lang) or None,
-                        "text": pick(f, "text", lang) or None,
+                        "text": public_text(pick(f, "text", lang)) or None,
                         "source": s.title(lang),
                         "publisher": s.publisher,
-                        "vintage": s.vintage,
+                        "vintage": s.vintage_text(lang),
                         "status": t(f"status.{s.status}", lang),
                         "url": s.url or None,
                     }
@@ -226,7 +226,8 @@ def comparison_html(bundle: Bundle, lang: str) -> str:
                 txt = f'<div class="txt">{esc(e.text)}</div>' if e.text else ""
                 src = (
                     f'<div class="src">{_status_chip(e.source.status, lang)} {esc(e.source.title(lang))}'
-                    f" · {esc(e.source.publisher)} · {esc(t('provenance.vintage', lang))} {esc(e.source.vintage)}</div>"
+                    f" · {esc(e.source.publisher)} · {esc(t('provenance.vintage', lang))}"
+                    f" {esc(e.source.vintage_text(lang))}</div>"
                 )
                 parts.append(f'<div class="entry">{fig}{txt}{src}</div>')
             tds.append("<td>" + "".join(parts) + "</td>")

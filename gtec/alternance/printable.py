@@ -33,7 +33,8 @@ def printable_html(title: str, sections: Sequence[tuple[str, str]], sources: Ite
     for heading, body in sections:
         parts.append((f"<h2>{esc(heading)}</h2>" if heading else "") + body)
     items = "".join(
-        f"<li>{esc(s.title(lang))} · {esc(s.publisher)} · {esc(t('provenance.vintage', lang))} {esc(s.vintage)}"
+        f"<li>{esc(s.title(lang))} · {esc(s.publisher)} · {esc(t('provenance.vintage', lang))}"
+        f" {esc(s.vintage_text(lang))}"
         f" · {esc(t(f'status.{s.status}', lang))}{(' · ' + esc(s.url)) if s.url else ''}</li>"
         for s in sorted({s.id: s for s in sources}.values(), key=lambda s: s.id)
     )

@@ -7,11 +7,70 @@ maps, profiles and custom territories all ask it which of several statuses is th
 from __future__ import annotations
 
 import dataclasses
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from gtec.core.i18n import pick, t
+from gtec.core.i18n import choose, pick, t
+
+#: The project's confidence marks ([H]/[M]/[L], "[M/L]") and editorial reminders ("(chiffre à vérifier)", "to
+#: verify") are for the people who curate data/manifest.toml, never for the screen.
+_EDITORIAL = re.compile(
+    r"\s*\[(?:H|M|L)(?:/(?:H|M|L))?\]"
+    r"|\s*\((?:chiffre |figure )?(?:à vérifier|to (?:be )?verif(?:y|ied))\)"
+    r"|[,;:]?\s*(?:à vérifier|to verify)(?=\s*[:;.,)]|\s*$)"
+    r"|\s*[:;]\s*(?:vérifier le millésime|check the vintage)",
+    re.IGNORECASE,
+)
+#: Internal version labels of generated values ("generator v1", "calibration v1 (...)"): not a vintage.
+_INTERNAL_VINTAGE = re.compile(r"^(?:generator|scenario|calibration)\s+v\d+\b", re.IGNORECASE)
+_YEARS = re.compile(r"\d{4}(?:\s*[-–/]\s*\d{2,4})?")
+_MONTHS_EN = (
+    "January", "February", "March", "April", "May", "June",
+    "July", "August", "September", "October", "November", "December",
+)  # fmt: skip
+_MONTHS_FR = (
+    "janvier", "février", "mars", "avril", "mai", "juin",
+    "juillet", "août", "septembre", "octobre", "novembre", "décembre",
+)  # fmt: skip
+#: English words of the curated vintages and their French form (whole phrases first).
+_VINTAGE_WORDS_FR = (
+    (re.compile(r"^(\d{4}) cohort$"), r"cohorte \1"),
+    (re.compile(r"^(\d{4}) leavers$"), r"sortants \1"),
+    (re.compile(r"^(.+) release$"), r"publication de \1"),
+    (re.compile(r"^updated (.+)$"), r"mis à jour le \1"),
+    (re.compile(r"press release of "), "communiqué du "),
+    (re.compile(r" to "), " à "),
+    (re.compile(r"\bdomains\b"), "domaines"),
+    (re.compile(r"\bproject documents\b"), "documents du projet"),
+)
+
+
+def public_text(text: object) -> str:
+    """``text`` without the curators' confidence marks and editorial reminders (see :data:`_EDITORIAL`)."""
+    if not isinstance(text, str):
+        return ""
+    cleaned = _EDITORIAL.sub("", _EDITORIAL.sub("", text))  # twice: a mark can hide a reminder before it
+    return re.sub(r"\s{2,}", " ", cleaned).replace(" .", ".").replace(" ,", ",").strip()
+
+
+def vintage_text(vintage: object, lang: str) -> str:
+    """A vintage as readers see it: internal version labels dropped (only their years kept), English month
+    names and words in French on French pages ("February 2025 release" -> "publication de février 2025")."""
+    if not isinstance(vintage, str):
+        return ""
+    text = vintage.strip()
+    if _INTERNAL_VINTAGE.match(text):
+        years = _YEARS.search(text)
+        return years.group(0) if years else ""
+    if choose(lang, fr=True, en=False):
+        for en, fr in zip(_MONTHS_EN, _MONTHS_FR, strict=True):
+            text = re.sub(rf"\b{en}\b", fr, text)
+        for pattern, repl in _VINTAGE_WORDS_FR:
+            text = pattern.sub(repl, text)
+    return text
+
 
 #: Statuses from the most to the least reliable.
 STATUSES: tuple[str, ...] = ("official", "estimate", "illustrative")
@@ -47,14 +106,19 @@ class Source:
         return pick(dataclasses.asdict(self), "title", lang)
 
     def note(self, lang: str) -> str:
-        return pick(dataclasses.asdict(self), "note", lang)
+        """The note in ``lang``, without the curators' marks (:func:`public_text`)."""
+        return public_text(pick(dataclasses.asdict(self), "note", lang))
+
+    def vintage_text(self, lang: str) -> str:
+        """The vintage as readers see it (:func:`vintage_text`)."""
+        return vintage_text(self.vintage, lang)
 
     def status_label(self, lang: str) -> str:
         return t(f"status.{self.status}", lang)
 
     def short(self, lang: str) -> str:
         """One line: ``Title (publisher), vintage 2024, official``."""
-        vintage = f"{t('provenance.vintage', lang)} {self.vintage}"
+        vintage = f"{t('provenance.vintage', lang)} {self.vintage_text(lang)}"
         return f"{self.title(lang)} ({self.publisher}), {vintage}, {self.status_label(lang)}"
 
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from gtec.core.i18n import pick, t
-from gtec.core.provenance import split_source_ids, weakest_status
+from gtec.core.provenance import split_source_ids, vintage_text, weakest_status
 from gtec.maps.classify import Classification, colour_table
 from gtec.maps.legend import Legend, format_value, unit_for
 from gtec.maps.table import unique_labels
@@ -114,7 +114,8 @@ def compose(
     coloured, cls = colour_table(table, options.method, options.k, options.palette, lang, ref)
     shown = coloured.dropna(subset=["value"])
     status = weakest_status(shown["status"])
-    vintage = " / ".join(sorted(set(shown["vintage"].dropna()))) or "–"
+    vintages = {vintage_text(v, lang) for v in shown["vintage"].dropna()}
+    vintage = " / ".join(sorted(v for v in vintages if v)) or "–"
     label = title_label(indicator, measure, lang)
     unit = unit_for(indicator, measure, lang)
     legend = Legend(

@@ -30,7 +30,7 @@ def export_table(table, lang: str, sources: Mapping, formatted: bool = False, de
         parts = []
         for sid in ids.split(" + "):
             src = sources.get(sid)
-            parts.append(f"{src.title(lang)} ({src.vintage})" if src else sid)
+            parts.append(f"{src.title(lang)} ({src.vintage_text(lang)})" if src else sid)
         return " + ".join(parts)
 
     return pd.DataFrame(

@@ -12,8 +12,8 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from gtec.core import fmt
-from gtec.core.i18n import choose, pick, t
+from gtec.core import chartstyle, fmt
+from gtec.core.i18n import pick, t
 from gtec.scenarios.engine import Result
 from gtec.scenarios.params import PARAM_BY_NAME
 
@@ -27,23 +27,15 @@ LABEL_LIMIT = 330
 
 
 def _axis_format(lang: str) -> dict:
-    """Axis label formatting in the reader's language (French thousands separator is a space)."""
-    return choose(
-        lang,
-        fr={"labelExpr": "replace(replace(format(datum.value, ',~r'), ',', ' '), '.', ',')"},
-        en={"format": ",~r"},
-    )
+    """Axis label formatting: thousands grouped; the separators come from the locale of :mod:`chartstyle`."""
+    return {"format": ",~r"}
 
 
 C = TypeVar("C", bound=alt.TopLevelMixin)
 
 
-def _finish(chart: C) -> C:
-    return (  # type: ignore[return-value]
-        chart.configure_axis(**FONT, labelLimit=LABEL_LIMIT)
-        .configure_legend(**FONT, orient="bottom", labelLimit=LABEL_LIMIT)
-        .configure_view(strokeWidth=0)
-    )
+def _finish(chart: C, lang: str) -> C:
+    return chartstyle.finish(chart, lang)
 
 
 def family_frame(result: Result, families: pd.DataFrame, lang: str, territory: int = 0) -> pd.DataFrame:
@@ -103,7 +95,7 @@ def openings_chart(df: pd.DataFrame, lang: str, height: int | None = None) -> al
         )
         .properties(height=height or 36 * len(order))
     )
-    return _finish(chart)
+    return _finish(chart, lang)
 
 
 def imbalance_chart(df: pd.DataFrame, lang: str, height: int | None = None) -> alt.LayerChart:
@@ -133,7 +125,7 @@ def imbalance_chart(df: pd.DataFrame, lang: str, height: int | None = None) -> a
         )
     )
     zero = alt.Chart(pd.DataFrame({"x": [0]})).mark_rule(color="#333", strokeWidth=1.5).encode(x="x:Q")
-    return _finish(alt.layer(bars, zero).properties(height=height or 36 * len(order)))  # type: ignore[return-value]
+    return _finish(alt.layer(bars, zero).properties(height=height or 36 * len(order)), lang)  # type: ignore[return-value]
 
 
 def heatmap_chart(df: pd.DataFrame, lang: str, height: int | None = None) -> alt.Chart:
@@ -164,7 +156,7 @@ def heatmap_chart(df: pd.DataFrame, lang: str, height: int | None = None) -> alt
         )
         .properties(height=height or 36 * data["family"].nunique())
     )
-    return _finish(chart)
+    return _finish(chart, lang)
 
 
 def band_chart(band: pd.DataFrame, reference: pd.DataFrame, lang: str, height: int = 340) -> alt.LayerChart:
@@ -214,7 +206,7 @@ def band_chart(band: pd.DataFrame, reference: pd.DataFrame, lang: str, height: i
             ],
         )
     )
-    return _finish(alt.layer(area, line).properties(height=height))  # type: ignore[return-value]
+    return _finish(alt.layer(area, line).properties(height=height), lang)  # type: ignore[return-value]
 
 
 def tornado_chart(table: pd.DataFrame, lang: str, top: int = 10) -> alt.LayerChart:
@@ -254,7 +246,7 @@ def tornado_chart(table: pd.DataFrame, lang: str, top: int = 10) -> alt.LayerCha
         )
     )
     zero = alt.Chart(pd.DataFrame({"x": [0]})).mark_rule(color="#333").encode(x="x:Q")
-    return _finish(alt.layer(bars, zero).properties(height=max(120, 34 * len(order))))  # type: ignore[return-value]
+    return _finish(alt.layer(bars, zero).properties(height=max(120, 34 * len(order))), lang)  # type: ignore[return-value]
 
 
 def map_chart(features: dict, rates: pd.Series, names: pd.Series, lang: str, height: int = 460) -> alt.Chart:
@@ -293,7 +285,7 @@ def map_chart(features: dict, rates: pd.Series, names: pd.Series, lang: str, hei
             alt.Tooltip("properties.rate_text:N", title=t("scenario.col.imbalance_rate", lang)),
         ],
     )
-    return _finish(chart.project(type="mercator").properties(height=height))
+    return _finish(chart.project(type="mercator").properties(height=height), lang)
 
 
 RESULT_COLUMNS: tuple[tuple[str, str, int], ...] = (

@@ -31,6 +31,7 @@ class Kpi:
     value: str
     delta: str | None  # None when the change would print as 0
     delta_color: str  # "normal" or "inverse" (st.metric)
+    sign: int = 0  # +1 when the change is good news, -1 when bad, 0 without change
 
 
 def kpis(totals: Mapping[str, float], reference: Mapping[str, float], lang: str) -> list[Kpi]:
@@ -39,10 +40,12 @@ def kpis(totals: Mapping[str, float], reference: Mapping[str, float], lang: str)
     for key, col, dec in KPIS:
         value, delta = float(totals[col]), float(totals[col]) - float(reference[col])
         text = fmt.number(value, lang, dec) + (" %" if key == "rate" else "")
-        shown = None
+        shown, sign = None, 0
         if abs(delta) >= 0.5 * 10**-dec:
-            shown = f"{fmt.number(delta, lang, dec)} {t('scenario.kpi.vs_ref', lang)}"
-        out.append(Kpi(key, text, shown, "inverse" if key in INVERSE else "normal"))
+            unit = f" {t('scenario.kpi.points', lang)}" if key == "rate" else ""  # a change of a rate is in points
+            shown = f"{'+' if delta > 0 else ''}{fmt.number(delta, lang, dec)}{unit} {t('scenario.kpi.vs_ref', lang)}"
+            sign = (1 if delta > 0 else -1) * (-1 if key in INVERSE else 1)
+        out.append(Kpi(key, text, shown, "inverse" if key in INVERSE else "normal", sign))
     return out
 
 

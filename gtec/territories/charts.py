@@ -36,7 +36,7 @@ def trend_chart(df: pd.DataFrame, names: dict[str, str], y_title: str, height: i
         alt.Chart(data)
         .mark_line(point=True, strokeWidth=3)
         .encode(
-            x=alt.X("year:O", title=None),
+            x=alt.X("year:O", title=None, axis=alt.Axis(labelAngle=0)),
             y=alt.Y("index:Q", title=y_title, scale=alt.Scale(zero=False)),
             color=alt.Color("name:N", title=None, sort=order, scale=alt.Scale(scheme="dark2")),
             tooltip=[alt.Tooltip("name:N"), alt.Tooltip("year:O"), alt.Tooltip("index:Q", format=".1f")],

@@ -10,13 +10,14 @@ from streamlit.testing.v1 import AppTest
 from gtec.alternance import comparison
 from gtec.core import auth
 from gtec.core.i18n import t
+from tests.app.cards import cards
 
 TIMEOUT = 120
 APP = Path(__file__).resolve().parents[2] / "app.py"
 
 
 def _metrics(at: AppTest, label: str) -> list[str]:
-    return [m.value for m in at.metric if m.label == label]
+    return [m.value for m in cards(at) if m.label == label]
 
 
 @pytest.mark.parametrize("lang", ["fr", "en"])
@@ -39,7 +40,7 @@ def test_changing_company_size_changes_the_shares(open_page):
     at.selectbox(key="wbl_company_size").select("large").run()
     after = _metrics(at, company)
     assert after == ["10\u202f209 EUR", "60\u202f180 EUR"]  # aid 2,000 instead of 5,000; KTP grant 50%
-    shares = [c.value for c in at.caption if c.value.startswith("soit ")]
+    shares = [sub for m in cards(at) for sub in m.subs if sub.startswith("soit ")]
     assert "soit 50 % du total" in shares
 
 

@@ -11,10 +11,11 @@ from gtec.core.i18n import t
 from gtec.core.text import md
 from gtec.storage import reference
 from gtec.territories import occupations
+from tests.app.cards import cards
 
 
 def _texts(at) -> str:
-    parts = [m.label + " " + m.value for m in at.metric]
+    parts = [" ".join((m.label, m.value, *m.subs)) for m in cards(at)]
     parts += [c.value for c in at.caption] + [m.value for m in at.markdown]
     return "\n".join(parts)
 
@@ -22,12 +23,12 @@ def _texts(at) -> str:
 def test_vannes_portrait_shows_official_figures_and_no_demo_value_by_default(open_page):
     at = open_page(None, "fr")
     assert any(h.value == "Pays de Vannes" for h in at.header)
-    labels = {m.label: m.value for m in at.metric}
+    labels = {m.label: m.value for m in cards(at)}
     assert labels["Population"] == fmt.number(235_029, "fr")
-    assert {"Emplois", "Population active", md("Chômeurs de 15 à 64 ans")} <= set(labels)
-    assert labels[md("Taux de chômage")] == fmt.figure(11.78, "rate", "%", "fr")
-    captions = [c.value for c in at.caption]
-    assert "**recensement 2018**" in captions and "**2023**" in captions
+    assert {"Emplois", "Population active", "Chômeurs de 15 à 64 ans"} <= set(labels)
+    assert labels["Taux de chômage"] == fmt.figure(11.78, "rate", "%", "fr")
+    periods = {sub for m in cards(at) for sub in m.subs}  # the period sits under each card's value
+    assert "recensement 2018" in periods and "2023" in periods
     text = _texts(at)
     assert "recensement 2018" in text and "PL 2023" in text  # sources and vintages under the cards
     assert t("demo.mark", "fr") not in text and not at.warning
@@ -41,7 +42,7 @@ def test_the_switch_shows_demonstration_values_marked(open_page):
     at = open_page(None, "en")
     at.toggle(key="show_demo").set_value(True).run()
     assert not at.exception
-    labels = [m.label for m in at.metric]
+    labels = [m.label for m in cards(at)]
     assert any("Jobseekers" in label for label in labels)
     assert t("demo.mark", "en") in _texts(at)
     assert at.warning  # the page says some values are not published statistics
@@ -54,9 +55,9 @@ def test_departement_portrait_has_the_ilo_quarter_and_its_quarterly_series(open_
     at.selectbox(key="territory_level").set_value("departement").run()
     at.selectbox(key="territory_select_departement").set_value("FR-DEP-56").run()
     assert not at.exception
-    labels = {m.label: m.value for m in at.metric}
-    assert labels[md("Taux de chômage localisé (BIT)")] == fmt.figure(6.0, "rate", "%", "fr")
-    assert "**2025 T3**" in [c.value for c in at.caption]
+    labels = {m.label: m.value for m in cards(at)}
+    assert labels["Taux de chômage localisé (BIT)"] == fmt.figure(6.0, "rate", "%", "fr")
+    assert "2025 T3" in {sub for m in cards(at) for sub in m.subs}
     at.selectbox(key="portrait_trend").set_value("unemployment_rate").run()
     assert t("portrait.quarterly_note", "fr") in [c.value for c in at.caption]
     assert t("figure.flag.lower_bound", "fr") in _texts(at)  # BMO hiring projects: secret cells left out

@@ -11,6 +11,7 @@ from gtec.core import auth
 from gtec.core.i18n import t
 from gtec.scenarios import params, store
 from gtec.storage.workspace import Workspace
+from tests.app.cards import cards
 
 APP = Path(__file__).resolve().parents[2] / "app.py"
 PAGE = "pages/scenarios.py"
@@ -30,7 +31,7 @@ def open_page(query: dict[str, str] | None = None, actor: auth.Actor | None = No
 
 
 def metric(at: AppTest, key: str, lang: str = "fr") -> str:
-    return next(m.value for m in at.metric if m.label == t(f"scenario.kpi.{key}", lang))
+    return next(m.value for m in cards(at) if m.label == t(f"scenario.kpi.{key}", lang))
 
 
 @pytest.fixture
@@ -42,10 +43,10 @@ def test_page_renders_every_slider_and_kpi_in_french(ready):
     at = open_page()
     assert at.title[0].value == t("scenario.title", "fr")
     assert {s.key for s in at.slider} >= {f"sc_{p.name}" for p in params.PARAMETERS}
-    assert [m.label for m in at.metric] == [
+    assert [m.label for m in cards(at)] == [
         t(f"scenario.kpi.{k}", "fr") for k in ("openings", "entrants", "imbalance", "rate")
     ]
-    assert all(m.value and m.value != "0" for m in at.metric)
+    assert all(m.value and m.value != "0" for m in cards(at))
 
 
 def test_page_in_english(ready):

@@ -11,6 +11,7 @@ from gtec.core.i18n import t
 from gtec.core.text import md
 from gtec.storage import reference
 from gtec.storage.workspace import Workspace
+from tests.app.cards import cards
 
 TIMEOUT = 90
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
@@ -27,7 +28,7 @@ def app(built_data_dir, workspace_path) -> AppTest:
 def test_home_is_the_vannes_portrait_in_french(app):
     assert app.title[0].value == t("portrait.title", "fr")
     assert any(h.value == "Pays de Vannes" for h in app.header)
-    assert app.metric, "key figures are shown as metrics"
+    assert cards(app), "key figures are shown as metrics"
     assert (
         app.query_params.get("territory") == ["FR-BASIN-VANNES"]
         or app.query_params.get("territory") == "FR-BASIN-VANNES"
@@ -93,7 +94,7 @@ def test_saved_custom_territory_appears_in_the_portrait_choices(built_data_dir, 
     from gtec.core import fmt
 
     label_fr = ref.execute("SELECT label_fr FROM indicators WHERE id = 'employment'").fetchone()[0]
-    metric = next(m for m in at.metric if m.label == md(label_fr))
+    metric = next(m for m in cards(at) if m.label == label_fr)
     assert metric.value == fmt.figure(latest["value"], "count", "", "fr")
 
 

@@ -234,7 +234,8 @@ def test_scenario_kpis_against_the_reference():
     assert all(k.delta is None for k in same)
     assert same[0].value == "1\u202f200" and same[3].value == "33,3 %"
     moved = kpi.kpis({**tot, "imbalance_rate": 35.0}, tot, "en")
-    assert moved[3].delta == f"1.7 {t('scenario.kpi.vs_ref', 'en')}" and moved[3].delta_color == "inverse"
+    assert moved[3].delta == f"+1.7 pt {t('scenario.kpi.vs_ref', 'en')}" and moved[3].delta_color == "inverse"
+    assert moved[3].sign == -1  # a larger imbalance is bad news (a change of a rate is in points)
     assert moved[0].delta_color == "normal"
     assert kpi.departures_share(tot) == 75.0
     assert kpi.departures_share({**tot, "openings_per_year": 0.0}) is None

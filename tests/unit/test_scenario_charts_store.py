@@ -43,7 +43,8 @@ def test_openings_chart_stacks_departures_and_creation_with_french_numbers(resul
     enc = spec["encoding"]
     assert spec["mark"]["type"] == "bar"
     assert enc["x"]["field"] == "jobs" and enc["x"]["title"] == "Emplois par an"
-    assert "labelExpr" in enc["x"]["axis"]  # French thousands separator on the axis
+    assert enc["x"]["axis"]["format"] == ",~r"  # grouped thousands...
+    assert spec["config"]["locale"]["number"]["thousands"] == "\u202f"  # ...with the French narrow no-break space
     assert enc["y"]["sort"] == list(fam.sort_values("openings", ascending=False)["family"])
     assert enc["color"]["scale"]["domain"] == [t("scenario.flow.departures", "fr"), t("scenario.flow.creation", "fr")]
     assert enc["color"]["scale"]["range"] == [charts.DEPARTURES, charts.CREATION]

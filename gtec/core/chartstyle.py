@@ -1,0 +1,119 @@
+"""One set of Altair defaults for every chart of the app (no streamlit): type sizes, number formats, legends.
+
+Every chart builder ends with :func:`finish`; the page renderer calls it again with ``large=True`` in
+presentation mode (``configure_*`` replaces the previous values, so the second call wins).
+
+- French numbers: thousands separated by a narrow no-break space, decimal comma (Vega's ``config.locale``,
+  so every ``format=",.0f"`` axis, legend and tooltip follows the reader's language).
+- Legends and axis titles are never cut (``labelLimit``/``titleLimit`` 0) and legends sit under the plot,
+  where they have the chart's whole width.
+"""
+
+from __future__ import annotations
+
+from typing import Any, TypeVar
+
+from gtec.core.i18n import choose
+
+C = TypeVar("C")
+
+#: Font sizes (px) for the normal screen and for presentation mode (read from the back of a room).
+SIZES = {False: {"label": 14, "title": 15, "heading": 17}, True: {"label": 17, "title": 18, "heading": 22}}
+FONT = "Source Sans Pro, Source Sans 3, sans-serif"
+
+
+def locale(lang: str) -> dict[str, Any]:
+    """Vega's number (and date) locale for ``lang``: ``12 345,6`` in French, ``12,345.6`` in English."""
+    return choose(
+        lang,
+        fr={
+            "number": {"decimal": ",", "thousands": "\u202f", "grouping": [3], "currency": ["", "\u00a0€"]},
+            "time": {
+                "dateTime": "%A %e %B %Y à %X",
+                "date": "%d/%m/%Y",
+                "time": "%H:%M:%S",
+                "periods": ["", ""],
+                "days": ["dimanche", "lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi"],
+                "shortDays": ["dim.", "lun.", "mar.", "mer.", "jeu.", "ven.", "sam."],
+                "months": [
+                    "janvier",
+                    "février",
+                    "mars",
+                    "avril",
+                    "mai",
+                    "juin",
+                    "juillet",
+                    "août",
+                    "septembre",
+                    "octobre",
+                    "novembre",
+                    "décembre",
+                ],
+                "shortMonths": [
+                    "janv.",
+                    "févr.",
+                    "mars",
+                    "avr.",
+                    "mai",
+                    "juin",
+                    "juil.",
+                    "août",
+                    "sept.",
+                    "oct.",
+                    "nov.",
+                    "déc.",
+                ],
+            },
+        },
+        en={"number": {"decimal": ".", "thousands": ",", "grouping": [3], "currency": ["£", ""]}},
+    )
+
+
+def config(lang: str, large: bool = False) -> dict[str, Any]:
+    """The top-level Vega-Lite ``config`` the app uses (see module docstring)."""
+    s = SIZES[large]
+    return {
+        "locale": locale(lang),
+        "font": FONT,
+        "axis": {
+            "labelFontSize": s["label"],
+            "titleFontSize": s["title"],
+            "labelLimit": 360,
+            "titleLimit": 0,
+            "labelColor": "#31333f",
+            "titleColor": "#31333f",
+            "titleFontWeight": "normal",
+        },
+        "legend": {
+            "labelFontSize": s["label"],
+            "titleFontSize": s["title"],
+            "labelLimit": 0,
+            "titleLimit": 0,
+            "orient": "bottom",
+            "direction": "horizontal",
+            "columns": 2,
+            "symbolSize": 160 if large else 110,
+            "labelColor": "#31333f",
+            "titleColor": "#31333f",
+        },
+        "header": {"labelFontSize": s["label"], "titleFontSize": s["title"]},
+        "title": {"fontSize": s["heading"], "anchor": "start", "fontWeight": "normal", "limit": 0},
+        "text": {"fontSize": s["label"]},
+        "view": {"strokeWidth": 0},
+    }
+
+
+def finish(chart: C, lang: str, large: bool = False) -> C:
+    """``chart`` with the app's defaults (replacing any previous top-level configuration)."""
+    cfg = config(lang, large)
+    return (
+        chart.configure(locale=cfg["locale"], font=cfg["font"])
+        .configure_axis(**cfg["axis"])
+        .configure_legend(  # type: ignore[attr-defined,no-any-return]
+            **cfg["legend"]
+        )
+        .configure_header(**cfg["header"])
+        .configure_title(**cfg["title"])
+        .configure_text(**cfg["text"])
+        .configure_view(**cfg["view"])
+    )
