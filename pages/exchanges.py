@@ -132,6 +132,17 @@ if ex["followups"]:
     frame["state"] = [t(f"exchange.state.{s}", lang) for s in frame["state"]]
     frame.columns = [t(f"exchange.col.{c}", lang) for c in ("recommendation", "owner", "due_on", "state")]
     st.dataframe(frame, hide_index=True, width="stretch")
+    for item in ex["followups"]:
+        flip = "done" if item["state"] == "open" else "open"
+        if st.button(
+            t(f"exchange.mark_{flip}", lang, item=md(item["recommendation"][:60])), key=f"exchange_fu_{item['id']}"
+        ):
+            exchanges.set_followup_state(ws, actor, item["id"], flip)
+            st.rerun()
+if ex.get("practice_theme") == "work_based_learning":
+    st.page_link(
+        "pages/transferability.py", label=t("exchange.transferability_link", lang), icon=":material/swap_horiz:"
+    )
 with st.form("exchange_reco", clear_on_submit=True):
     reco = st.text_area(t("exchange.col.recommendation", lang), max_chars=exchanges.MAX_TEXT)
     a, b = st.columns(2)

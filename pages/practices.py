@@ -68,6 +68,14 @@ with tab_list:
     for practice in found:
         with st.expander(md(practice_ui.text_in(practice, "title", lang)[0])):
             practice_ui.practice_card(practice, lang, family_labels)
+            reviewable = auth.can(actor, "practice.review") and practice["status"] == "partner"
+            if reviewable and st.button(t("practices.mark_reviewed", lang), key=f"practice_review_{practice['id']}"):
+                try:
+                    library.set_status(ws, actor, practice["id"], "peer_reviewed", practice["version"])
+                except (UserError, auth.PermissionDenied) as error:
+                    practice_ui.show_error(error, lang)
+                else:
+                    st.rerun()
             st.markdown(f"**{t('practices.comments', lang)}**")
             for c in library.comments(ws, practice["id"]):
                 st.markdown(f"*{md(c['author'])}* · {md(c['created_at'][:10])}  \n" + md(c["body"], multiline=True))

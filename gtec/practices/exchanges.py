@@ -209,6 +209,7 @@ def load_exchange(ws: Workspace, exchange_id: int) -> dict[str, Any] | None:
             )
         ]
         if out["practice_id"] is not None:
-            title = conn.one("SELECT title_fr, title_en FROM practices WHERE id = ?", (out["practice_id"],))
+            title = conn.one("SELECT title_fr, title_en, theme FROM practices WHERE id = ?", (out["practice_id"],))
             out["practice"] = dict(title) if title else None
+            out["practice_theme"] = title["theme"] if title else None
     return out

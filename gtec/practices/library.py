@@ -156,10 +156,16 @@ def create_practice(ws: Workspace, actor: auth.Actor, draft: PracticeDraft) -> i
 
 
 def set_status(ws: Workspace, actor: auth.Actor, practice_id: int, status: str, version: int) -> None:
-    """Change the status of a practice (``practice.review``); refused if someone changed it since ``version``."""
+    """Change the status of a practice (``practice.review``); refused if someone changed it since ``version``.
+
+    "Reviewed by peers" is given by someone other than the contributor (``practices.error.self_review``).
+    """
     if status not in STATUSES:
         raise UserError("practices.error.status")
     with ws.write(actor, "practice.review", target=str(practice_id), detail={"status": status}) as conn:
+        author = conn.scalar("SELECT created_by FROM practices WHERE id = ?", (practice_id,))
+        if status == "peer_reviewed" and author == actor.name:
+            raise UserError("practices.error.self_review")
         done = conn.execute(
             "UPDATE practices SET status = ?, version = version + 1 WHERE id = ? AND version = ?",
             (status, practice_id, version),

@@ -217,3 +217,14 @@ def test_results_read_from_the_store_before_and_after_missing_stays_missing(buil
     gap = outcomes.indicator_change(conn, {**practice, "indicator_before": "1990", "indicator_after": str(years[-1])})
     assert gap is not None and gap.before is None  # missing, never zero
     assert outcomes.indicator_change(conn, {**practice, "indicator_before": "", "indicator_after": ""}) is None
+
+
+def test_peer_review_by_someone_else_and_followup_state(ws):
+    pid = _french_practice(ws)
+    with pytest.raises(UserError) as error:
+        library.set_status(ws, FAC, pid, "peer_reviewed", 1)
+    assert error.value.code == "self_review"
+    library.set_status(ws, PEER, pid, "peer_reviewed", 1)
+    assert library.get_practice(ws, pid)["status"] == "peer_reviewed"
+    with pytest.raises(UserError):  # based on an old version: refused, not silently applied
+        library.set_status(ws, PEER, pid, "partner", 1)
