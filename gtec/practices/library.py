@@ -174,7 +174,7 @@ def set_status(ws: Workspace, actor: auth.Actor, practice_id: int, status: str, 
             raise UserError("practices.error.conflict")
 
 
-def _as_dict(row: Mapping[str, Any]) -> dict[str, Any]:
+def _as_dict(row: Any) -> dict[str, Any]:  # a sqlite3.Row or a mapping
     out = dict(row)
     out["stakeholders"] = json.loads(out.get("stakeholders") or "[]")
     out["families"] = json.loads(out.get("families") or "[]")
