@@ -30,7 +30,7 @@ _CHIP = {"official": ("#0b5d1e", "#d8f0dd"), "estimate": ("#7a4100", "#fde7c8"),
 CSS = """
 .gtec-cards { display: grid; gap: 0.75rem; grid-template-columns: repeat(auto-fill, minmax(13.5rem, 1fr));
   margin: 0.25rem 0 0.75rem 0; }
-.gtec-cards.cols-4 { grid-template-columns: repeat(auto-fill, minmax(11.5rem, 1fr)); }
+.gtec-cards.cols-4 { grid-template-columns: repeat(auto-fill, minmax(10rem, 1fr)); }
 .gtec-card { border: 1px solid rgba(49, 51, 63, 0.2); border-radius: 0.5rem; padding: 0.6rem 0.8rem 0.5rem;
   background: #fff; min-width: 0; display: flex; flex-direction: column; gap: 0.15rem; }
 .gtec-card .lbl { font-size: 0.95rem; line-height: 1.25; color: #31333f; overflow-wrap: anywhere;
@@ -42,7 +42,7 @@ CSS = """
 .gtec-card summary { cursor: pointer; list-style: none; display: inline-block; border-radius: 0.4rem;
   padding: 0.1rem 0.5rem; font-weight: 600; min-height: 1.6rem; }
 .gtec-card summary::-webkit-details-marker { display: none; }
-.gtec-card summary::after { content: " ⓘ"; font-weight: normal; }
+.gtec-card summary::after { content: " \\25BE"; font-weight: normal; }
 .gtec-card details[open] > div { margin-top: 0.3rem; color: #31333f; line-height: 1.35; overflow-wrap: anywhere; }
 .gtec-card.demo { border: 2px dashed #7b3fb3;
   background: repeating-linear-gradient(135deg, #fff, #fff 10px, #f4ecfb 10px, #f4ecfb 20px); }

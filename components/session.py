@@ -147,6 +147,7 @@ _PAGE_CSS = """
   overflow: visible !important; text-overflow: clip !important; }
 [data-testid="stMetricValue"] > div { white-space: normal; overflow: visible; text-overflow: clip; }
 [data-testid="stTabs"] [role="tablist"] { flex-wrap: wrap; }
+@media (max-width: 640px) { .st-key-gtec_intro { display: none; } h1 { font-size: 2rem !important; } }
 @media (max-width: 640px) { [data-testid="stExpandSidebarButton"], [data-testid="stSidebarCollapsedControl"] button
   { min-width: 44px; min-height: 44px; } }
 """
@@ -155,7 +156,7 @@ _PAGE_CSS = """
 #: less space above the title); charts get their large sizes from gtec.core.chartstyle.
 _PRESENT_CSS = """
 html { font-size: 20px; }
-[data-testid="stMainBlockContainer"] { padding-top: 1rem; max-width: 100%; padding-left: 2rem; padding-right: 2rem; }
+[data-testid="stMainBlockContainer"] { padding-top: 4.2rem; max-width: 100%; padding-left: 2rem; padding-right: 2rem; }
 h1 { font-size: 2rem !important; padding-top: 0 !important; }
 h2 { font-size: 1.5rem !important; } h3 { font-size: 1.25rem !important; }
 [data-testid="stCaptionContainer"], [data-testid="stCaptionContainer"] p { font-size: 0.9rem; color: #31333f; }
@@ -205,8 +206,8 @@ def page_style(lang: str = DEFAULT_LANG) -> None:
 
 def intro(text: str) -> None:
     """A page's grey introduction under its title; hidden in presentation mode (the room needs the figure)."""
-    if not presenting():
-        st.caption(text)
+    if not presenting():  # hidden on phones too (CSS): the first screen is for the figures
+        st.container(key="gtec_intro").caption(text)
 
 
 def sidebar_footer(lang: str) -> None:

@@ -9,6 +9,7 @@ import streamlit as st
 from components import data, session
 from components.provenance import sources_list, status_markdown
 from components.session import current_actor, current_lang
+from components.session import intro as session_intro
 from gtec.core import auth
 from gtec.core.errors import UserError
 from gtec.core.i18n import t
@@ -20,7 +21,7 @@ from gtec.territories import charts, custom
 lang, actor = current_lang(), current_actor()
 ws = session.workspace()
 st.title(t("custom.title", lang))
-st.caption(t("custom.intro", lang))
+session_intro(t("custom.intro", lang))
 allowed = auth.can(actor, "custom_territory.save")
 if not allowed:
     st.info(t("custom.not_allowed", lang))

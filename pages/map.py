@@ -9,6 +9,7 @@ import streamlit as st
 from components import data, map_view
 from components.provenance import badge, demo_switch, sources_list
 from components.session import current_lang
+from components.session import intro as session_intro
 from gtec.core import export
 from gtec.core.i18n import t
 from gtec.core.text import md
@@ -18,7 +19,7 @@ from gtec.territories import display
 
 lang = current_lang()
 st.title(t("map.title", lang))
-st.caption(t("map.intro", lang))
+session_intro(t("map.intro", lang))
 
 # The URL holds the view (plain strings checked by gtec.maps.view.parse_view), read once per visit.
 if "map_level" not in st.session_state:

@@ -13,6 +13,7 @@ import streamlit as st
 from components import data
 from components.provenance import badge
 from components.session import current_lang
+from components.session import intro as session_intro
 from components.territory_picker import pick_territory
 from gtec.core import fmt
 from gtec.core.i18n import t
@@ -21,7 +22,7 @@ from gtec.territories import occupations
 
 lang = current_lang()
 st.title(t("occ.title", lang))
-st.caption(t("occ.intro", lang))
+session_intro(t("occ.intro", lang))
 
 chosen = pick_territory(lang, key="bassin", default="FR-BMO-5310", levels=occupations.PICK_LEVELS)
 bassin_id, share = data.bassin_for(chosen)

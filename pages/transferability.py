@@ -12,6 +12,7 @@ from components import charts_alternance as ca
 from components import session
 from components.provenance import badge
 from components.session import current_actor, current_lang
+from components.session import intro as session_intro
 from gtec.alternance import comparison, printable
 from gtec.core import auth
 from gtec.core.errors import EditConflict
@@ -24,7 +25,7 @@ actor = current_actor()
 ws = session.workspace()
 data = ca.bundle()
 st.title(t("alternance.matrix.title", lang))
-st.caption(t("alternance.matrix.intro", lang))
+session_intro(t("alternance.matrix.intro", lang))
 badge(data.sources["gtec-wbl-assessment"], lang)
 
 edits = comparison.load_edits(ws)
