@@ -106,12 +106,11 @@ def config(lang: str, large: bool = False) -> dict[str, Any]:
 def finish(chart: C, lang: str, large: bool = False) -> C:
     """``chart`` with the app's defaults (replacing any previous top-level configuration)."""
     cfg = config(lang, large)
-    return (
-        chart.configure(locale=cfg["locale"], font=cfg["font"])
+    styled: Any = chart  # an Altair top-level chart; its configure_* methods are not typed on the TypeVar
+    return (  # type: ignore[no-any-return]
+        styled.configure(locale=cfg["locale"], font=cfg["font"])
         .configure_axis(**cfg["axis"])
-        .configure_legend(  # type: ignore[attr-defined,no-any-return]
-            **cfg["legend"]
-        )
+        .configure_legend(**cfg["legend"])
         .configure_header(**cfg["header"])
         .configure_title(**cfg["title"])
         .configure_text(**cfg["text"])
