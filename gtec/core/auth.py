@@ -18,6 +18,8 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "scenario.save": frozenset({"facilitator", "admin"}),
     "scenario.delete": frozenset({"facilitator", "admin"}),
     "import.write": frozenset({"admin"}),
+    "import.rollback": frozenset({"admin"}),
+    "import.delete": frozenset({"admin"}),
     "user.manage": frozenset({"admin"}),
     "audit.read": frozenset({"admin"}),
     # Access control (gtec.access.accounts): sign-ins are audited; workshop session codes scope participants.
