@@ -20,8 +20,15 @@ from gtec.core.errors import UserError
 from gtec.imports import profiles
 from gtec.imports.limits import ImportLimits
 from gtec.imports.mapping import Mapping, mapping_from_shape, tidy_from_grid
-from gtec.imports.reading import Grid, check_size, open_zip, read_text_grid, read_workbook_grid, sniff_kind
-from gtec.imports.reading import workbook_kind
+from gtec.imports.reading import (
+    Grid,
+    check_size,
+    open_zip,
+    read_text_grid,
+    read_workbook_grid,
+    sniff_kind,
+    workbook_kind,
+)
 from gtec.imports.shape import Shape, detect_shape
 from gtec.imports.validate import Geography, Report, validate
 
