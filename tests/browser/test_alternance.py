@@ -37,7 +37,7 @@ def test_alternance_page_fr_en_calculator_and_exports(page, app_server, wait_idl
 
     _open_tab(page, wait_idle, t("alternance.tab.calc", "fr"))
     page.locator("[data-testid='stVegaLiteChart']").first.wait_for()
-    company = page.get_by_test_id("stMetric").filter(has_text=t("alternance.party.company", "fr"))
+    company = page.locator(".gtec-card").filter(has_text=t("alternance.party.company", "fr"))  # figure cards
     assert "39\u202f719 EUR" in company.nth(1).inner_text()
     screenshot(page, "alternance_calc_fr")
     page.get_by_test_id("stSelectbox").filter(has_text="Taille de l'entreprise").click()

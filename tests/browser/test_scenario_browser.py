@@ -19,8 +19,8 @@ PASSWORD = "scenario workshop 2030"
 
 
 def kpi(page, key: str, lang: str = "fr") -> str:
-    card = page.locator("[data-testid='stMetric']").filter(has_text=t(f"scenario.kpi.{key}", lang)).first
-    return card.locator("[data-testid='stMetricValue']").inner_text()
+    card = page.locator(".gtec-card").filter(has_text=t(f"scenario.kpi.{key}", lang)).first  # components.figure_card
+    return card.locator(".val").inner_text()
 
 
 def charts_drawn(page) -> int:

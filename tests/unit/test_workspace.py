@@ -148,7 +148,7 @@ def test_read_does_not_migrate(tmp_path, migration_package):
     ws = Workspace(tmp_path / "ws.sqlite")
     ws.migrate(package=older)
     behind = ws.schema_version()
-    assert behind == int(last[:4]) - 1
+    assert behind == max(int(k[:4]) for k in files if k != last)
     with ws.read() as conn:
         assert conn.scalar("SELECT COUNT(*) FROM schema_migrations") == behind
     assert ws.schema_version() == behind  # still behind after reading
