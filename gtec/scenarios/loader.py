@@ -36,7 +36,9 @@ from gtec.storage.reference import ReferenceConnection
 
 #: Levels offered in the scenario page, in the order shown (French territories only: the family structure and
 #: rates are French).
-SCENARIO_LEVELS: tuple[str, ...] = ("basin", "epci", "departement", "region", "country")
+SCENARIO_LEVELS: tuple[str, ...] = ("basin", "zone_emploi", "bmo_bassin", "epci", "departement", "region", "country")
+#: Levels whose members are communes: an EPCI counts in them by the share of its population living there.
+COMMUNE_ZONINGS: tuple[str, ...] = ("zone_emploi", "bmo_bassin")
 BASELINE_SOURCES: tuple[str, ...] = ("gtec-occupation-sizes", "gtec-occupation-calibration", "dares-metiers-2030")
 #: Sources of the official bases (census jobs, regional file of Les métiers en 2030).
 OFFICIAL_SOURCES: tuple[str, ...] = ("insee-rp2018-comparateur", "dares-metiers-2030-regions-file", "gtec-occupations")
@@ -270,6 +272,28 @@ def official_inputs(
     )
 
 
+def zoning_members(terr: pd.DataFrame, memberships: pd.DataFrame) -> pd.DataFrame:
+    """EPCI shares of the zones d'emploi and BMO bassins (``parent_id``, ``child_id``, ``share``), pure.
+
+    A zoning's members are communes; an EPCI counts in a zone by the share of its (legal) population that lives
+    in the zone's communes, so the zones of a level add up to the EPCIs they cover, like the départements'
+    split of EPCIs that straddle them.
+    """
+    zones = set(terr.loc[terr["level"].isin(COMMUNE_ZONINGS), "id"])
+    communes = terr.loc[terr["level"] == "commune", ["id", "parent_id", "population"]].rename(
+        columns={"id": "child_id", "parent_id": "epci"}
+    )
+    rows = memberships.loc[memberships["parent_id"].isin(zones)].merge(communes, on="child_id")
+    rows = rows.loc[rows["epci"].astype(str).str.startswith("FR-EPCI-") & rows["population"].notna()]
+    if rows.empty:
+        return pd.DataFrame(columns=["parent_id", "child_id", "share"])
+    inside = rows.groupby(["parent_id", "epci"])["population"].sum()
+    total = communes.dropna(subset=["population"]).groupby("epci")["population"].sum()
+    share = (inside / total.reindex(inside.index.get_level_values("epci")).to_numpy()).rename("share")
+    out = share.reset_index().rename(columns={"epci": "child_id"})
+    return out.loc[out["share"] > 0, ["parent_id", "child_id", "share"]]
+
+
 def load_base(conn: ReferenceConnection) -> ScenarioBase:
     """Read the reference store once and build the engine inputs for every EPCI with an employment value.
 
@@ -303,7 +327,7 @@ def load_base(conn: ReferenceConnection) -> ScenarioBase:
                 sources |= senior_sources
         inputs = family_inputs(baseline, sens, employment, year, factor)
     memberships = pd.read_sql_query("SELECT parent_id, child_id FROM memberships", conn)
-    members = illustrative.french_members(terr, memberships)
+    members = pd.concat([illustrative.french_members(terr, memberships), zoning_members(terr, memberships)])
     members = members.loc[members["child_id"].isin(set(inputs.territory_ids))].reset_index(drop=True)
     with_data = set(members["parent_id"]) | set(inputs.territory_ids)
     pickable = terr.loc[terr["level"].isin(SCENARIO_LEVELS) & (terr["country"] == "FR") & terr["id"].isin(with_data)]
