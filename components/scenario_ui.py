@@ -202,12 +202,25 @@ def saved_panel(
     return saved
 
 
-def status_line(lang: str, base: loader.ScenarioBase) -> str:
-    """The status badge of the scenario figures: the weakest status of the sources the base was made from."""
+def status_line(lang: str, base: loader.ScenarioBase, settings: params.Settings) -> str:
+    """The status badge of the scenario figures: the weakest status of what they were made from.
+
+    The base (census jobs, regional family structure) always counts; the drivers' sensitivities (project
+    assumptions) count only when a driver is moved away from zero.
+    """
     srcs = data.sources()
-    status = weakest_status(srcs[s].status if s in srcs else None for s in base.source_ids)
+    used = [s for s in base.source_ids if s != SENSITIVITIES_SOURCE or drivers_moved(settings)]
+    status = weakest_status(srcs[s].status if s in srcs else None for s in used)
     note = "scenario.status_note.illustrative" if status == "illustrative" else "scenario.status_note.estimate"
     return f"{status_markdown(status, lang)} {t(note, lang)}"
+
+
+SENSITIVITIES_SOURCE = "gtec-scenario-sensitivities"
+
+
+def drivers_moved(settings: params.Settings) -> bool:
+    """True when a growth driver or the crisis is set (they act through the declared sensitivities)."""
+    return any(settings[name] != 0 for name in (*params.GROWTH_DRIVERS, "crisis_depth"))
 
 
 def compare_panel(lang: str, base: loader.ScenarioBase, saved: list[store.SavedScenario]) -> None:

@@ -58,7 +58,7 @@ def workbench() -> None:
     tot, ref = result.territory_totals().iloc[0], reference.territory_totals().iloc[0]
     with head:
         st.markdown(f"### {md(base.name(territory_id))} · {base.base_year} → {settings.horizon}")
-        st.markdown(scenario_ui.status_line(lang, base))
+        st.markdown(scenario_ui.status_line(lang, base, settings))
         srcs = data.sources()
         kpi_sources = tuple(srcs[i] for i in base.source_ids if i in srcs)
         figure_cards(
