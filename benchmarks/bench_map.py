@@ -109,10 +109,11 @@ def run(context: dict) -> dict:
 
     # server time of a rerun after changing the indicator on the national EPCI map (the whole app script)
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+    at.query_params["level"] = "epci"  # the national EPCI map (the default view is the zones d'emploi)
     at.switch_page("pages/map.py").run()
     if at.exception:
         raise RuntimeError(f"map page failed: {at.exception}")
-    indicators = ["jobseekers", "unemployment_rate", "hiring_difficult_share", "employment"]
+    indicators = ["employment", "census_unemployment_rate", "salaried_jobs", "active_population"]  # official
     state = {"i": 0}
 
     def rerun() -> None:
