@@ -79,6 +79,14 @@ PAGES: tuple[PageSpec, ...] = (
         permission="user.manage",
     ),
     PageSpec(
+        "pages/admin_settings.py",
+        "settings",
+        "nav.admin_settings",
+        "nav.section.admin",
+        ":material/settings:",
+        permission="setting.change",
+    ),
+    PageSpec(
         "pages/admin_audit.py",
         "audit",
         "nav.admin_audit",

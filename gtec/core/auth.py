@@ -22,6 +22,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "import.delete": frozenset({"admin"}),
     "user.manage": frozenset({"admin"}),
     "audit.read": frozenset({"admin"}),
+    "setting.change": frozenset({"admin"}),
     # Access control (gtec.access.accounts): sign-ins are audited; workshop session codes scope participants.
     "session.sign_in": frozenset({"facilitator", "admin"}),
     "workshop.create": frozenset({"facilitator", "admin"}),
