@@ -98,6 +98,22 @@ def phase_controls(actor: auth.Actor, s: Session, lang: str) -> None:
                 st.rerun()
 
 
+def facilitator_post(actor: auth.Actor, s: Session, lang: str) -> None:
+    """A facilitator posts an idea in one of the workshops (contribute phase); it is marked as theirs."""
+    with st.expander(t("workshop.console.post_title", lang)), st.form(f"fac_post_{s.code}", clear_on_submit=True):
+        st.caption(t("workshop.console.post_help", lang))
+        track = st.selectbox(
+            t("workshop.console.post_track", lang),
+            [tr.id for tr in s.tracks],
+            format_func=lambda i: s.track(i).title,  # type: ignore[union-attr]
+        )
+        text = st.text_area(t("workshop.post.label", lang), max_chars=MAX_TEXT, height=100)
+        if st.form_submit_button(t("workshop.console.post_submit", lang), type="primary") and _try(
+            lambda: contributions.post_as_facilitator(session.workspace(), actor, s.code, int(track), text), lang
+        ):
+            st.success(t("workshop.console.post_done", lang))
+
+
 def _moderate_one(actor: auth.Actor, s: Session, c: Contribution, lang: str) -> None:
     ws = session.workspace()
     with st.container(border=True):

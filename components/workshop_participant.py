@@ -139,7 +139,10 @@ def card(s: Session, me: Participant, c: Contribution, done: dict, lang: str) ->
     with st.container(border=True, key=f"card_{c.id}"):
         st.markdown(md(c.text, multiline=True))
         mine = c.participant_id == me.id
-        st.caption(t("workshop.card.dots", lang, n=c.votes) + (" · " + t("workshop.card.yours", lang) if mine else ""))
+        marks = [t("workshop.card.dots", lang, n=c.votes)]
+        marks += [t("workshop.card.yours", lang)] if mine else []
+        marks += [t("workshop.wall.by_facilitator", lang)] if c.by_facilitator else []
+        st.caption(" · ".join(marks))
         if s.phase == "vote":
             voted = c.id in done["votes"]
             label = t("workshop.card.unvote", lang) if voted else t("workshop.card.vote", lang)

@@ -67,6 +67,8 @@ links[1].page_link(
 )  # fmt: skip
 st.markdown(f"**{t('workshop.console.phase', lang, phase=t(f'workshop.phase.{current.phase}', lang))}**")
 workshop_console.phase_controls(actor, current, lang)
+if current.phase == "contribute":
+    workshop_console.facilitator_post(actor, current, lang)
 st.subheader(t("workshop.console.moderation_title", lang))
 workshop_console.moderation_queue(actor, current, lang)
 st.subheader(t("workshop.console.report_title", lang))

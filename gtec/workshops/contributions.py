@@ -17,6 +17,8 @@ from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
 
+from gtec.access import workshops as codes
+from gtec.core import auth
 from gtec.core.errors import EditConflict, UserError
 from gtec.core.text import clean
 from gtec.storage.workspace import Connection, UniqueViolation, Workspace, now_iso
@@ -25,7 +27,7 @@ from gtec.workshops.model import MAX_TEXT, MIN_TEXT, REACTIONS, Contribution, Pa
 _REF_ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 CONTRIBUTION_COLUMNS = (
     "c.id, c.uid, c.code, c.track_id, c.participant_id, c.author_label, c.text, c.family_id,"
-    " c.territory_id, c.status, c.merged_into, c.created_at, c.version"
+    " c.territory_id, c.status, c.merged_into, c.created_at, c.version, c.by_facilitator"
 )
 
 
@@ -119,6 +121,45 @@ def post(
     return Contribution(
         int(cid), uid, participant.code, track, participant.id, participant.nickname, body, family, territory,
         status, None, created, 1,
+    )  # fmt: skip
+
+
+def post_as_facilitator(
+    ws: Workspace,
+    actor: auth.Actor,
+    code: str,
+    track_id: int,
+    text: str,
+    *,
+    family_id: str | None = None,
+    territory_id: str | None = None,
+) -> Contribution:
+    """A facilitator (or admin) posts an idea in one workshop of the session, marked as the facilitator's.
+
+    Same rules as a participant's post (contribute phase, length, links), but no participant row: the facilitator
+    is not counted in any stakeholder group and never votes. Shown at once (a facilitator moderates anyway).
+    """
+    auth.require(actor, "workshop.moderate")
+    body = clean_text(text)
+    family, territory = _ref_id(family_id), _ref_id(territory_id)
+    code = codes.normalise_code(code)
+    uid = f"{code}-{secrets.token_hex(4).upper()}"
+    label = clean(actor.name)[:60]
+    detail = {"track_id": track_id, "facilitator": True}
+    with ws.write(actor, "workshop.contribute", target=uid, detail=detail, scope=code) as c:
+        require_phase(c, code, ("contribute",))
+        if c.one("SELECT 1 FROM workshop_tracks WHERE id = ? AND code = ?", (track_id, code)) is None:
+            raise UserError("workshop.error.track_unknown")
+        created = now_iso()
+        cid = c.scalar(
+            "INSERT INTO workshop_contributions(uid, code, track_id, participant_id, author_label, text, family_id,"
+            " territory_id, status, created_at, by_facilitator) VALUES (?, ?, ?, NULL, ?, ?, ?, ?, 'visible', ?, 1)"
+            " RETURNING id",
+            (uid, code, track_id, label, body, family, territory, created),
+        )
+    return Contribution(
+        int(cid), uid, code, track_id, None, label, body, family, territory, "visible", None, created, 1,
+        by_facilitator=True,
     )  # fmt: skip
 
 
@@ -268,4 +309,9 @@ def list_contributions(
     by_id: dict[int, list[str]] = {}
     for t in tags:
         by_id.setdefault(int(t["contribution_id"]), []).append(str(t["tag"]))
-    return [Contribution(**dict(r), tags=tuple(by_id.get(int(r["id"]), ()))) for r in rows]
+    return [
+        Contribution(
+            **(dict(r) | {"by_facilitator": bool(r["by_facilitator"])}), tags=tuple(by_id.get(int(r["id"]), ()))
+        )
+        for r in rows
+    ]

@@ -109,3 +109,4 @@ class Contribution:
     version: int
     votes: int = 0
     tags: tuple[str, ...] = ()
+    by_facilitator: bool = False  # posted by a facilitator from the console (marked as such everywhere)

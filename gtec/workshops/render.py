@@ -35,6 +35,7 @@ text-align:center;margin-right:.4rem;font-size:1.15rem}
 .gw th{color:#ffd400}
 .gw .small{color:#ff9e7a}
 .gw .empty{color:#bbb;font-size:1.2rem}
+.gw .fac{font-size:.95rem;color:#0b0b0b;background:#9fd3ff;border-radius:.4rem;padding:0 .4rem;white-space:nowrap}
 </style>
 """
 
@@ -54,7 +55,10 @@ def group_cell(share, lang: str) -> str:
 def _list(items, lang: str) -> str:
     if not items:
         return f'<p class="empty">{html(t("workshop.wall.empty", lang))}</p>'
-    lis = "".join(f'<li><span class="n">{c.votes}</span>{html(c.text)}</li>' for c in items)
+    fac = f' <span class="fac">{html(t("workshop.wall.by_facilitator", lang))}</span>'
+    lis = "".join(
+        f'<li><span class="n">{c.votes}</span>{html(c.text)}{fac if c.by_facilitator else ""}</li>' for c in items
+    )
     return f"<ol>{lis}</ol>"
 
 

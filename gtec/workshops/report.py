@@ -144,6 +144,8 @@ def _recommendations(r: Report, rows: Sequence[tuple[Contribution, Consensus | N
         links = _link_text(r, c)
         kind = _h(f"workshop.kind.{con.kind}", lang) + "<br>" + _shares_html(con, lang) if con else "–"
         text = html(c.text) + (f"<br><small>{html(links)}</small>" if links else "")
+        if c.by_facilitator:
+            text += f" <small>({_h('workshop.wall.by_facilitator', lang)})</small>"
         body.append(f"<tr><td>{i}</td><td>{text}</td><td>{c.votes}</td><td>{kind}</td><td>{html(c.uid)}</td></tr>")
     return f"<table>{head}{''.join(body)}</table>"
 
@@ -220,7 +222,8 @@ def to_pdf(r: Report) -> bytes:
         for i, c in enumerate(rows, 1):
             con = r.wall.consensus.get(c.id)
             kind = f" · {t(f'workshop.kind.{con.kind}', lang)}" if con else ""
-            para(f"{i}. [{c.votes}] {c.text}  ({c.uid}{kind})", 10, gap=1)
+            fac = f" · {t('workshop.wall.by_facilitator', lang)}" if c.by_facilitator else ""
+            para(f"{i}. [{c.votes}] {c.text}  ({c.uid}{kind}{fac})", 10, gap=1)
         para(t("workshop.report.by_consensus", lang), 11, True)
         ranked = r.ranked_by_consensus(tr.id)[:TOP]
         if not ranked:
@@ -256,6 +259,7 @@ def to_csv(r: Report) -> bytes:
             "merged_into": by_id[c.merged_into].uid if c.merged_into in by_id else "",
             "text": c.text,
             "author": c.author_label,
+            "by_facilitator": int(c.by_facilitator),
             "dots": c.votes,
             "consensus": con.kind if con else "",
             "family_id": c.family_id or "",

@@ -98,7 +98,11 @@ def snapshot(ws: Workspace, code: str, newest: int = 5, top: int = 5, word_limit
             (session.code,),
         )
         reactions = consensus.reaction_rows(conn, session.code)
-    visible = [Contribution(**dict(r)) for r in rows if r["status"] == "visible"]
+    visible = [
+        Contribution(**(dict(r) | {"by_facilitator": bool(r["by_facilitator"])}))
+        for r in rows
+        if r["status"] == "visible"
+    ]
     tracks = []
     for track in session.tracks:
         mine = [c for c in visible if c.track_id == track.id]  # newest first already

@@ -314,3 +314,36 @@ def test_words_keep_accents_and_case_fold():
         ("emploi", 1),
         ("formation", 1),
     ]
+
+
+def test_facilitator_posts_marked_counted_in_no_group_and_votable(ws):
+    from gtec.workshops import render, report
+
+    s = new_session(ws)
+    with pytest.raises(UserError) as err:  # the phase rule holds for facilitators too
+        contributions.post_as_facilitator(ws, FAC, s.code, s.tracks[0].id, "Idée de l'animatrice")
+    assert err.value.key == "workshop.error.phase_contribute"
+    sessions.set_phase(ws, FAC, s.code, "contribute")
+    p = join(ws, s, "company")
+    with pytest.raises(auth.PermissionDenied):  # a participant cannot post as facilitator
+        contributions.post_as_facilitator(ws, p.actor, s.code, s.tracks[0].id, "Je me fais passer pour l'animation")
+    with pytest.raises(UserError) as err:
+        contributions.post_as_facilitator(ws, FAC, s.code, 999_999, "Atelier inconnu")
+    assert err.value.key == "workshop.error.track_unknown"
+    c = contributions.post_as_facilitator(ws, FAC, s.code.lower(), s.tracks[0].id, "Des <b>visites</b> d'usines")
+    assert c.by_facilitator and c.participant_id is None and c.status == "visible"
+    listed = contributions.list_contributions(ws, s.code)
+    assert [(x.id, x.by_facilitator) for x in listed] == [(c.id, True)]
+    assert ws.audit_entries(1)[0]["action"] == "workshop.contribute"
+    assert json.loads(ws.audit_entries(1)[0]["detail"])["facilitator"] is True
+    contributions.react(ws, p, c.id, "agree")  # participants react and vote on it like on any idea
+    sessions.set_phase(ws, FAC, s.code, "vote")
+    contributions.vote(ws, p, c.id)
+    snap = wall.snapshot(ws, s.code)
+    assert snap.contributions[c.id].by_facilitator and snap.contributions[c.id].votes == 1
+    assert sum(snap.participants.values()) == 1  # the facilitator is in no stakeholder group
+    page = render.wall_html(snap, "fr")
+    assert "visites" in page and "<b>visites" not in page and "animation" in page
+    data = report.build(ws, FAC, s.code)
+    assert "animation" in report.to_html(data)
+    assert b"by_facilitator" in report.to_csv(data)
