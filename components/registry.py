@@ -52,6 +52,8 @@ PAGES: tuple[PageSpec, ...] = (
         permission="exchange.post",
     ),
     PageSpec("pages/space.py", "space", "nav.space", "nav.section.network", ":material/lock:", permission="space.read"),
+    PageSpec("pages/partners.py", "partners", "nav.partners", "nav.section.network", ":material/apartment:"),
+    PageSpec("pages/network.py", "network", "nav.network", "nav.section.network", ":material/hub:"),
     PageSpec("pages/sign_in.py", "sign-in", "nav.sign_in", "nav.section.admin", ":material/login:"),
     PageSpec("pages/workshop_join.py", "workshop", "nav.workshop_join", "nav.section.admin", ":material/smartphone:"),
     PageSpec(

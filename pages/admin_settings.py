@@ -22,7 +22,18 @@ values = settings.all_values(ws)
 for key, setting in settings.SETTINGS.items():
     if setting.kind is bool:
         chosen = st.toggle(t(setting.label_key, lang), value=bool(values[key]), help=t(setting.help_key, lang))
-    else:  # no other kind is declared yet; a number or text setting gets its own widget when one is
+    elif setting.kind is int:
+        chosen = int(
+            st.number_input(
+                t(setting.label_key, lang),
+                min_value=setting.minimum,
+                max_value=setting.maximum,
+                value=int(values[key]),
+                step=1,
+                help=t(setting.help_key, lang),
+            )
+        )
+    else:  # no text setting is declared yet; it gets its own widget when one is
         continue
     if chosen != values[key]:
         try:

@@ -25,6 +25,8 @@ class Setting:
     default: Any
     label_key: str  # i18n key of the label shown on the admin page
     help_key: str  # i18n key of the one-line explanation
+    minimum: int | None = None  # bounds of an int setting (inclusive), None when unbounded
+    maximum: int | None = None
 
 
 SETTINGS: dict[str, Setting] = {
@@ -38,6 +40,15 @@ SETTINGS: dict[str, Setting] = {
             "settings.help.imports_facilitators",
         ),
         Setting("practices.public_reading", bool, True, "settings.practices_public", "settings.help.practices_public"),
+        Setting(
+            "network.inactive_months",
+            int,
+            24,
+            "network.setting.inactive_months",
+            "network.setting.inactive_months_help",
+            minimum=1,
+            maximum=120,
+        ),
     )
 }
 
@@ -55,6 +66,10 @@ def _coerce(setting: Setting, value: Any) -> Any:
             return value
     elif setting.kind is int:
         if isinstance(value, int) and not isinstance(value, bool):
+            low = setting.minimum if setting.minimum is not None else value
+            high = setting.maximum if setting.maximum is not None else value
+            if not low <= value <= high:
+                raise UserError("settings.error.range", name=setting.key, min=low, max=high)
             return value
     elif isinstance(value, setting.kind):
         return value

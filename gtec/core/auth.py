@@ -49,6 +49,14 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "space.post": frozenset({"facilitator", "admin"}),
     "space.upload": frozenset({"facilitator", "admin"}),
     "space.read": frozenset({"facilitator", "admin"}),
+    # Partner network (gtec.network): organisations and the reciprocity indicator are public; contacts are personal
+    # data, read and written by signed-in roles only; exports and erasures of a person are audited (ids only).
+    "network.edit": frozenset({"facilitator", "admin"}),
+    "network.merge": frozenset({"facilitator", "admin"}),
+    "network.contact_read": frozenset({"facilitator", "admin"}),
+    "network.contact_edit": frozenset({"facilitator", "admin"}),
+    "network.contact_export": frozenset({"facilitator", "admin"}),
+    "network.contact_erase": frozenset({"facilitator", "admin"}),
 }
 
 #: Roles whose permissions only hold inside their ``Actor.scope`` (a workshop session code).
