@@ -15,7 +15,10 @@ End-of-career departures are a property of the base-year workforce (those who re
 already in work), so they apply to base-year employment and a crisis does not change them. Training output is
 calibrated so that, at the reference settings, young entrants equal the family's entrant
 rate times base-year employment (``training_output = entrant_rate_f * E0 / (insertion_ref * retention_ref)``):
-insertion, retention and training capacity act through their change from the reference.
+insertion, retention and training capacity act through their change from the reference. With an imported training
+offer (:class:`OfferLeavers`, issue 18) the training output is the offer's own yearly leavers instead, by route:
+``Y = (school_leavers * insertion_school + apprentice_leavers * insertion_apprentice) * retention`` (the
+apprenticeship share of the settings is then the offer's own).
 
 Everything here is pure (no streamlit): a frozen :class:`Inputs` and :class:`Settings` in, a
 :class:`Result` of numpy arrays out. Parameters are declared once in :data:`PARAMETERS`; the same table
@@ -275,8 +278,30 @@ def crisis_shape(n_years: int, recovery: int) -> np.ndarray:
     return np.clip(1.0 - (years - 1) / recovery, 0.0, 1.0)
 
 
-def compute(inputs: Inputs, settings: Settings) -> Result:
-    """Run the model for every territory and family at once (numpy broadcasting over [T, F, years])."""
+@dataclass(frozen=True, eq=False)
+class OfferLeavers:
+    """Yearly leavers of an imported training offer, [T, F] per route (school, apprenticeship), the same territories
+    and families as the :class:`Inputs` they go with; ``source_id`` names the offer's version. Continuing
+    education is not young entrants and is not given here."""
+
+    school: np.ndarray
+    apprentice: np.ndarray
+    source_id: str = ""
+
+    def __post_init__(self) -> None:
+        for name in ("school", "apprentice"):
+            arr = np.array(getattr(self, name), dtype=float)
+            if arr.ndim != 2 or np.any(arr < 0) or not np.all(np.isfinite(arr)):
+                raise ValueError(f"{name}: expected a [T, F] array of non-negative numbers")
+            arr.setflags(write=False)
+            object.__setattr__(self, name, arr)
+
+
+def compute(inputs: Inputs, settings: Settings, offer: OfferLeavers | None = None) -> Result:
+    """Run the model for every territory and family at once (numpy broadcasting over [T, F, years]).
+
+    ``offer``: young entrants from an imported training offer instead of the default assumption (see the module
+    docstring)."""
     k = _settings_arrays(inputs, settings)
     n_years: int = k["n_years"]  # type: ignore[assignment]
     steps = np.arange(n_years + 1)
@@ -291,6 +316,11 @@ def compute(inputs: Inputs, settings: Settings) -> Result:
     openings = creation + departures
     training = 1.0 + k["training_change"] * steps[1:] / n_years  # [H]
     base_entrants = inputs.employment * (inputs.entrant_rate * k["entrant_mult"])[None, :]  # [T, F]
+    if offer is not None:
+        if offer.school.shape != inputs.employment.shape or offer.apprentice.shape != inputs.employment.shape:
+            raise ValueError(f"offer: shape {offer.school.shape}, expected {inputs.employment.shape}")
+        ins_school, ins_app = settings["insertion_school"] / 100, settings["insertion_apprentice"] / 100
+        base_entrants = (offer.school * ins_school + offer.apprentice * ins_app) * (settings["retention"] / 100)
     entrants = base_entrants[:, :, None] * training[None, None, :]
     mobility = k["attractiveness"] * previous
     imbalance = openings - entrants - mobility
