@@ -49,6 +49,10 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "space.post": frozenset({"facilitator", "admin"}),
     "space.upload": frozenset({"facilitator", "admin"}),
     "space.read": frozenset({"facilitator", "admin"}),
+    # Training offer (gtec.training): importing a version, rolling back, mapping a training to families by hand.
+    "training.import": frozenset({"admin"}),
+    "training.rollback": frozenset({"admin"}),
+    "training.map": frozenset({"admin"}),
     # Partner network (gtec.network): organisations and the reciprocity indicator are public; contacts are personal
     # data, read and written by signed-in roles only; exports and erasures of a person are audited (ids only).
     "network.edit": frozenset({"facilitator", "admin"}),
