@@ -4,12 +4,16 @@ The read-only connection is shared across reruns (``check_same_thread=False`` is
 query results are cached so a rerun after a widget change is cheap. Every cache of the reference store is keyed
 by the store's build stamp (:func:`per_build`): after ``python -m gtec build`` replaces the file while the server
 runs, the next rerun opens the new store and recomputes, without a restart and without any client clearing
-caches.
+caches. The stamp also carries the workspace's import stamp: imported indicators are read through the same
+connection (:func:`reference`, overlay of :mod:`gtec.storage.overlay`), so an import, a rollback or a deletion
+refreshes every cached figure too.
 """
 
 from __future__ import annotations
 
 import functools
+import logging
+import time
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -19,20 +23,47 @@ import streamlit as st
 from components import session
 from gtec.core import config
 from gtec.core.provenance import Source, load_sources, split_source_ids
+from gtec.imports import catalogue as imported
 from gtec.maps import outline
+from gtec.storage.overlay import apply_overlay
 from gtec.storage.reference import ReferenceConnection, connect_reference
+from gtec.storage.workspace import WorkspaceError
 from gtec.territories import custom, indicators, occupations
 
 F = TypeVar("F", bound=Callable[..., Any])
+log = logging.getLogger(__name__)
+#: How long the workspace's import stamp is trusted before it is read again (an import from the CLI or another
+#: server process shows within this delay; one made in this process shows at once, see :func:`imports_changed`).
+IMPORT_STAMP_TTL = 2.0
+_IMPORTS: dict[str, Any] = {"at": -1e9, "stamp": ""}
+
+
+def imports_stamp() -> str:
+    """The workspace's import stamp (:func:`gtec.imports.catalogue.import_stamp`), read at most every
+    :data:`IMPORT_STAMP_TTL` seconds; ``none`` when the workspace cannot be read (the reference alone is shown)."""
+    now = time.monotonic()
+    if now - _IMPORTS["at"] > IMPORT_STAMP_TTL:
+        try:
+            stamp = imported.import_stamp(session.workspace())
+        except WorkspaceError:
+            stamp = "none"
+        _IMPORTS.update(at=now, stamp=stamp)
+    return str(_IMPORTS["stamp"])
+
+
+def imports_changed() -> None:
+    """Called after an import, rollback or deletion in this process: the next read takes the new stamp."""
+    _IMPORTS["at"] = -1e9
 
 
 def store_stamp() -> str:
-    """Identifies one build of the reference store (inode, modification time, size): a rebuild changes it."""
+    """Identifies one build of the reference store (inode, modification time, size) and the current imports: a
+    rebuild or an import changes it."""
     try:
         s = config.reference_path().stat()
     except FileNotFoundError:
         return "missing"
-    return f"{s.st_ino}-{s.st_mtime_ns}-{s.st_size}"
+    return f"{s.st_ino}-{s.st_mtime_ns}-{s.st_size}-{imports_stamp()}"
 
 
 def per_build(*, resource: bool = False, **options: Any) -> Callable[[F], F]:
@@ -62,8 +93,15 @@ def per_build(*, resource: bool = False, **options: Any) -> Callable[[F], F]:
 
 @per_build(resource=True, max_entries=2)
 def reference() -> ReferenceConnection:
-    """The shared read-only connection to the current build of the reference store."""
-    return connect_reference(check_same_thread=False)
+    """The shared read-only connection to the current build of the reference store, with the current imported
+    indicators shown through it (status ``imported``; reference values win on the same key)."""
+    conn = connect_reference(check_same_thread=False)
+    if imports_stamp() != "none":
+        try:
+            apply_overlay(conn, *imported.overlay_rows(session.workspace()))
+        except WorkspaceError as exc:  # the reference figures still show; the administrator reads the log
+            log.error("imported indicators not shown: workspace unusable (%s)", exc.code)
+    return conn
 
 
 @per_build()

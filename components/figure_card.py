@@ -26,6 +26,7 @@ from gtec.territories import display
 
 #: Chip colours per status (text, background), readable on a projector.
 _CHIP = {"official": ("#0b5d1e", "#d8f0dd"), "estimate": ("#7a4100", "#fde7c8"), "illustrative": ("#5b2a86", "#ece0f7")}
+_CHIP["imported"] = ("#0b3d91", "#dce8fb")  # a user's file (gtec.imports)
 
 CSS = """
 .gtec-cards { display: grid; gap: 0.75rem; grid-template-columns: repeat(auto-fill, minmax(13.5rem, 1fr));

@@ -73,14 +73,19 @@ def vintage_text(vintage: object, lang: str) -> str:
 
 
 #: Statuses from the most to the least reliable.
-STATUSES: tuple[str, ...] = ("official", "estimate", "illustrative")
+STATUSES: tuple[str, ...] = ("official", "estimate", "imported", "illustrative")  # imported: a user's file
 #: Rank of each status (0 = most reliable); an unknown status ranks below every known one.
 STATUS_RANK: dict[str, int] = {status: rank for rank, status in enumerate(STATUSES)}
-STATUS_COLOURS: dict[str, str] = {"official": "green", "estimate": "orange", "illustrative": "violet"}
+STATUS_COLOURS: dict[str, str] = {
+    "official": "green",
+    "estimate": "orange",
+    "imported": "blue",
+    "illustrative": "violet",
+}
 
 
 def weakest_status(statuses: Iterable[object]) -> str:
-    """The least reliable of several statuses (official < estimate < illustrative < unknown).
+    """The least reliable of several statuses (official < estimate < imported < illustrative < unknown).
 
     Empty values (None, NaN, "") are ignored; with nothing left the answer is ``illustrative``: a figure whose
     status is unknown is never presented as official.

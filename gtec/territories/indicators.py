@@ -12,6 +12,7 @@ from typing import Any
 
 import pandas as pd
 
+from gtec.storage.overlay import is_imported
 from gtec.storage.reference import ReferenceConnection
 from gtec.storage.sql import placeholders
 
@@ -206,7 +207,8 @@ def portrait(
     chain = comparison_chain(conn, territory_id)
     parent_id = chain[1] if len(chain) == 3 else None
     national_id = chain[-1] if len(chain) > 1 else None
-    own = values(conn, [territory_id], list(indicator_ids))
+    every = indicator_ids is PORTRAIT_INDICATORS  # then imported indicators too (see compare_figures)
+    own = values(conn, [territory_id], None if every else list(indicator_ids))
     return compare_figures(conn, own, parent_id, national_id, indicator_ids, show_demo)
 
 
@@ -225,6 +227,8 @@ def compare_figures(
     cat = catalogue(conn)
     statuses = source_statuses(conn)
     wanted = [i for i in indicator_ids if i in cat]
+    if indicator_ids is PORTRAIT_INDICATORS:  # the default portrait also shows the indicators people imported
+        wanted += [i for i in cat if is_imported(i)]
     own = visible(conn, own, show_demo)
     others = visible(conn, values(conn, [i for i in (parent_id, national_id) if i], wanted), show_demo)
     rows = []

@@ -1,0 +1,37 @@
+"""Datasets (public): every dataset and layer - curated, official, imported - with producer, licence, vintage,
+status, rows and coverage; the details, version history and CSV download (with its metadata) of any of them."""
+
+from components.shell import page_guard
+
+page_guard()  # first: keep the page inside app.py (components/shell.py)
+
+import streamlit as st
+
+from components import dataset_ui
+from components.session import current_lang
+from components.session import intro as session_intro
+from gtec.core.i18n import t
+
+lang = current_lang()
+st.title(t("datasets.title", lang))
+session_intro(t("datasets.intro", lang))
+
+items = dataset_ui.entries(dataset_ui.reference_datasets(), dataset_ui.imported_datasets(), lang)
+statuses = list(dict.fromkeys(i["status"] for i in items))
+chosen = st.pills(
+    t("datasets.filter", lang), statuses, selection_mode="multi", default=statuses, key="ds_status",
+    format_func=lambda s: t(f"status.{s}", lang), persist_state="session",
+)  # fmt: skip
+shown = [i for i in items if i["status"] in (chosen or statuses)]
+st.caption(t("datasets.count", lang, n=len(shown), total=len(items)))
+st.dataframe(dataset_ui.table(shown, lang), hide_index=True, width="stretch", height=420)
+
+by_key = {i["key"]: i for i in shown}
+if st.session_state.get("ds_pick") not in by_key:
+    st.session_state["ds_pick"] = next(iter(by_key), None)
+key = st.selectbox(
+    t("datasets.pick", lang), list(by_key), key="ds_pick", persist_state="session",
+    format_func=lambda k: by_key[k]["title"], placeholder=t("widget.choose", lang),
+)  # fmt: skip
+if key:
+    dataset_ui.show_details(by_key[key], lang)
