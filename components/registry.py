@@ -33,6 +33,7 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("pages/map.py", "map", "nav.map", "nav.section.territories", ":material/map:"),
     PageSpec("pages/custom_basin.py", "custom-basin", "nav.custom_basin", "nav.section.territories", ":material/draw:"),
     PageSpec("pages/occupations.py", "occupations", "nav.occupations", "nav.section.territories", ":material/work:"),
+    PageSpec("pages/datasets.py", "datasets", "nav.datasets", "nav.section.territories", ":material/dataset:"),
     PageSpec("pages/alternance.py", "alternance-ktp", "nav.alternance", "nav.section.tools", ":material/handshake:"),
     PageSpec(
         "pages/transferability.py",
@@ -71,6 +72,14 @@ PAGES: tuple[PageSpec, ...] = (
         "nav.section.admin",
         ":material/groups:",
         permission="workshop.create",
+    ),
+    PageSpec(
+        "pages/imports.py",
+        "imports",
+        "nav.imports",
+        "nav.section.admin",
+        ":material/upload_file:",
+        permission="import.write",
     ),
     PageSpec(
         "pages/admin_users.py",

@@ -17,9 +17,10 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "transferability.edit": frozenset({"facilitator", "admin"}),
     "scenario.save": frozenset({"facilitator", "admin"}),
     "scenario.delete": frozenset({"facilitator", "admin"}),
-    "import.write": frozenset({"admin"}),
-    "import.rollback": frozenset({"admin"}),
-    "import.delete": frozenset({"admin"}),
+    # facilitators only while the admin setting imports.facilitators_allowed is on (gtec.imports.catalogue)
+    "import.write": frozenset({"facilitator", "admin"}),
+    "import.rollback": frozenset({"facilitator", "admin"}),
+    "import.delete": frozenset({"facilitator", "admin"}),
     "user.manage": frozenset({"admin"}),
     "audit.read": frozenset({"admin"}),
     "setting.change": frozenset({"admin"}),
