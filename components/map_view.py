@@ -1,34 +1,32 @@
-"""The map view: the ONLY ``st_folium`` call of the app, cached layers, legend, profile panel.
+"""The map view: one Leaflet map component (kept in the browser), cached layers, legend, profile panel.
 
-One base map (stable key, built identically on every rerun) stays mounted in the browser; only the coloured
-layer is swapped through ``feature_group_to_add``, so recolouring keeps the user's zoom. ``returned_objects``
-is limited to the one value read (the clicked feature), so panning and zooming never rerun the script.
+Light maps: a layer's geometry is written once per store build to a static, content-hashed file
+(:func:`gtec.maps.geofile.write_geometry`) that the browser fetches once and caches; the map component
+(``components/leaflet_map.js``, Streamlit components v2, stable key) stays mounted across reruns and a rerun
+sends it only the values, class colours, selection and labels (:func:`gtec.maps.geofile.map_payload`).
+Recolouring keeps the user's zoom; panning and zooming never rerun the script; a click on a territory
+selects it. Leaflet is served by the app itself (offline).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from pathlib import Path
 
 import pandas as pd
 import streamlit as st
-from streamlit_folium import st_folium
 
 from components import data, session
 from components.provenance import status_markdown
 from gtec.core.i18n import t
 from gtec.core.text import md
-from gtec.maps import charts, layers, legend, levels, profile, queries
+from gtec.maps import charts, geofile, layers, legend, levels, profile, queries, table
 from gtec.maps.choropleth import Figure
+from gtec.maps.palettes import MISSING_COLOUR
 from gtec.territories import custom, display
 from gtec.territories import geometry as territory_geometry
 
 MAP_KEY = "gtec_map"
 MAP_HEIGHT = 640
-
-
-@st.cache_resource(show_spinner=False)
-def _static_assets() -> str:
-    return str(layers.ensure_static_assets())
 
 
 @data.per_build(resource=True, max_entries=16)
@@ -80,39 +78,94 @@ def customs() -> list[custom.CustomTerritory]:
     return custom.list_custom(session.workspace())
 
 
-def _on_click(valid_ids: set[str], target_key: str) -> Callable[[], None]:
+_LEAFLET = st.components.v2.component(
+    "gtec_leaflet_map",
+    js=(Path(__file__).with_name("leaflet_map.js")).read_text(encoding="utf-8"),
+    css=".gtec-map{width:100%;background:#f4f4ef;border-radius:4px}"
+    ".gtec-map .gtec-tooltip{font-size:16px;line-height:1.35}"
+    ".gtec-map .gtec-map-provenance{background:rgba(255,255,255,.9);padding:2px 6px;font-size:13px;"
+    "color:#222;max-width:60vw;border-radius:3px}",
+    isolate_styles=False,
+)
+
+
+@data.per_build(resource=True, max_entries=32)
+def _geometry_url(level: str, resolution: str, with_names: bool) -> str:
+    layers.ensure_static_assets()
+    return geofile.write_geometry(prepared_layer(level, resolution), f"{level}-{resolution}", with_names)
+
+
+def geometry_url(level: str, resolution: str = "national", with_names: bool = True) -> str:
+    """The URL of the level's static geometry file (written once per store build and process)."""
+    return _geometry_url(level, resolution, with_names)
+
+
+def _on_click(valid_ids: set[str], target_key: str):
     def handler() -> None:
         value = st.session_state.get(MAP_KEY) or {}
-        feature = value.get("last_active_drawing") or {}
-        tid = (feature.get("properties") or {}).get("id") or feature.get("id")
+        tid = value.get("click") if hasattr(value, "get") else None
         if isinstance(tid, str) and tid in valid_ids:
             st.session_state[target_key] = tid
 
     return handler
 
 
-def show_map(layer: layers.PreparedLayer, group, level: str, tiles: bool, select_key: str) -> None:
-    """Draw the base map with ``group`` (a folium FeatureGroup) swapped in; a click selects a territory."""
-    _static_assets()
+def show_map(level: str, payload: dict, select_key: str | None = "map_sel") -> None:
+    """Mount (or update) the one map component with the level's geometry URLs and ``payload``."""
+    layer = prepared_layer(level)
+    under = levels.LEVEL_BACKGROUND.get(level)
     center, zoom = levels.view_for(level)
-    st_folium(
-        layers.base_map(tiles=tiles),
-        key=MAP_KEY,
-        height=MAP_HEIGHT,
-        use_container_width=True,
-        returned_objects=["last_active_drawing"],
-        feature_group_to_add=group,
-        center=center,
-        zoom=zoom,
-        on_change=_on_click(set(layer.ids), select_key),
-    )
+    body = {
+        "height": MAP_HEIGHT,
+        "leaflet_base": geofile.LEAFLET_URL,
+        "layer_url": geometry_url(level),
+        "outline_urls": [geometry_url(lvl, with_names=False) for lvl in levels.LEVEL_OUTLINES.get(level, ())],
+        "background_url": geometry_url(under, with_names=False) if under else None,
+        "view": [list(center), zoom],
+        "missing_colour": MISSING_COLOUR,
+        "outline_colour": geofile.OUTLINE_COLOUR,
+        "tile_url": geofile.TILE_URL,
+        "tile_attribution": geofile.TILE_ATTRIBUTION,
+        "clickable": select_key is not None,
+        **payload,
+    }
+    callback = _on_click(set(layer.ids), select_key) if select_key else None
+    _LEAFLET(key=MAP_KEY, data=body, height=MAP_HEIGHT, on_click_change=callback)
 
 
-def show_choropleth(level: str, fig: Figure, lang: str, tiles: bool, selected: str | None) -> dict | None:
-    """The coloured level (map or UK tile grid). Returns the arguments of the exported map (None for a grid)."""
+def show_choropleth(
+    level: str, fig: Figure, lang: str, tiles: bool, selected: str | None, provenance: str = ""
+) -> dict | None:
+    """The coloured level (map or UK tile grid). Returns the arguments of the exported map (None for a grid).
+
+    ``provenance`` is the line shown in the map's corner (sources, vintage, status)."""
     if levels.is_grid(level):
         show_tile_grid(level, fig.table, lang, fig.classification.decimals)
         return None
+    layer = prepared_layer(level)
+    colours, values = geofile.map_payload(
+        layer.ids, fig.values, fig.colours, lang, fig.unit, fig.classification.decimals
+    )
+    show_map(level, _labels(lang, fig.label, provenance, tiles) | {"colours": colours, "values": values,
+             "selected": selected})  # fmt: skip
+    return dict(level=level, fig=fig, lang=lang, tiles=tiles, selected=selected)
+
+
+def _labels(lang: str, alias: str, provenance: str, tiles: bool) -> dict:
+    return {
+        "alias": alias,
+        "no_data": t("map.no_data", lang),
+        "provenance": provenance,
+        "aria_label": t("map.aria_label", lang),
+        "error_text": t("map.load_error", lang),
+        "tiles": tiles,
+    }
+
+
+def standalone_html(level: str, fig: Figure, lang: str, tiles: bool, selected: str | None) -> bytes:
+    """The exported one-file HTML map (folium, built only when the download is asked for)."""
+    from gtec.maps import export as map_export
+
     layer = prepared_layer(level)
     layer_json = layers.layer_json(
         layer, fig.values, fig.colours, lang, fig.unit, fig.classification.decimals, selected
@@ -120,10 +173,9 @@ def show_choropleth(level: str, fig: Figure, lang: str, tiles: bool, selected: s
     outlines = [layers.outline_json(prepared_layer(lvl)) for lvl in levels.LEVEL_OUTLINES.get(level, ())]
     under = levels.LEVEL_BACKGROUND.get(level)
     background = layers.outline_json(prepared_layer(under)) if under else None
-    show_map(layer, layers.choropleth_layer(layer_json, fig.label, outlines, background=background), level, tiles,
-             "map_sel")  # fmt: skip
-    return dict(layer=layer, data_json=layer_json, value_alias=fig.label, legend=fig.legend, lang=lang,
-                outlines=outlines, tiles=tiles, background=background, view=levels.view_for(level))  # fmt: skip
+    m = layers.standalone_map(layer, layer_json, fig.label, fig.legend, lang, outlines, tiles, background,
+                              levels.view_for(level))  # fmt: skip
+    return map_export.map_to_html(m)
 
 
 def show_tile_grid(
@@ -147,9 +199,8 @@ def show_empty_level(level: str, lang: str) -> None:
     if levels.is_grid(level):
         show_tile_grid(level, None, lang)
         return
-    layer = prepared_layer(level)
-    group = layers.choropleth_layer(layers.layer_json(layer, {}, {}, lang), t("map.col.value", lang))
-    show_map(layer, group, level, False, "map_sel")
+    show_map(level, _labels(lang, t("map.col.value", lang), "", False) | {"colours": [], "values": {},
+             "selected": None})  # fmt: skip
 
 
 def show_legend(box: legend.Legend, lang: str) -> None:
@@ -199,3 +250,41 @@ def show_profile(
     st.altair_chart(charts.trend_chart(frame, names, lang, height=240, indexed=indexed), width="stretch")
     st.markdown(" ".join(sorted({status_markdown(s, lang) for s in df["status"]})))
     return profile.source_ids(df)
+
+
+def pick_territory(container, label: str, key: str, ids: list[str], names: dict[str, str], lang: str) -> str:
+    """A territory picker: the whole list for small levels; for large ones (1,253 EPCIs) a search box and the
+    few matches, so that a rerun never re-sends every name. Returns the chosen id ("" for none)."""
+
+    def fmt_name(i: str) -> str:
+        return names.get(i, i) if i else t("map.select_none", lang)
+
+    current = st.session_state.get(key) or ""
+    if len(ids) <= table.SEARCH_THRESHOLD:
+        options = ["", *ids]
+    else:
+        query = container.text_input(
+            t("map.search", lang), key=f"{key}_q", persist_state="session", placeholder=t("map.search_hint", lang)
+        )
+        found = table.search_choices(ids, names, query, keep=current)
+        options = ["", *found]
+        if query and len(found) <= (1 if current else 0):
+            container.caption(t("map.search_none", lang))
+    return container.selectbox(
+        label, options, format_func=fmt_name, key=key, persist_state="session", placeholder=t("widget.choose", lang)
+    )
+
+
+@st.fragment
+def paged_table(out: pd.DataFrame, lang: str) -> None:
+    """A large values table, one page at a time (a page change reruns only this fragment)."""
+    pages = max(1, -(-len(out) // table.PAGE_ROWS))
+    page = 1
+    if pages > 1:
+        page = int(
+            st.number_input(
+                t("map.table_page", lang, pages=pages), 1, pages, 1, key="map_table_page", persist_state="session"
+            )
+        )
+    start = (page - 1) * table.PAGE_ROWS
+    st.dataframe(out.iloc[start : start + table.PAGE_ROWS], hide_index=True, width="stretch")

@@ -13,8 +13,7 @@ from components.session import intro as session_intro
 from gtec.core import export
 from gtec.core.i18n import t
 from gtec.core.text import md
-from gtec.maps import choropleth, classify, layers, levels, palettes, queries, table, view
-from gtec.maps import export as map_export
+from gtec.maps import choropleth, classify, levels, palettes, queries, table, view
 from gtec.territories import display
 
 lang = current_lang()
@@ -32,7 +31,7 @@ if "map_level" not in st.session_state:
 show_demo = demo_switch(lang)
 cat, srcs, saved = data.catalogue(), data.sources(), map_view.customs()
 customs = {c.id: c.members for c in saved}
-c_level, c_ind, c_year, c_measure = st.columns([3, 4, 2, 2])
+c_level, c_ind, c_year, c_measure = st.columns([3, 4, 2, 3])
 level = c_level.selectbox(
     t("map.level_label", lang),
     levels.MAP_LEVELS,
@@ -101,9 +100,12 @@ fig = choropleth.compose(
 )  # fmt: skip
 selected = st.session_state.get("map_sel") or None
 
+provenance = " · ".join(
+    [" + ".join(srcs[s].title(lang) for s in fig.source_ids), fig.legend.vintage, fig.legend.status_label]
+)
 col_map, col_legend = st.columns([4, 1])
 with col_map:
-    html_map = map_view.show_choropleth(level, fig, lang, tiles, selected)
+    html_map = map_view.show_choropleth(level, fig, lang, tiles, selected, provenance)
 with col_legend:
     map_view.show_legend(fig.legend, lang)
     for sid in fig.source_ids:
@@ -113,23 +115,8 @@ ids = choropleth.selectable(list(fig.table["territory_id"]), list(customs))
 if st.session_state.get("map_sel") not in ["", *ids]:
     st.session_state["map_sel"] = ""
 pick1, pick2 = st.columns(2)
-fmt_name = lambda i: fig.names.get(i, i) if i else t("map.select_none", lang)  # noqa: E731
-sel = pick1.selectbox(
-    t("map.select", lang),
-    ["", *ids],
-    format_func=fmt_name,
-    key="map_sel",
-    persist_state="session",
-    placeholder=t("widget.choose", lang),
-)
-cmp = pick2.selectbox(
-    t("map.compare", lang),
-    ["", *ids],
-    format_func=fmt_name,
-    key="map_cmp",
-    persist_state="session",
-    placeholder=t("widget.choose", lang),
-)
+sel = map_view.pick_territory(pick1, t("map.select", lang), "map_sel", ids, fig.names, lang)
+cmp = map_view.pick_territory(pick2, t("map.compare", lang), "map_cmp", ids, fig.names, lang)
 used = set()
 chosen = [x for x in (sel, cmp) if x]
 for col, tid in zip(st.columns(len(chosen)) if chosen else [], chosen, strict=True):
@@ -146,16 +133,15 @@ if len(out) <= table.HTML_TABLE_MAX_ROWS:  # a real HTML table (screen readers);
     shown_table = table.export_table(fig.table, lang, srcs, formatted=True, decimals=fig.classification.decimals)
     st.table(shown_table.set_index(shown_table.columns[0]))
 else:
-    st.dataframe(out, hide_index=True, width="stretch", height=360)
+    map_view.paged_table(out, lang)
 d1, d2 = st.columns(2)
 d1.download_button(
-    t("map.download_csv", lang), export.to_safe_csv_bytes(out), choropleth.export_name(ind_id, level, year, "csv"),
-    "text/csv", on_click="ignore", icon=":material/download:",
+    t("map.download_csv", lang), lambda: export.to_safe_csv_bytes(out),
+    choropleth.export_name(ind_id, level, year, "csv"), "text/csv", on_click="ignore", icon=":material/download:",
 )  # fmt: skip
 if html_map is not None:
     d2.download_button(
-        t("map.download_html", lang),
-        lambda: map_export.map_to_html(layers.standalone_map(**html_map)),
+        t("map.download_html", lang), lambda: map_view.standalone_html(**html_map),
         choropleth.export_name(ind_id, level, year, "html"), "text/html", on_click="ignore", icon=":material/map:",
     )  # fmt: skip
 sources_list([srcs[s] for s in used | set(fig.source_ids)], lang)

@@ -121,3 +121,43 @@ def member_labels(pool) -> dict[str, str]:
     """Distinct labels of the territories a custom basin can be made of (``id``, ``name`` columns); the code is
     the last part of the id (``FR-EPCI-200067932`` -> ``200067932``)."""
     return unique_labels(list(pool["id"]), list(pool["name"]), [i.rsplit("-", 1)[-1] for i in pool["id"]])
+
+
+#: Above this many territories the profile pickers search instead of listing every territory on each rerun.
+SEARCH_THRESHOLD = 80
+#: How many matches a search lists.
+SEARCH_LIMIT = 30
+
+
+def _fold(text: str) -> str:
+    import unicodedata
+
+    decomposed = unicodedata.normalize("NFKD", str(text).casefold())
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).replace("-", " ").replace("'", " ")
+
+
+def search_choices(
+    ids: Sequence[str], labels: Mapping[str, str], query: str, keep: str = "", limit: int = SEARCH_LIMIT
+) -> list[str]:
+    """The territories whose label (or id) contains every word of ``query``, accents and case ignored.
+
+    At most ``limit`` matches, names starting with the query first; ``keep`` (the current choice) is always
+    kept in first place so that a search never drops what is selected. An empty query lists nothing but
+    ``keep``: a level of 1,253 EPCIs is never sent whole to the browser."""
+    words = _fold(query).split()
+    found: list[str] = []
+    if words:
+        scored = []
+        for tid in ids:
+            label = _fold(labels.get(tid, tid))
+            hay = f"{label} {tid.casefold()}"
+            if all(w in hay for w in words):
+                scored.append((0 if label.startswith(words[0]) else 1, label, tid))
+        found = [tid for _, _, tid in sorted(scored)[:limit]]
+    if keep and keep in ids:
+        found = [keep, *[f for f in found if f != keep]]
+    return found
+
+
+#: Rows per page of a large values table on screen (the CSV download keeps every row).
+PAGE_ROWS = 50

@@ -59,9 +59,16 @@ def _map(params: dict[str, str] | None = None, actor: auth.Actor | None = None) 
 
 
 def _map_args(at: AppTest) -> dict:
-    comps = at.get("component_instance")
+    comps = at.get("bidi_component")
     assert comps, "the map component is rendered"
-    return json.loads(comps[0].proto.json_args)
+    assert comps[0].proto.component_name == "gtec_leaflet_map"
+    return json.loads(comps[0].proto.json)
+
+
+def _geometry(url: str) -> str:
+    """The text of a geometry file the map fetches (``/app/static/...`` is served from ``<repo>/static``)."""
+    assert url.startswith("/app/static/vendor/geo/")
+    return (Path(__file__).resolve().parents[2] / "static" / url.removeprefix("/app/static/")).read_text()
 
 
 def _param(at: AppTest, name: str):
@@ -80,13 +87,20 @@ def test_epci_map_has_basin_outlines(built_data_dir, workspace_path):
     at = _map()
     at.selectbox(key="map_level").set_value("epci").run()
     args = _map_args(at)
-    group = args["feature_group"]
-    assert group.count('"type":"Feature"') > 1200 + 3  # EPCIs + the three basin outlines
-    assert "FR-BASIN-VANNES" in group and "bindTooltip" in group
-    assert all(link.startswith("/app/static/vendor/leaflet/") for link in args["js_links"] + args["css_links"])
-    assert args["returned_objects"] == ["last_active_drawing"]
+    geometry = _geometry(args["layer_url"])
+    assert geometry.count('"type":"Feature"') > 1200
+    assert len(args["outline_urls"]) == 1 and "FR-BASIN-VANNES" in _geometry(args["outline_urls"][0])
+    assert args["leaflet_base"] == "/app/static/vendor/leaflet"
+    assert (Path(__file__).resolve().parents[2] / "static/vendor/leaflet/leaflet.js").exists()
     assert _param(at, "level") == "epci" and _param(at, "ind") == "population"  # the ILO rate is not official there
-    assert len(group) <= 1_600_000
+    # a rerun carries values and classes only: no geometry, no list of 1,253 names
+    assert len(at.get("bidi_component")[0].proto.json) <= 100_000
+    assert len(args["values"]) > 1200 and "coordinates" not in at.get("bidi_component")[0].proto.json
+    assert len(at.selectbox(key="map_sel").options) == 1  # the search box lists matches only
+    at.text_input(key="map_sel_q").input("vannes").run()
+    options = at.selectbox(key="map_sel").options
+    assert 1 < len(options) <= 31 and any("Vannes" in o for o in options)
+    assert "INSEE" in args["provenance"] and "officiel" in args["provenance"]  # provenance stays on the map
 
 
 def test_changing_the_indicator_swaps_only_the_layer(built_data_dir, workspace_path):
@@ -95,8 +109,9 @@ def test_changing_the_indicator_swaps_only_the_layer(built_data_dir, workspace_p
     at.selectbox(key="map_ind").set_value("employment").run()
     assert not at.exception
     after = _map_args(at)
-    assert after["script"] == before["script"], "the base map stays the same (zoom is kept in the browser)"
-    assert after["feature_group"] != before["feature_group"]
+    assert after["layer_url"] == before["layer_url"], "same geometry file: the browser keeps it"
+    assert after["view"] == before["view"], "same view: the zoom is kept in the browser"
+    assert after["values"] != before["values"]
     assert _param(at, "ind") == "employment"
 
 
@@ -107,7 +122,7 @@ def test_url_restores_the_view_and_the_profile(built_data_dir, workspace_path):
     assert at.selectbox(key="map_ind").value == "population"
     assert at.select_slider(key="map_year").value == 2017
     assert any(s.value == t("map.profile.title", "en", name=md("Pays de Saint-Malo")) for s in at.subheader)
-    assert '"sel":true' in _map_args(at)["feature_group"]
+    assert _map_args(at)["selected"] == "FR-BASIN-SAINT-MALO"
 
 
 def test_bad_url_values_are_ignored_with_a_message(built_data_dir, workspace_path):
@@ -122,7 +137,7 @@ def test_rate_toggle_divides_by_the_denominator(built_data_dir, workspace_path):
     at.segmented_control(key="map_measure").set_value("rate").run()
     assert not at.exception
     assert _param(at, "measure") == "rate"
-    assert "%" in _map_args(at)["feature_group"]
+    assert all("%" in v[1] for v in _map_args(at)["values"].values() if v[0] >= 0)
 
 
 def test_territory_names_are_escaped_in_the_layer(built_data_dir, workspace_path, tmp_path, monkeypatch):
@@ -136,10 +151,10 @@ def test_territory_names_are_escaped_in_the_layer(built_data_dir, workspace_path
     st.cache_resource.clear()
     try:
         at = _map({"level": "basin"})
-        group = _map_args(at)["feature_group"]
-        decoded = group.replace("\\u003c", "<").replace("\\u003e", ">").replace("\\u0026", "&")
-        assert "<img" not in decoded.lower()
-        assert "&lt;img src=x onerror=&quot;alert(document.domain)&quot;&gt;" in decoded
+        text = _geometry(_map_args(at)["layer_url"])
+        assert "<img" not in text.lower() and "\\u003cimg" in text  # kept as plain JSON text, no markup characters
+        script = (Path(__file__).resolve().parents[2] / "components" / "leaflet_map.js").read_text()
+        assert "innerHTML" not in script and "textContent = name" in script  # shown as text, never as HTML
     finally:
         st.cache_data.clear()
         st.cache_resource.clear()
@@ -164,6 +179,7 @@ def test_facilitator_saves_a_basin_that_the_map_offers(built_data_dir, workspace
     saved = custom.list_custom(Workspace(workspace_path))
     assert [c.name for c in saved] == [XSS]
     at = _map()
+    at.text_input(key="map_sel_q").input("onerror").run()  # 287 zones d'emploi: the picker searches
     assert XSS in at.selectbox(key="map_sel").options  # offered under its name, as plain text
     at.selectbox(key="map_sel").set_value(saved[0].id).run()
     assert not at.exception

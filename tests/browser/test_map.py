@@ -11,16 +11,19 @@ from gtec.core.i18n import t
 
 pytestmark = pytest.mark.browser
 
-FRAME = 'iframe[title="streamlit_folium.st_folium"]'
+MAP = "div.gtec-map"
 
 
 def _map_frame(page):
-    """The live map frame (old and new frames can coexist during a reload: take the last one)."""
-    page.locator(FRAME).last.wait_for()
-    handle = page.locator(FRAME).last.element_handle()
-    frame = handle.content_frame()
-    frame.wait_for_function("() => window.map && document.querySelectorAll('path.leaflet-interactive').length > 0")
-    return frame, handle
+    """The live map (a components-v2 element in the page itself, kept across reruns) and its element.
+
+    ``window.map`` is aliased to the component's Leaflet map so that the checks below read like Leaflet."""
+    page.locator(MAP).last.wait_for(timeout=60_000)
+    page.wait_for_function(
+        "() => window.gtecMap && document.querySelectorAll('div.gtec-map path.leaflet-interactive').length > 0"
+    )
+    page.evaluate("() => { window.map = window.gtecMap; }")
+    return page, page.locator(MAP).last.element_handle()
 
 
 def _fills(frame, ids):
@@ -66,12 +69,14 @@ def test_map_draws_recolours_keeps_zoom_and_opens_profile(page, app_server, wait
     # zoom in twice, then change the indicator: the layer is recoloured and the zoom is kept
     start = frame.evaluate("() => window.map.getZoom()")
     for step in (1, 2):
-        frame.locator("a.leaflet-control-zoom-in").click()
+        frame.locator("div.gtec-map a.leaflet-control-zoom-in").click()
         frame.wait_for_function("(z) => window.map.getZoom() >= z && !window.map._animatingZoom", arg=start + step)
         page.wait_for_timeout(400)  # Leaflet ignores a zoom click while it is still animating
     zoom = frame.evaluate("() => window.map.getZoom()")
     sample = ["FR-EPCI-200067932", "FR-EPCI-243500782", "FR-EPCI-200037059"]
     before = _fills(frame, sample)
+    geometry_requests: list[str] = []
+    page.on("request", lambda r: geometry_requests.append(r.url) if "/vendor/geo/" in r.url else None)
     _choose(page, t("map.indicator", "fr"), "Taux de chômage", wait_idle)
     frame, _ = _map_frame(page)
     frame.wait_for_function(
@@ -83,6 +88,8 @@ def test_map_draws_recolours_keeps_zoom_and_opens_profile(page, app_server, wait
     assert after != before
     assert frame.evaluate("() => window.map.getZoom()") == zoom, "recolouring must not reset the zoom"
     assert "ind=census_unemployment_rate" in page.url
+    assert geometry_requests == [], "a recolouring rerun fetches no geometry"
+    assert "INSEE" in page.locator("div.gtec-map .gtec-map-provenance").inner_text()  # provenance on the map
     screenshot(page, "map_recoloured_zoomed")
 
     # basins: click the Pays de Vannes polygon on the map -> its profile opens
