@@ -206,14 +206,18 @@ def find_duplicates(ws: Workspace, threshold: float = SIMILARITY) -> list[Duplic
             for b in ids[i + 1 :]:
                 found[(a, b)] = Duplicate(a, b, "siren", 1.0)
     for group in by_place.values():
-        for i, a in enumerate(group):
-            for b in group[i + 1 :]:
-                pair = (a["id"], b["id"])
-                if pair in found or (a["siren"] and b["siren"] and a["siren"] != b["siren"]):
+        for i, x in enumerate(group):
+            for y in group[i + 1 :]:
+                pair = (x["id"], y["id"])
+                if pair in found or (x["siren"] and y["siren"] and x["siren"] != y["siren"]):
                     continue  # two different valid SIRENs are two legal entities, however close the names
-                score = difflib.SequenceMatcher(None, a["match_key"], b["match_key"]).ratio()
+                matcher = difflib.SequenceMatcher(None, x["match_key"], y["match_key"])
+                # the cheap upper bounds first: most pairs are far apart
+                if matcher.real_quick_ratio() < threshold or matcher.quick_ratio() < threshold:
+                    continue
+                score = matcher.ratio()
                 if score >= threshold:
-                    found[pair] = Duplicate(a["id"], b["id"], "name", round(score, 3))
+                    found[pair] = Duplicate(x["id"], y["id"], "name", round(score, 3))
     return sorted(found.values(), key=lambda d: (-d.score, d.first_id, d.second_id))
 
 
