@@ -80,6 +80,49 @@ def parse_mapping(text: str) -> Mapping:
     return Mapping(**values)  # type: ignore[arg-type]
 
 
+def load_mapping(text: str) -> Mapping:
+    """A mapping from the CLI's ``--mapping``: a JSON object (``{"code": "CODGEO", ...}``), the path of a file
+    holding one, or ``key=value,...`` (:func:`parse_mapping`). Unknown keys and values of the wrong type are
+    refused (``imports.error.mapping_syntax``)."""
+    import json
+    from pathlib import Path
+
+    raw = (text or "").strip()
+    if raw and not raw.startswith("{") and "=" not in raw:
+        path = Path(raw)
+        if not path.is_file() or path.stat().st_size > 100_000:
+            raise UserError("imports.error.mapping_syntax", part=raw[:40])
+        try:
+            raw = path.read_text(encoding="utf-8").strip()
+        except (OSError, UnicodeDecodeError) as exc:
+            raise UserError("imports.error.mapping_syntax", part=path.name[:40]) from exc
+    if not raw.startswith("{"):
+        return parse_mapping(raw)
+    try:
+        data = json.loads(raw)
+    except ValueError as exc:
+        raise UserError("imports.error.mapping_syntax", part=raw[:40]) from exc
+    if not isinstance(data, dict):
+        raise UserError("imports.error.mapping_syntax", part=raw[:40])
+    fields = Mapping.__dataclass_fields__
+    values: dict[str, object] = {}
+    for key, val in data.items():
+        if key not in fields:
+            raise UserError("imports.error.mapping_syntax", part=str(key)[:40])
+        if key == "wide":
+            ok = isinstance(val, bool)
+        elif key in ("min_value", "max_value"):
+            ok = val is None or (isinstance(val, int | float) and not isinstance(val, bool))
+        else:
+            ok = isinstance(val, str)
+        if not ok:
+            raise UserError("imports.error.mapping_syntax", part=f"{key}={val}"[:40])
+        values[key] = val
+    if not values.get("code") or not values.get("indicator"):
+        raise UserError("imports.error.mapping_incomplete")
+    return Mapping(**values)  # type: ignore[arg-type]
+
+
 def mapping_from_shape(shape: Shape, indicator: str, **overrides: object) -> Mapping | None:
     """The mapping :func:`gtec.imports.shape.detect_shape` proposes (None without a code column)."""
     if not shape.code_column:

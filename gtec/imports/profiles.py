@@ -47,7 +47,9 @@ RECOGNISERS: dict[str, Callable[[Seen], bool]] = {
     "insee_legal_population": lambda s: s.kind == "csv" and s.has_row("COM", "PMUN"),
     "insee_comparateur": lambda s: s.kind == "zip" and "base_cc_comparateur.csv" in {m.lower() for m in s.members},
     "insee_localised_unemployment_dep": lambda s: (
-        s.kind == "xls" and any(r and r[0] == "Code" and any(_QUARTER.match(c) for c in r) for r in s.rows[:40])
+        # INSEE publishes it as a legacy .xls; a copy saved as .xlsx has the same shape and reads the same way
+        s.kind in ("xls", "xlsx")
+        and any(r and r[0] == "Code" and any(_QUARTER.match(c) for c in r) for r in s.rows[:40])
     ),
     "insee_localised_unemployment_ze": lambda s: s.kind in ("xlsx", "xls") and "txcho_ze" in s.sheets,
     "ft_bmo": lambda s: s.kind == "xlsx" and "BMO_2025_open_data" in s.sheets,

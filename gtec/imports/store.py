@@ -187,15 +187,19 @@ def diff(ws: Workspace, dataset: int, number: int | None = None) -> pd.DataFrame
     return both.loc[~same].sort_values(key).reset_index(drop=True)
 
 
-def rollback(ws: Workspace, actor: auth.Actor, dataset: int) -> int:
-    """Make the version before the current one current again (versions are kept). Returns its number."""
+def rollback(ws: Workspace, actor: auth.Actor, dataset: int, to: int | None = None) -> int:
+    """Make version ``to`` (default: the one before the current one) current again (versions are kept).
+    Returns its number; ``imports.error.no_version`` when the dataset has no such version."""
     with ws.read() as conn:
         row = conn.one("SELECT name, current_version FROM import_datasets WHERE id = ?", (dataset,))
+        numbers = {r[0] for r in conn.all("SELECT number FROM import_versions WHERE dataset_id = ?", (dataset,))}
     if row is None:
         raise UserError("imports.error.no_dataset", name=str(dataset))
-    target = int(row["current_version"] or 0) - 1
+    target = int(row["current_version"] or 0) - 1 if to is None else int(to)
     if target < 1:
         raise UserError("imports.error.no_previous")
+    if target not in numbers:
+        raise UserError("imports.error.no_version", version=target)
     with ws.write(actor, "import.rollback", target=row["name"], detail={"to": target}) as conn:
         conn.execute(
             "UPDATE import_datasets SET current_version = ?, version = version + 1 WHERE id = ?"

@@ -31,6 +31,24 @@ BLOCKING: dict[str, bool] = {
 }
 MAX_LISTED = 200
 MIN_MATCH_SHARE = 0.5
+#: Catalogue key of each problem kind (indicator and boundary reports), for the page and the CLI.
+PROBLEM_KEYS: dict[str, str] = {
+    "unknown_code": "imports.problem.unknown_code",
+    "merged_code": "imports.problem.merged_code",
+    "empty_code": "imports.problem.empty_code",
+    "duplicate": "imports.problem.duplicate",
+    "non_numeric": "imports.problem.non_numeric",
+    "out_of_range": "imports.problem.out_of_range",
+    "few_matches": "imports.problem.few_matches",
+    "no_values": "imports.problem.no_values",
+    "repaired": "imports.problem.repaired",
+    "no_crs": "imports.problem.no_crs",
+    "empty_name": "imports.problem.empty_name",
+    "simplified": "imports.problem.simplified",
+    "invalid_geometry": "imports.problem.invalid_geometry",
+    "not_polygon": "imports.problem.not_polygon",
+    "no_geometry": "imports.problem.no_geometry",
+}
 
 
 @dataclass
