@@ -91,12 +91,14 @@ def compute(ws: Workspace, today: date | None = None) -> Reciprocity:
     """The indicator for every live partner in one aggregate query (partners with no meeting count 0)."""
     start, end = window(today)
     marks, types = _meeting_marks()
+    # Count the window's meetings per organisation first (the date index narrows the scan to one year), then
+    # attach every live partner, with 0 when it met nobody.
     sql = (
-        "SELECT o.id, o.name, o.name_key, o.org_type, o.territory_id, COUNT(i.id) AS meetings FROM organisations o "
-        "LEFT JOIN interaction_organisations io ON io.organisation_id = o.id "
-        "LEFT JOIN interactions i ON i.id = io.interaction_id AND i.occurred_on > ? AND i.occurred_on <= ? "
-        f"AND i.interaction_type IN ({marks}) "
-        "WHERE o.merged_into IS NULL GROUP BY o.id, o.name, o.name_key, o.org_type, o.territory_id"
+        "SELECT o.id, o.name, o.org_type, o.territory_id, COALESCE(m.n, 0) AS meetings FROM organisations o "
+        "LEFT JOIN (SELECT io.organisation_id AS org_id, COUNT(*) AS n FROM interactions i "
+        "JOIN interaction_organisations io ON io.interaction_id = i.id "
+        f"WHERE i.occurred_on > ? AND i.occurred_on <= ? AND i.interaction_type IN ({marks}) "
+        "GROUP BY io.organisation_id) m ON m.org_id = o.id WHERE o.merged_into IS NULL"
     )
     with ws.read() as conn:
         rows = conn.all(sql, [start.isoformat(), end.isoformat(), *types])
