@@ -50,6 +50,14 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "space.post": frozenset({"facilitator", "admin"}),
     "space.upload": frozenset({"facilitator", "admin"}),
     "space.read": frozenset({"facilitator", "admin"}),
+    # Needs surveys (gtec.needs): anyone with a survey's link answers it as an anonymous respondent, a participant
+    # scoped to that survey (one answer per token); building surveys, handing out tokens and importing answers need
+    # an account. Roadmap (gtec.roadmap): reading is public, editing needs an account.
+    "needs.answer": frozenset({"participant"}),
+    "needs.manage": frozenset({"facilitator", "admin"}),
+    "needs.import": frozenset({"facilitator", "admin"}),
+    "roadmap.edit": frozenset({"facilitator", "admin"}),
+    "roadmap.import": frozenset({"facilitator", "admin"}),
     # Training offer (gtec.training): importing a version, rolling back, mapping a training to families by hand.
     "training.import": frozenset({"admin"}),
     "training.rollback": frozenset({"admin"}),
