@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 import os
+import uuid
 from pathlib import Path
 
 import pytest
@@ -38,10 +39,56 @@ def workspace_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return path
 
 
+#: Suites whose ``ws`` tests run against both workspace backends. The PostgreSQL run needs a server:
+#: ``GTEC_TEST_PG_URL=postgresql://user:password@host/db`` (``.ci/run`` starts one); without it, it is skipped.
+BOTH_BACKENDS = frozenset(
+    {
+        "test_workshops.py",
+        "test_workshop_concurrency.py",
+        "test_workshop_report.py",
+        "test_throttle.py",
+        "test_auth_accounts.py",
+        "test_settings.py",
+        "test_practices.py",
+        "test_custom_territories.py",
+        "test_scenario_charts_store.py",
+        "test_imports.py",
+        "test_workspace_pg.py",
+    }
+)
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    if "ws" in metafunc.fixturenames and Path(str(metafunc.definition.path)).name in BOTH_BACKENDS:
+        metafunc.parametrize("workspace_backend", ["sqlite", "postgresql"], indirect=True)
+
+
 @pytest.fixture
-def ws(workspace_path: Path) -> Workspace:
-    """The workspace object of :func:`workspace_path`, as the app's edge would create it."""
-    return Workspace(workspace_path)
+def workspace_backend(request: pytest.FixtureRequest) -> str:
+    """``sqlite`` (default) or ``postgresql`` (suites of :data:`BOTH_BACKENDS`)."""
+    return getattr(request, "param", "sqlite")
+
+
+@pytest.fixture
+def ws(workspace_path: Path, workspace_backend: str, monkeypatch: pytest.MonkeyPatch):
+    """The workspace object of :func:`workspace_path`, as the app's edge would create it.
+
+    For ``postgresql``: a fresh schema of the ``GTEC_TEST_PG_URL`` database (``GTEC_WORKSPACE_URL`` points at it,
+    for pages and the CLI), dropped after the test.
+    """
+    if workspace_backend == "sqlite":
+        yield Workspace(workspace_path)
+        return
+    url = os.environ.get("GTEC_TEST_PG_URL")
+    if not url:
+        pytest.skip("PostgreSQL tier: set GTEC_TEST_PG_URL=postgresql://user:password@host/db to run it")
+    target = f"{url}{'&' if '?' in url else '?'}schema=gtec_test_{uuid.uuid4().hex[:12]}"
+    monkeypatch.setenv("GTEC_WORKSPACE_URL", target)
+    workspace = Workspace.open(target)
+    try:
+        yield workspace
+    finally:
+        workspace.drop()  # type: ignore[attr-defined]
 
 
 @pytest.fixture

@@ -4,8 +4,8 @@ The index is an FTS5 table (``practices_fts``, migration 0009) whose ``unicode61
 tokenizer folds case and accents on both sides: "metier", "MÉTIER" and "métier" find the same rows. The query a
 person types is never passed as FTS syntax: it is cut into words and each word is quoted, so ``"``, ``*``,
 ``NEAR`` or ``-`` are plain text. Every word must match (prefix match, so "apprenti" finds "apprentissage").
-FTS5 is SQLite's: a PostgreSQL workspace would implement :func:`match_sql` with ``tsvector`` behind the same
-function.
+FTS5 is SQLite's: on a PostgreSQL workspace :func:`match_sql` uses the ``tsvector`` table the migration translator
+makes of it (same columns, same folding), behind the same function.
 """
 
 from __future__ import annotations
@@ -36,11 +36,31 @@ def fold(text: str) -> str:
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
-def match_sql(query: str) -> tuple[str, list[str]]:
-    """``(sql, params)`` of the ids of practices matching ``query``, best first (BM25). Empty query: no filter."""
+def pg_tsquery(query: str) -> str:
+    """The PostgreSQL ``tsquery`` text for ``query``: each word prefix-matched, all words required (``""`` if none).
+
+    Words are letters and digits only (:func:`words`), so no tsquery operator can come from the person's text.
+    """
+    return " & ".join(f"{w}:*" for w in words(query))
+
+
+def match_sql(query: str, dialect: str = "sqlite") -> tuple[str, list[str]]:
+    """``(sql, params)`` of the ids of practices matching ``query``, best first. Empty query: no filter.
+
+    SQLite: the FTS5 index, ranked by BM25. PostgreSQL (``dialect="postgresql"``, the translated index of
+    :mod:`gtec.storage.pgsql`: a ``tsvector`` of the same columns, accents and case folded by ``gtec_fold``, GIN
+    index): prefix ``tsquery`` folded the same way, ranked by ``ts_rank``.
+    """
     expr = fts_query(query)
     if not expr:
         return "SELECT id FROM practices ORDER BY id", []
+    if dialect == "postgresql":
+        tsq = "to_tsquery('simple', gtec_fold(?))"
+        return (
+            f"SELECT rowid AS id FROM practices_fts WHERE search_document @@ {tsq}"
+            f" ORDER BY ts_rank(search_document, {tsq}) DESC, rowid",
+            [pg_tsquery(query), pg_tsquery(query)],
+        )
     return "SELECT rowid AS id FROM practices_fts WHERE practices_fts MATCH ? ORDER BY bm25(practices_fts)", [expr]
 
 

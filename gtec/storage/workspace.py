@@ -136,7 +136,7 @@ class Connection:
     def __init__(self, raw: sqlite3.Connection) -> None:
         self._raw = raw
 
-    def execute(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> sqlite3.Cursor:
+    def execute(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> Any:
         try:
             return self._raw.execute(sql, params)
         except sqlite3.IntegrityError as exc:
@@ -155,11 +155,11 @@ class Connection:
                 raise UniqueViolation(str(exc)) from exc
             raise
 
-    def one(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> sqlite3.Row | None:
-        """The first row, or None."""
+    def one(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> Any:
+        """The first row (``sqlite3.Row`` or its PostgreSQL twin: index and key access), or None."""
         return self.execute(sql, params).fetchone()
 
-    def all(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> list[sqlite3.Row]:
+    def all(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> list[Any]:
         """Every row."""
         return self.execute(sql, params).fetchall()
 
@@ -193,7 +193,15 @@ class Workspace:
 
     dialect = "sqlite"
 
-    def __init__(self, path: Path) -> None:
+    def __new__(cls, target: Path | str, *args: Any, **kwargs: Any) -> Workspace:
+        # A PostgreSQL URL gives the PostgreSQL implementation (imported only then: SQLite needs nothing more).
+        if cls is Workspace and isinstance(target, str) and target.startswith(("postgresql://", "postgres://")):
+            from gtec.storage.postgres import PgWorkspace
+
+            return super().__new__(PgWorkspace)
+        return super().__new__(cls)
+
+    def __init__(self, path: Path | str) -> None:
         self.path = Path(path)
         self._keeper: sqlite3.Connection | None = None
 
@@ -203,7 +211,7 @@ class Workspace:
     # -- opening and checking
 
     @classmethod
-    def open(cls, path: Path, *, create: bool = True, keep_open: bool = False) -> Workspace:
+    def open(cls, path: Path | str, *, create: bool = True, keep_open: bool = False) -> Workspace:
         """Check the file, create it on first use (``create``) and apply pending migrations. Once per process.
 
         Raises :class:`WorkspaceError`: ``corrupt`` (not a database, or fails its integrity check), ``emptied``
@@ -211,18 +219,26 @@ class Workspace:
         ``newer`` (migrated by a newer version of the code), ``migration_edited``, ``migration_name``.
         Nothing is overwritten: recovery is an explicit command (``python -m gtec workspace ...``).
         ``keep_open`` keeps one idle read-only connection for the object's life (see below): for servers.
+        ``path`` may also be a ``postgresql://`` URL: the workspace then lives in PostgreSQL
+        (:mod:`gtec.storage.postgres`, same interface).
         """
         ws = cls(path)
         ws.check(create=create)
         ws.migrate()
-        # One idle read-only connection kept for the life of the object: when the last connection to a WAL file
-        # closes, SQLite checkpoints and deletes the WAL, which made every short write pay ~1 ms on close.
-        # Writes still open the path afresh each time, so a file replaced by a restore is never written through
-        # a stale connection.
         if keep_open:  # long-lived servers (the app, benchmarks); commands and tests leave no file open
-            ws._keeper = ws._connect()
-            ws._keeper.execute("PRAGMA query_only = ON")
+            ws.keep_open()
         return ws
+
+    def keep_open(self) -> None:
+        """Keep one idle read-only connection for the life of the object.
+
+        When the last connection to a WAL file closes, SQLite checkpoints and deletes the WAL, which made every short
+        write pay ~1 ms on close. Writes still open the path afresh each time, so a file replaced by a restore is
+        never written through a stale connection.
+        """
+        if self._keeper is None:
+            self._keeper = self._connect()
+            self._keeper.execute("PRAGMA query_only = ON")
 
     @property
     def marker(self) -> Path:
