@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from xml.sax.saxutils import escape
 
 from gtec.core.export import neutralise_cell
-from gtec.core.i18n import t
+from gtec.core.i18n import choose, t
 from gtec.training.offer import COLUMNS
 
 FIELDS: tuple[str, ...] = tuple(COLUMNS)
@@ -22,7 +22,7 @@ FIELDS: tuple[str, ...] = tuple(COLUMNS)
 
 def header(lang: str) -> list[str]:
     """The template's column labels in ``lang`` (French labels first in :data:`COLUMNS`, English second)."""
-    return [COLUMNS[f][0] if lang == "fr" or len(COLUMNS[f]) < 2 else COLUMNS[f][1] for f in FIELDS]
+    return [choose(lang, fr=COLUMNS[f][0], en=COLUMNS[f][min(1, len(COLUMNS[f]) - 1)]) for f in FIELDS]
 
 
 def csv_bytes(lang: str, rows: Sequence[Sequence[object]] = ()) -> bytes:
