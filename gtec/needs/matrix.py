@@ -14,8 +14,9 @@ the 1-4 priority scale). Per cell (group x theme):
 
 Agreement and divergence between groups, per theme (:func:`divergence`): the spread (max - min) of the published
 group means; under :data:`AGREE_SPREAD` points the groups agree, from :data:`DIVERGE_SPREAD` they diverge.
-Everything is vectorised with pandas (:func:`compute`); :func:`compute_naive` is the per-cell loop kept as the
-benchmark's baseline and as a cross-check in the tests.
+The per-respondent theme scores are computed by the database (:func:`theme_scores`, one row per respondent x theme)
+and the cells with pandas; :func:`compute` does the same from raw answers in pandas, and :func:`compute_naive` is
+the per-cell Python loop kept as the benchmark's baseline and as a cross-check in the tests.
 """
 
 from __future__ import annotations
@@ -87,29 +88,65 @@ def _grid(groups: Sequence[str], themes: Sequence[str]) -> pd.DataFrame:
 
 
 def _finish(cells: pd.DataFrame, min_n: int) -> pd.DataFrame:
-    """Intervals, suppression and reasons from n, mean, sd, high counts per cell."""
-    n = cells["n"].fillna(0).astype(int)
-    cells["n"] = n
-    sd = cells["sd"].fillna(0.0)
-    tq = np.array([t975(int(k) - 1) if k >= 2 else np.nan for k in n])
-    half = tq * sd / np.sqrt(n.where(n > 0, np.nan))
-    cells["mean_low"] = (cells["mean"] - half).clip(lower=bank.SCALE_MIN)
-    cells["mean_high"] = (cells["mean"] + half).clip(upper=bank.SCALE_MAX)
-    share = cells["high"] / n.where(n > 0, np.nan)
-    cells["share_high"] = share
-    z2 = Z95**2
-    nn = n.where(n > 0, np.nan)
-    denom = 1 + z2 / nn
-    centre = (share + z2 / (2 * nn)) / denom
-    halfw = Z95 * np.sqrt(share * (1 - share) / nn + z2 / (4 * nn * nn)) / denom
-    cells["share_low"] = (centre - halfw).clip(lower=0.0)
-    cells["share_high_ci"] = (centre + halfw).clip(upper=1.0)
-    cells["suppressed"] = n < min_n
-    cells["reason"] = np.where(n == 0, "none", np.where(n < min_n, "small", ""))
-    hidden = cells["suppressed"]
-    for col in ("mean", "mean_low", "mean_high", "share_high", "share_low", "share_high_ci"):
-        cells[col] = cells[col].astype(float).where(~hidden, np.nan)
-    return cells[COLUMNS]
+    """Intervals, suppression and reasons from n, mean, sd, high counts per cell (numpy on a few dozen cells)."""
+    n = cells["n"].fillna(0).to_numpy(dtype=float)
+    mean = cells["mean"].to_numpy(dtype=float)
+    sd = cells["sd"].fillna(0.0).to_numpy(dtype=float)
+    high = cells["high"].fillna(0).to_numpy(dtype=float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        nn = np.where(n > 0, n, np.nan)
+        tq = np.array([t975(int(k) - 1) if k >= 2 else np.nan for k in n])
+        half = tq * sd / np.sqrt(nn)
+        share = high / nn
+        z2 = Z95**2
+        denom = 1 + z2 / nn
+        centre = (share + z2 / (2 * nn)) / denom
+        halfw = Z95 * np.sqrt(share * (1 - share) / nn + z2 / (4 * nn * nn)) / denom
+    hidden = n < min_n
+    out = pd.DataFrame({"group": cells["group"].to_numpy(), "theme": cells["theme"].to_numpy(), "n": n.astype(int)})
+    figures = {
+        "mean": mean,
+        "mean_low": np.maximum(mean - half, bank.SCALE_MIN),
+        "mean_high": np.minimum(mean + half, bank.SCALE_MAX),
+        "share_high": share,
+        "share_low": np.maximum(centre - halfw, 0.0),
+        "share_high_ci": np.minimum(centre + halfw, 1.0),
+    }
+    for col, values in figures.items():
+        out[col] = np.where(hidden, np.nan, values)
+    out["suppressed"] = hidden
+    out["reason"] = np.where(n == 0, "none", np.where(hidden, "small", ""))
+    return out[COLUMNS]
+
+
+def cells_of(scores: pd.DataFrame, groups: Sequence[str], themes: Sequence[str], min_n: int = MIN_N) -> pd.DataFrame:
+    """Cells from per-respondent theme scores (columns response_id, group, theme, value)."""
+    scores = scores.assign(is_high=scores["value"] >= bank.HIGH_FROM)
+    agg = scores.groupby(["group", "theme"], sort=False).agg(
+        n=("value", "size"), mean=("value", "mean"), sd=("value", "std"), high=("is_high", "sum")
+    )
+    cells = _grid(groups, themes).merge(agg.reset_index(), on=["group", "theme"], how="left")
+    return _finish(cells, min_n)
+
+
+def theme_scores(ws: Workspace, survey_id: int, themes_of: Mapping[str, str]) -> pd.DataFrame:
+    """Per respondent and theme, the mean of the respondent's answers (computed by the database: one row per
+    respondent x theme instead of one per answer). Columns response_id, group, theme, value."""
+    if not themes_of:
+        return pd.DataFrame(columns=["response_id", "group", "theme", "value"])
+    pairs = ", ".join("(?, ?)" for _ in themes_of)
+    params: list[object] = [x for item in themes_of.items() for x in item]
+    with ws.read() as conn:
+        rows = conn.all(
+            f"WITH qt(question_id, theme) AS (VALUES {pairs})"
+            " SELECT r.id, r.group_code, qt.theme, AVG(a.value) FROM needs_answers a"
+            " JOIN needs_responses r ON r.id = a.response_id JOIN qt ON qt.question_id = a.question_id"
+            " WHERE r.survey_id = ? GROUP BY r.id, r.group_code, qt.theme",
+            [*params, survey_id],
+        )
+    df = pd.DataFrame([tuple(r) for r in rows], columns=["response_id", "group", "theme", "value"])
+    df["value"] = df["value"].astype(float)
+    return df
 
 
 def compute(
@@ -125,12 +162,7 @@ def compute(
     are ignored). Columns: :data:`COLUMNS`; suppressed figures are NaN."""
     df = answers.assign(theme=answers["question_id"].map(themes_of)).dropna(subset=["theme", "value"])
     scores = df.groupby(["response_id", "group", "theme"], sort=False)["value"].mean().reset_index()
-    scores["is_high"] = scores["value"] >= bank.HIGH_FROM
-    agg = scores.groupby(["group", "theme"], sort=False).agg(
-        n=("value", "size"), mean=("value", "mean"), sd=("value", "std"), high=("is_high", "sum")
-    )
-    cells = _grid(groups, themes).merge(agg.reset_index(), on=["group", "theme"], how="left")
-    return _finish(cells, min_n)
+    return cells_of(scores, groups, themes, min_n)
 
 
 def compute_naive(
@@ -183,7 +215,7 @@ def survey_matrix(ws: Workspace, survey: Survey, min_n: int = MIN_N) -> pd.DataF
     """The matrix of a needs survey (its groups x the themes its questions cover, bank order)."""
     themes_of = question_themes(survey)
     themes = [th for th in bank.THEMES if th in set(themes_of.values())]
-    return compute(answers_frame(ws, survey.id), themes_of, survey.groups, themes, min_n)
+    return cells_of(theme_scores(ws, survey.id, themes_of), survey.groups, themes, min_n)
 
 
 def period_text(survey: Survey, lang: str) -> str:

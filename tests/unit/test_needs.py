@@ -126,6 +126,9 @@ def test_the_matrix_suppresses_small_cells_and_matches_the_naive_loop(ws):
     naive = matrix.compute_naive(matrix.answers_frame(ws, s.id), matrix.question_themes(s), s.groups,
                                  list(cells["theme"].unique()))  # fmt: skip
     pd.testing.assert_frame_equal(cells.reset_index(drop=True), naive.reset_index(drop=True), check_dtype=False)
+    in_pandas = matrix.compute(matrix.answers_frame(ws, s.id), matrix.question_themes(s), s.groups,
+                               list(cells["theme"].unique()))  # fmt: skip
+    pd.testing.assert_frame_equal(cells.reset_index(drop=True), in_pandas.reset_index(drop=True), check_dtype=False)
 
 
 def test_interval_formulas_are_the_textbook_ones():
