@@ -99,14 +99,17 @@ def ensure_store(lang: str) -> None:
 
 
 @st.cache_resource(show_spinner=False)
-def _open_workspace(path: str) -> Workspace:
-    # Once per process and path: checks the file and applies pending migrations (reads never migrate).
-    return Workspace.open(Path(path), keep_open=True)
+def _open_workspace(target: str) -> Workspace:
+    # Once per process and target: checks the store and applies pending migrations (reads never migrate).
+    return Workspace.open(
+        target if target.startswith(("postgresql://", "postgres://")) else Path(target), keep_open=True
+    )
 
 
 def workspace() -> Workspace:
-    """The workspace object of this deployment, opened once per process (``GTEC_WORKSPACE`` or the data dir)."""
-    return _open_workspace(str(config.workspace_path()))
+    """The workspace object of this deployment, opened once per process (``GTEC_WORKSPACE_URL`` for PostgreSQL,
+    else ``GTEC_WORKSPACE`` or the data dir)."""
+    return _open_workspace(str(config.workspace_target()))
 
 
 def workspace_failure(error: WorkspaceError, lang: str) -> None:

@@ -12,7 +12,7 @@ from gtec.storage.workspace import Workspace, WorkspaceError
 def open_workspace(*, create: bool = True) -> Workspace | None:
     """The workspace (migrated), or None after printing why it cannot be used and how to recover."""
     try:
-        return Workspace.open(config.workspace_path(), create=create)
+        return Workspace.open(config.workspace_target(), create=create)
     except WorkspaceError as error:
         print(f"error: {t(error.key, 'en')} ({error.detail})", file=sys.stderr)
         print(

@@ -13,11 +13,12 @@ from gtec.storage.workspace import Workspace, WorkspaceError
 
 def cmd_workspace(args: argparse.Namespace) -> int:
     path = config.workspace_path()
+    store = config.workspace_target()  # a postgresql:// URL (GTEC_WORKSPACE_URL) or the file
     if args.workspace_command == "check":
         ws = open_workspace(create=False)
         if ws is None:
             return 1
-        print(f"{path.name}: ok, schema v{ws.schema_version()}")
+        print(f"{path.name if store == path else ws.dialect}: ok, schema v{ws.schema_version()}")
         return 0
     if args.workspace_command == "backup":
         ws = open_workspace(create=False)
@@ -27,8 +28,14 @@ def cmd_workspace(args: argparse.Namespace) -> int:
         print(f"Backed up to {target}")
         return 0
     if args.workspace_command == "restore":
-        return _restore(path, Path(args.file))
+        return _restore(store, Path(args.file))
     if args.workspace_command == "reset":
+        if store != path:
+            print(
+                "reset sets a damaged SQLite file aside; a PostgreSQL workspace is recovered with restore",
+                file=sys.stderr,
+            )
+            return 2
         if not args.yes:
             print("This sets the current workspace aside and starts an empty one. Re-run with --yes.", file=sys.stderr)
             return 2
@@ -39,7 +46,7 @@ def cmd_workspace(args: argparse.Namespace) -> int:
     return 2
 
 
-def _restore(path: Path, backup: Path) -> int:
+def _restore(path: Path | str, backup: Path) -> int:
     """Check the backup as a workspace first; only then set the current file aside and copy the backup in."""
     try:
         aside = Workspace(path).restore_from(backup)

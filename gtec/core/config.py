@@ -37,3 +37,10 @@ def workspace_path() -> Path:
         path.parent.mkdir(parents=True, exist_ok=True)
         return path
     return data_dir() / WORKSPACE_NAME
+
+
+def workspace_target() -> Path | str:
+    """The workspace to open: ``GTEC_WORKSPACE_URL`` when set (a ``postgresql://`` URL: the workspace lives in
+    PostgreSQL, docs/postgresql.md), else the SQLite file of :func:`workspace_path`."""
+    url = os.environ.get("GTEC_WORKSPACE_URL", "").strip()
+    return url or workspace_path()

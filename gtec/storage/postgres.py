@@ -60,6 +60,7 @@ from psycopg.types.numeric import Int8Dumper
 from gtec.storage import pgsql
 from gtec.storage.workspace import (
     MIGRATION_PACKAGE,
+    PG_OVERRIDE_SUFFIX,
     Connection,
     MigrationError,
     UniqueViolation,
@@ -301,7 +302,7 @@ def migration_sql(package: str = MIGRATION_PACKAGE) -> list[tuple[int, str, str,
     out = []
     root = resources.files(package)
     for version, name, sql in migrations(package):
-        override = root / f"{version:04d}_{name}.pg.sql"
+        override = root / f"{version:04d}_{name}{PG_OVERRIDE_SUFFIX}"
         if override.is_file():
             text = override.read_text(encoding="utf-8")
             statements = pgsql.split_sql(text)

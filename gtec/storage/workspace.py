@@ -44,6 +44,8 @@ BUSY_TIMEOUT_MS = 5000
 MIGRATION_PACKAGE = "gtec.storage.migrations"
 _MIGRATION_RE = re.compile(r"^(\d{4})_([a-z0-9_]+)\.sql$")
 _IGNORED_FILES = frozenset({"__init__.py", "__pycache__"})
+#: ``NNNN_name.pg.sql`` beside ``NNNN_name.sql``: run instead of the translation on PostgreSQL (rarely needed).
+PG_OVERRIDE_SUFFIX = ".pg.sql"
 #: A marker beside the workspace: it exists once the workspace was created, so a vanished file is noticed
 #: instead of silently replaced by an empty one.
 MARKER_SUFFIX = ".created"
@@ -99,6 +101,10 @@ def migrations(package: str = MIGRATION_PACKAGE) -> list[tuple[int, str, str]]:
     found = []
     for entry in resources.files(package).iterdir():
         if entry.name in _IGNORED_FILES:
+            continue
+        if entry.name.endswith(PG_OVERRIDE_SUFFIX):  # PostgreSQL's version of a migration (gtec.storage.postgres)
+            if not _MIGRATION_RE.match(entry.name.removesuffix(PG_OVERRIDE_SUFFIX) + ".sql"):
+                raise WorkspaceError("migration_name", entry.name)
             continue
         match = _MIGRATION_RE.match(entry.name)
         if not match:
