@@ -100,9 +100,12 @@ def sniff_delimiter(lines: list[str]) -> str:
     best, best_score = ";", (-1, 0)
     for delim in DELIMITERS:
         counts: dict[int, int] = {}
-        for row in csv.reader(lines, delimiter=delim):
-            if len(row) >= 2:
-                counts[len(row)] = counts.get(len(row), 0) + 1
+        try:
+            for row in csv.reader(lines, delimiter=delim):
+                if len(row) >= 2:
+                    counts[len(row)] = counts.get(len(row), 0) + 1
+        except csv.Error:  # a field over the csv module's limit: read_text_grid reports the line
+            continue
         if not counts:
             continue
         width, lines_at_width = max(counts.items(), key=lambda kv: (kv[1], kv[0]))
@@ -132,6 +135,8 @@ def read_text_grid(data: bytes, limits: ImportLimits, declared: str | None = Non
                 raise UserError("imports.error.too_many_rows", max_rows=limits.max_rows)
     except csv.Error as exc:
         raise UserError("imports.error.malformed", line=reader.line_num) from exc
+    if not rows:  # only blank lines or empty cells (";;")
+        raise UserError("imports.error.empty")
     return Grid(rows, "csv", encoding=encoding, delimiter=delimiter, line_numbers=numbers)
 
 
