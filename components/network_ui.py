@@ -423,7 +423,7 @@ def network_matrix(ws: Workspace, lang: str, orgs: list[dict[str, Any]]) -> None
     if frame.empty:
         st.info(t("network.matrix.none", lang))
         return
-    st.caption(t("network.matrix.help", lang, n=views.MATRIX_SIZE))
+    st.caption(t("network.matrix.help", lang, n=frame["a"].nunique()))
     charts.show(views.matrix_chart(frame, lang), lang, width="content")
 
 

@@ -25,13 +25,8 @@ result = reciprocity.compute(ws)
 network_ui.reciprocity_cards(result, lang)
 orgs = organisations.list_organisations(ws)
 
-tab_flag, tab_log, tab_matrix, tab_map = st.tabs(
-    [
-        t("network.tab.indicator", lang),
-        t("network.tab.log", lang),
-        t("network.tab.matrix", lang),
-        t("network.tab.map", lang),
-    ]
+tab_flag, tab_log, tab_matrix = st.tabs(
+    [t("network.tab.indicator", lang), t("network.tab.log", lang), t("network.tab.matrix", lang)]
 )
 with tab_flag:
     if result.partners:
@@ -46,5 +41,8 @@ with tab_log:
     network_ui.interaction_log(ws, actor, lang)
 with tab_matrix:
     network_ui.network_matrix(ws, lang, orgs)
-with tab_map:
-    network_ui.partner_map(result, lang)
+
+# The map sits outside the tabs: Leaflet fitted inside a hidden tab measures a zero-sized box and zooms out to
+# the whole world.
+st.subheader(t("network.tab.map", lang))
+network_ui.partner_map(result, lang)

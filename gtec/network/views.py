@@ -60,7 +60,6 @@ def matrix_frame(links: list[Link], names: dict[int, str], size: int = MATRIX_SI
 def matrix_chart(frame: pd.DataFrame, lang: str) -> alt.Chart:
     """Adjacency matrix: one square per pair that met or collaborates, darker when they do so more often."""
     order = sorted(set(frame["a"]), key=str.casefold)
-    side = max(220, 26 * len(order))
     return (
         alt.Chart(frame)
         .mark_rect(stroke="white", strokeWidth=1)
@@ -80,7 +79,7 @@ def matrix_chart(frame: pd.DataFrame, lang: str) -> alt.Chart:
                 alt.Tooltip("collaborations:Q", title=t("network.matrix.collaborations", lang), format="d"),
             ],
         )
-        .properties(width=side, height=side)
+        .properties(width=alt.Step(30), height=alt.Step(30))  # square cells whatever the container width
     )
 
 
@@ -125,7 +124,7 @@ def partner_map(conn: ReferenceConnection, result: Reciprocity, lang: str) -> tu
     group.add_to(m)
     south, west = min(p[0] for p in points), min(p[1] for p in points)
     north, east = max(p[0] for p in points), max(p[1] for p in points)
-    m.fit_bounds([[south, west], [north, east]], max_zoom=10)
+    m.fit_bounds([[south, west], [north, east]], max_zoom=9)  # one small territory still shows its surroundings
     return m, unmapped
 
 
@@ -134,10 +133,10 @@ def partner_table(result: Reciprocity, territory_names: dict[str, str], lang: st
     rows: list[dict[str, Any]] = [
         {
             t("network.col.name", lang): p.name,
+            t("network.col.flag", lang): t("network.flag.below" if p.below else "network.flag.ok", lang),
+            t("network.col.meetings", lang): p.meetings,
             t("network.col.type", lang): t(f"network.org_type.{p.org_type}", lang),
             t("network.col.territory", lang): territory_names.get(p.territory_id, p.territory_id) or "–",
-            t("network.col.meetings", lang): p.meetings,
-            t("network.col.flag", lang): t("network.flag.below" if p.below else "network.flag.ok", lang),
         }
         for p in result.partners
     ]

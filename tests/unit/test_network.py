@@ -13,7 +13,7 @@ import pytest
 from gtec.access import settings
 from gtec.core import auth
 from gtec.core.errors import EditConflict, UserError
-from gtec.core.i18n import catalogue
+from gtec.core.i18n import catalogue, t
 from gtec.network import contacts, dates, interactions, organisations, reciprocity, views, vocab
 
 FAC = auth.Actor("Claire Martin (claire)", "facilitator")
@@ -268,7 +268,7 @@ def test_partner_map_escapes_names_and_places_partners(ws, built_data_dir):
     assert "<img src=x" not in html and "&lt;img src=x" in html
     assert unmapped == ["FR-NOPE-1"]
     table = views.partner_table(result, {"FR-COM-56260": "Vannes"}, "en")
-    assert list(table.iloc[:, 2]) == ["Vannes", "FR-NOPE-1"]  # a territory unknown to the store shows its id
+    assert list(table[t("network.col.territory", "en")]) == ["Vannes", "FR-NOPE-1"]  # a territory unknown to the store shows its id
 
 
 def test_every_declared_code_has_both_labels():
