@@ -43,7 +43,7 @@ PAGES: tuple[PageSpec, ...] = (
         ":material/swap_horiz:",
     ),
     PageSpec("pages/scenarios.py", "scenarios", "nav.scenarios", "nav.section.tools", ":material/insights:"),
-    PageSpec("pages/training.py", "training-needs", "nav.training", "nav.section.tools", ":material/school:"),
+    PageSpec("pages/training.py", "training", "nav.training", "nav.section.tools", ":material/school:"),
     PageSpec("pages/practices.py", "practices", "nav.practices", "nav.section.network", ":material/menu_book:"),
     PageSpec(
         "pages/exchanges.py",

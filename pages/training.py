@@ -37,7 +37,7 @@ scenario_sources = tuple(srcs[i] for i in base.source_ids if i in srcs)
 offer_sources = (store.source_of(version), crosswalk.load().source) if version else ()
 bmo_sources = tuple(srcs[i] for i in (needs.BMO_SOURCE,) if i in srcs)
 
-st.markdown(f"### {md(base.name(territory_id))} · {base.base_year} → {settings.horizon} · {md(scenario_name)}")
+st.markdown(f"### {md(base.name(territory_id))} · {base.base_year} → {settings.horizon}")
 if version is None:
     st.info(t("training.no_offer", lang), icon=":material/school:")
     training_ui.template_downloads(lang)
@@ -50,7 +50,7 @@ entrants_note = (
     if analysis.use_offer and version
     else t("training.entrants_default", lang)
 )
-st.caption(md(entrants_note))
+st.caption(f"{t('training.scenario_used', lang, name=md(scenario_name))} · {md(entrants_note)}")
 
 table = analysis.table
 totals = table[["output", "openings", "entrants_offer", "entrants_default"]].sum(min_count=1)
@@ -73,7 +73,7 @@ figure_cards(
 )  # fmt: skip
 
 st.markdown(f"**{t('training.table_title', lang)}**")
-st.dataframe(display.gap_rows(table, lang), hide_index=True, width="stretch")
+st.dataframe(display.gap_rows(table, lang), hide_index=True, width="stretch", height=38 + 35 * len(table))
 st.markdown("\n".join(f"- {md(display.caveat_text(k, v, lang))}" for k, v in analysis.caveats))
 with st.expander(t("training.breakdown_title", lang)):
     st.dataframe(display.breakdown_rows(table, lang), hide_index=True, width="stretch")

@@ -35,13 +35,13 @@ def gap_rows(table: pd.DataFrame, lang: str) -> pd.DataFrame:
         out.append(
             {
                 t("training.col.family", lang): pick(r, "label", lang),
-                t("training.col.output", lang): _n(r["output"], lang),
-                t("training.col.apprenticeship", lang): _n(r["route_apprenticeship"], lang),
-                t("training.col.entrants_offer", lang): _n(r["entrants_offer"], lang),
-                t("training.col.openings", lang): _n(r["openings"], lang),
+                t("training.col.assessment", lang): t(f"training.class.{r['gap_class']}", lang),
                 t("training.col.gap", lang): _n(r["gap"], lang),
                 t("training.col.coverage", lang): _pct(r["coverage"], lang),
-                t("training.col.assessment", lang): t(f"training.class.{r['gap_class']}", lang),
+                t("training.col.openings", lang): _n(r["openings"], lang),
+                t("training.col.entrants_offer", lang): _n(r["entrants_offer"], lang),
+                t("training.col.output", lang): _n(r["output"], lang),
+                t("training.col.apprenticeship", lang): _n(r["route_apprenticeship"], lang),
                 t("training.col.entrants_default", lang): _n(r["entrants_default"], lang),
                 t("training.col.projects", lang): projects,
                 t("training.col.difficult", lang): _pct(r.get("difficult_share"), lang),

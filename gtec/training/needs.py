@@ -14,7 +14,8 @@ For a territory (its communes, :func:`gtec.training.places.territory_communes`) 
 - companies' declared needs when a reader gives them (else missing, never zero);
 - the gap = openings - young entrants from the offer, ranked largest shortfall first; the coverage
   (entrants / openings) classes a family as ``short`` (< :data:`SHORT_BELOW` %), ``over`` (> :data:`OVER_ABOVE` %)
-  or ``balanced``. Nationally young entrants fill about 84 % of openings (640,000 of 760,000 a year, *Les métiers
+  or ``balanced``; a family the offer lists no training for is ``none_listed`` (ranked after those it lists).
+  Nationally young entrants fill about 84 % of openings (640,000 of 760,000 a year, *Les métiers
   en 2030*): below half, the territory trains clearly too few for its openings; above 120 %, more than it will
   hire, unless its young people leave.
 """
@@ -36,7 +37,7 @@ SHORT_BELOW = 50.0
 OVER_ABOVE = 120.0
 ROUTES_SHOWN: tuple[str, ...] = ("school", "apprenticeship", "continuing", "unknown")
 LEVELS_SHOWN: tuple[str, ...] = ("3", "4", "5", "6", "7", "8", "unknown")
-GAP_CLASSES: tuple[str, ...] = ("short", "balanced", "over", "no_openings", "no_offer")
+GAP_CLASSES: tuple[str, ...] = ("short", "none_listed", "balanced", "over", "no_openings", "no_offer")
 
 
 @dataclass
@@ -159,12 +160,15 @@ def bmo_by_family(conn: ReferenceConnection, territory_id: str) -> tuple[pd.Data
     return out, how
 
 
-def classify(coverage: float | None, openings: float | None, has_offer: bool) -> str:
-    """One of :data:`GAP_CLASSES` for a family's coverage (%) of its openings."""
+def classify(coverage: float | None, openings: float | None, has_offer: bool, output: float | None = None) -> str:
+    """One of :data:`GAP_CLASSES` for a family's coverage (%) of its openings; ``none_listed`` when the offer lists
+    no training for the family (it may be trained elsewhere or by trainings missing from the file)."""
     if not has_offer:
         return "no_offer"
     if openings is None or not np.isfinite(openings) or openings <= 0:
         return "no_openings"
+    if output is not None and np.isfinite(output) and output == 0:
+        return "none_listed"
     if coverage is None or not np.isfinite(coverage):
         return "no_offer"
     if coverage < SHORT_BELOW:
@@ -206,10 +210,12 @@ def gap_table(
         out["entrants_offer"] = np.nan
         out["gap"] = np.nan
         out["coverage"] = np.nan
-    out["gap_class"] = [classify(c, o, has_offer) for c, o in zip(out["coverage"], out["openings"], strict=True)]
+    out["gap_class"] = [
+        classify(c, o, has_offer, v) for c, o, v in zip(out["coverage"], out["openings"], out["output"], strict=True)
+    ]
     out = out.join(bmo, how="left")
     out["declared"] = declared["declared"].reindex(out.index) if declared is not None else np.nan
-    rank = {"short": 0, "balanced": 0, "over": 0, "no_openings": 1, "no_offer": 1}
+    rank = {"short": 0, "balanced": 0, "over": 0, "none_listed": 1, "no_openings": 2, "no_offer": 2}
     out["_r"] = out["gap_class"].map(rank)
     out = out.sort_values(["_r", "gap"], ascending=[True, False], na_position="last").drop(columns="_r")
     return out.reset_index(names="family_id")

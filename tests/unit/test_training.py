@@ -297,6 +297,11 @@ def test_gap_classes(coverage, openings, has_offer, expected):
     assert needs.classify(coverage, openings, has_offer) == expected
 
 
+def test_a_family_the_offer_lists_no_training_for_is_said_so():
+    assert needs.classify(0.0, 100, True, 0.0) == "none_listed"
+    assert needs.classify(5.0, 100, True, 12.0) == "short"
+
+
 def test_without_an_offer_the_gap_is_missing_not_zero(ws, conn, base):
     analysis = service.analyse(conn, ws, base, "FR-BASIN-VANNES", params.Settings.default(2030))
     table = analysis.table
@@ -312,11 +317,14 @@ def test_the_gap_table_ranks_shortfalls_first_with_traceable_sources(ws, conn, b
     analysis = service.analyse(conn, ws, base, "FR-BASIN-VANNES", params.Settings.default(2030))
     table = analysis.table
     assert analysis.use_offer and analysis.version["number"] == 1
-    assert table.at[table.index[0], "gap"] == table["gap"].max()
+    listed = table.loc[~table["gap_class"].isin(["none_listed", "no_openings", "no_offer"])]
+    assert table.at[table.index[0], "gap"] == listed["gap"].max()  # the largest shortfall of a listed family first
     f11 = table.set_index("family_id").loc["F11"]
     assert f11["output"] == 24.0  # the copy of CAP Cuisine counted once
     assert f11["entrants_offer"] == pytest.approx(24 * 0.5 * 0.6)
     assert f11["gap_class"] == "short"
+    classes = list(table["gap_class"])
+    assert "none_listed" in classes and classes.index("none_listed") > classes.index("short")  # listed ones first
     f10 = table.set_index("family_id").loc["F10"]
     assert f10["output"] == 12.5 and f10["route_apprenticeship"] == 12.5  # range midpoint
     assert table["output"].sum() == pytest.approx(24 + 12.5)  # the unmapped web course is in no family
