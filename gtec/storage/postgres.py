@@ -42,14 +42,15 @@ transaction under the writer lock: readers see the old or the new workspace, nev
 from __future__ import annotations
 
 import hashlib
+import json
 import sqlite3
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager, suppress
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+from urllib.parse import parse_qsl, quote, urlencode, urlsplit, urlunsplit
 
 import psycopg
 from psycopg import errors as pg_errors
@@ -57,6 +58,7 @@ from psycopg.adapt import Loader
 from psycopg.pq import TransactionStatus
 from psycopg.types.numeric import Int8Dumper
 
+from gtec.core import auth
 from gtec.storage import pgsql
 from gtec.storage.workspace import (
     MIGRATION_PACKAGE,
@@ -72,6 +74,7 @@ from gtec.storage.workspace import (
 )
 
 URL_SCHEMES = ("postgresql://", "postgres://")
+_AUDIT_SQL = "INSERT INTO audit_log(at, actor, role, action, target, detail) VALUES (%s, %s, %s, %s, %s, %s)"
 CONNECT_TIMEOUT_S = 5
 #: Idle connections kept per server, and connections open at once per server and process (readers + one writer).
 MAX_IDLE = 8
@@ -88,7 +91,7 @@ def parse_url(url: str) -> tuple[str, str]:
     parts = urlsplit(url)
     query = parse_qsl(parts.query, keep_blank_values=True)
     schema = next((v for k, v in query if k == "schema"), "public") or "public"
-    rest = urlencode([(k, v) for k, v in query if k != "schema"])
+    rest = urlencode([(k, v) for k, v in query if k != "schema"], quote_via=quote)
     return urlunsplit((parts.scheme, parts.netloc, parts.path, rest, parts.fragment)), schema
 
 
@@ -352,8 +355,11 @@ class PgWorkspace(Workspace):
             raise WorkspaceError("missing", self.schema)
 
     @contextmanager
-    def _locked(self) -> Iterator[psycopg.Connection[Any]]:
-        """A connection inside ``BEGIN`` + this workspace's advisory lock; COMMIT at the end, ROLLBACK on error."""
+    def _locked(self, audit: Callable[[], tuple] | None = None) -> Iterator[psycopg.Connection[Any]]:
+        """A connection inside ``BEGIN`` + this workspace's advisory lock; COMMIT at the end, ROLLBACK on error.
+
+        ``audit`` gives the audit row's values, inserted last and sent with the COMMIT in one round trip (pipeline).
+        """
         with _writer_lock(self.conninfo, self.schema), self._pool.connection(self.schema) as raw:
             try:
                 raw.execute(f"BEGIN; SELECT pg_advisory_xact_lock({self.lock_key})")
@@ -361,11 +367,28 @@ class PgWorkspace(Workspace):
                 raise WorkspaceError("unavailable", str(exc)) from exc
             try:
                 yield raw
-                raw.execute("COMMIT")
+                with raw.pipeline():
+                    if audit is not None:
+                        raw.execute(_AUDIT_SQL, audit())
+                    raw.execute("COMMIT")
             except BaseException:
                 if not raw.broken:
                     raw.execute("ROLLBACK")
                 raise
+
+    @contextmanager
+    def write(
+        self, actor: auth.Actor, action: str, target: str = "", detail: dict | None = None, scope: str | None = None
+    ) -> Iterator[Connection]:
+        """The one write path (see :meth:`Workspace.write`): permission, one transaction under the writer lock, the
+        audit row written with the COMMIT."""
+        auth.require(actor, action, scope)
+
+        def audit() -> tuple:
+            return (now_iso(), actor.name, actor.role, action, target, json.dumps(detail or {}, ensure_ascii=False))
+
+        with self._locked(audit) as raw:
+            yield PgConnection(raw)
 
     def migrate(self, package: str = MIGRATION_PACKAGE) -> list[int]:
         """Apply pending migrations (translated or overridden), each in its own transaction under the writer lock."""

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import re
 import sqlite3
 import threading
@@ -41,6 +42,8 @@ from gtec.core import auth
 from gtec.core.errors import UserError
 
 BUSY_TIMEOUT_MS = 5000
+#: Idle read-only connections kept per workspace object in server mode (:meth:`Workspace.keep_open`).
+MAX_IDLE_READERS = 8
 MIGRATION_PACKAGE = "gtec.storage.migrations"
 _MIGRATION_RE = re.compile(r"^(\d{4})_([a-z0-9_]+)\.sql$")
 _IGNORED_FILES = frozenset({"__init__.py", "__pycache__"})
@@ -210,6 +213,15 @@ class Workspace:
     def __init__(self, path: Path | str) -> None:
         self.path = Path(path)
         self._keeper: sqlite3.Connection | None = None
+        self._lock: threading.Lock | None = None
+        #: Server mode (:meth:`keep_open`): connections reused across blocks, each tagged with the file identity
+        #: (device, inode) it was opened on. Opening a connection costs ~0.4-1 ms (file open, WAL index, schema
+        #: parse) against ~0.05 ms for a whole short write on an open one: with 100 participants writing at once,
+        #: that difference is most of the queue.
+        self._reuse = False
+        self._writer: tuple[sqlite3.Connection, tuple[int, int]] | None = None
+        self._readers: list[tuple[sqlite3.Connection, tuple[int, int]]] = []
+        self._readers_guard = threading.Lock()
 
     def __repr__(self) -> str:
         return f"Workspace({self.path.name!r})"
@@ -236,15 +248,34 @@ class Workspace:
         return ws
 
     def keep_open(self) -> None:
-        """Keep one idle read-only connection for the life of the object.
+        """Server mode: keep one idle read-only connection for the life of the object, and reuse connections.
 
         When the last connection to a WAL file closes, SQLite checkpoints and deletes the WAL, which made every short
-        write pay ~1 ms on close. Writes still open the path afresh each time, so a file replaced by a restore is
-        never written through a stale connection.
+        write pay ~1 ms on close. Reads and writes then reuse open connections (one writer, a few idle readers)
+        instead of opening the file for every block. Before each reuse the file's identity is compared with the one
+        the connection was opened on: a file replaced by a restore or set aside is never read or written through a
+        stale connection (the connection is closed and the path opened afresh, which reports a vanished file).
         """
+        self._reuse = True
         if self._keeper is None:
             self._keeper = self._connect()
             self._keeper.execute("PRAGMA query_only = ON")
+
+    def _identity(self) -> tuple[int, int] | None:
+        try:
+            st = os.stat(self.path)
+        except OSError:
+            return None
+        return (st.st_dev, st.st_ino)
+
+    def _reusable(self, entry: tuple[sqlite3.Connection, tuple[int, int]] | None) -> sqlite3.Connection | None:
+        if entry is None:
+            return None
+        raw, identity = entry
+        if identity == self._identity() and not raw.in_transaction:
+            return raw
+        raw.close()
+        return None
 
     @property
     def marker(self) -> Path:
@@ -278,7 +309,11 @@ class Workspace:
         mode = "rwc" if create else "rw"
         try:
             raw = sqlite3.connect(
-                f"file:{self.path}?mode={mode}", uri=True, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None
+                f"file:{self.path}?mode={mode}",
+                uri=True,
+                timeout=BUSY_TIMEOUT_MS / 1000,
+                isolation_level=None,
+                check_same_thread=False,  # reused across threads one block at a time (server mode), never shared
             )
         except sqlite3.OperationalError as exc:
             raise WorkspaceError("missing" if not self.path.exists() else "unavailable", str(exc)) from exc
@@ -362,25 +397,48 @@ class Workspace:
 
     @contextmanager
     def read(self) -> Iterator[Connection]:
-        """A short-lived read-only connection: no migration, no write lock."""
-        raw = self._connect()
-        try:
+        """A read-only connection (``query_only``): no migration, no write lock. Reused in server mode."""
+        raw = None
+        if self._reuse:
+            with self._readers_guard:
+                entry = self._readers.pop() if self._readers else None
+            raw = self._reusable(entry)
+        identity = self._identity()
+        if raw is None:
+            raw = self._connect()
             raw.execute("PRAGMA query_only = ON")
+        keep = False
+        try:
             yield Connection(raw)
+            keep = self._reuse and identity is not None and not raw.in_transaction
         except sqlite3.DatabaseError as exc:
             _raise_if_damaged(exc)
             raise
         finally:
-            raw.close()
+            if keep and identity is not None:
+                with self._readers_guard:
+                    if len(self._readers) < MAX_IDLE_READERS:
+                        self._readers.append((raw, identity))
+                        raw = None
+            if raw is not None:
+                raw.close()
 
     @contextmanager
     def _transaction(self) -> Iterator[Connection]:
-        with _writer_lock(self.path), self._transaction_unlocked() as conn:
+        if self._lock is None:
+            self._lock = _writer_lock(self.path)  # resolved once: Path.resolve() costs three lstat calls
+        with self._lock, self._transaction_unlocked() as conn:
             yield conn
 
     @contextmanager
     def _transaction_unlocked(self) -> Iterator[Connection]:
-        raw = self._connect()
+        # Called under the writer lock: the reused writer connection is used by one thread at a time.
+        raw = self._reusable(self._writer) if self._reuse else None
+        self._writer = None
+        identity = self._identity()
+        if raw is None:
+            raw = self._connect()
+        keep = False
         try:
             try:
                 raw.execute("BEGIN IMMEDIATE")
@@ -393,8 +451,12 @@ class Workspace:
             except BaseException:
                 raw.execute("ROLLBACK")
                 raise
+            keep = self._reuse and identity is not None
         finally:
-            raw.close()
+            if keep and identity is not None:
+                self._writer = (raw, identity)
+            else:
+                raw.close()
 
     @contextmanager
     def write(

@@ -248,6 +248,34 @@ def test_backup_restores_on_either_backend(ws, tmp_path):
         )
 
 
+def _keys(ws) -> list[str]:
+    with ws.read() as conn:
+        return sorted(r[0] for r in conn.all("SELECT key FROM settings"))
+
+
+def _put(ws, key: str) -> None:
+    with ws.write(ADMIN, "user.manage", target=key) as conn:
+        conn.execute("INSERT INTO settings(key, value, changed_by, changed_at) VALUES (?, '1', 'a', 'x')", (key,))
+
+
+def test_server_mode_never_reads_or_writes_through_a_stale_connection(ws, tmp_path):
+    """Server mode reuses connections (SQLite: one writer, idle readers); a restore replaces the store under them."""
+    ws.keep_open()
+    _put(ws, "before")
+    backup = ws.backup(tmp_path / "b.sqlite")
+    _put(ws, "after")
+    assert _keys(ws) == ["after", "before"]  # through the reused reader and writer
+    ws.restore_from(backup)
+    assert _keys(ws) == ["before"]
+    _put(ws, "again")
+    assert _keys(Workspace(ws.path)) == ["again", "before"]  # another process's view: written to the live store
+    if ws.dialect == "sqlite":
+        ws.set_aside()
+        with pytest.raises(WorkspaceError) as error:
+            _put(ws, "lost")
+        assert error.value.code == "missing"
+
+
 # --- PostgreSQL only ----------------------------------------------------------------------------------------
 
 
