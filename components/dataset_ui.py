@@ -74,23 +74,36 @@ def entries(ref: pd.DataFrame, imp: list[dict], lang: str) -> list[dict]:
     return out
 
 
-def table(items: list[dict], lang: str) -> pd.DataFrame:
-    """The catalogue as a plain-text table (``st.dataframe`` cells are not Markdown)."""
+#: Order of the catalogue: people's own files first, then from the most to the least reliable.
+STATUS_ORDER: tuple[str, ...] = (imported.IMPORTED_STATUS, "official", "estimate", "illustrative")
+_KIND_ORDER = {"imported": 0, "values": 1, "layer": 2, "document": 3}
+
+
+def ordered(items: list[dict]) -> list[dict]:
+    """Imported datasets first, then by status, kind (values, layers, documents) and title."""
+    rank = {s: i for i, s in enumerate(STATUS_ORDER)}
+    return sorted(items, key=lambda i: (rank.get(i["status"], 9), _KIND_ORDER.get(i["kind"], 9), i["title"].casefold()))
+
+
+def show_table(items: list[dict], lang: str) -> None:
+    """The catalogue as a plain-text table (``st.dataframe`` cells are not Markdown), the title column wide."""
     col = lambda name: t(f"datasets.col.{name}", lang)  # noqa: E731
-    return pd.DataFrame(
+    frame = pd.DataFrame(
         {
             col("title"): [i["title"] for i in items],
             col("status"): [t(f"status.{i['status']}", lang) for i in items],
-            col("kind"): [t(f"datasets.kind.{i['kind']}", lang) for i in items],
             col("producer"): [i["producer"] for i in items],
             col("vintage"): [i["vintage"] for i in items],
-            col("rows"): [fmt.number(i["rows"], lang) if i["rows"] else "–" for i in items],
-            col("levels"): [i["levels"] for i in items],
             col("years"): [i["years"] for i in items],
+            col("rows"): [fmt.number(i["rows"], lang) if i["rows"] else "–" for i in items],
             col("territories"): [fmt.number(i["territories"], lang) if i["territories"] else "–" for i in items],
+            col("levels"): [i["levels"] for i in items],
+            col("kind"): [t(f"datasets.kind.{i['kind']}", lang) for i in items],
             col("licence"): [i["licence"] for i in items],
         }
     )
+    config = {col("title"): st.column_config.TextColumn(width="large")}
+    st.dataframe(frame, hide_index=True, width="stretch", height=420, column_config=config)
 
 
 def show_details(item: dict, lang: str) -> None:

@@ -289,7 +289,10 @@ def versions_step(ws: Workspace, actor: Actor, lang: str) -> None:
     c1, c2 = st.columns(2)
     with c1, st.container(border=True):
         st.markdown(f"**{t('datasets.versions.rollback_title', lang)}**")
-        st.caption(t("datasets.versions.rollback_help", lang, number=max(current - 1, 0)))
+        if current > 1:
+            st.caption(t("datasets.versions.rollback_help", lang, number=current - 1))
+        else:
+            st.caption(t("datasets.versions.first", lang))
         if st.button(t("datasets.versions.rollback", lang), disabled=current <= 1, icon=":material/undo:"):
             _run(lambda: imported.rollback(ws, actor, ds_id), "datasets.versions.rolled_back", lang)
     with c2, st.container(border=True):

@@ -16,15 +16,15 @@ lang = current_lang()
 st.title(t("datasets.title", lang))
 session_intro(t("datasets.intro", lang))
 
-items = dataset_ui.entries(dataset_ui.reference_datasets(), dataset_ui.imported_datasets(), lang)
-statuses = list(dict.fromkeys(i["status"] for i in items))
+items = dataset_ui.ordered(dataset_ui.entries(dataset_ui.reference_datasets(), dataset_ui.imported_datasets(), lang))
+statuses = [s for s in dataset_ui.STATUS_ORDER if any(i["status"] == s for i in items)]
 chosen = st.pills(
     t("datasets.filter", lang), statuses, selection_mode="multi", default=statuses, key="ds_status",
     format_func=lambda s: t(f"status.{s}", lang), persist_state="session",
 )  # fmt: skip
 shown = [i for i in items if i["status"] in (chosen or statuses)]
 st.caption(t("datasets.count", lang, n=len(shown), total=len(items)))
-st.dataframe(dataset_ui.table(shown, lang), hide_index=True, width="stretch", height=420)
+dataset_ui.show_table(shown, lang)
 
 by_key = {i["key"]: i for i in shown}
 if st.session_state.get("ds_pick") not in by_key:
