@@ -125,6 +125,57 @@ def organisation_form(ws: Workspace, actor: auth.Actor, lang: str) -> None:
                 done(t("network.org.saved", lang, name=md(name.strip())), warning)
 
 
+def organisation_edit(ws: Workspace, actor: auth.Actor, lang: str, orgs: list[dict[str, Any]]) -> None:
+    """Edit an organisation (its territory stays; a stale save is refused with both values shown)."""
+    labels = org_label(orgs)
+    if not labels:
+        return
+    with st.expander(t("network.org.edit", lang)):
+        chosen = st.selectbox(
+            t("network.field.organisation", lang),
+            list(labels),
+            format_func=labels.__getitem__,
+            key="net_edit_org",
+            persist_state="session",
+        )
+        org = next(o for o in orgs if o["id"] == chosen)
+        with st.form(f"net_org_edit_{chosen}_{org['version']}"):
+            name = st.text_input(t("network.field.name", lang), value=org["name"], max_chars=organisations.MAX_NAME)
+            a, b = st.columns(2)
+            org_type = a.selectbox(
+                t("network.field.type", lang),
+                vocab.ORG_TYPES,
+                index=vocab.ORG_TYPES.index(org["org_type"]),
+                format_func=lambda c: t(f"network.org_type.{c}", lang),
+            )
+            country = b.selectbox(
+                t("network.field.country", lang),
+                vocab.COUNTRIES,
+                index=vocab.COUNTRIES.index(org["country"]),
+                format_func=lambda c: t(f"network.country.{c.lower()}", lang),
+            )
+            siren = a.text_input(t("network.field.siren", lang), value=org["siren"])
+            other_id = b.text_input(t("network.field.other_id", lang), value=org["other_id"])
+            naf = a.text_input(t("network.field.naf", lang), value=org["naf"])
+            sizes = ["", *vocab.SIZES]
+            size = b.selectbox(
+                t("network.field.size", lang),
+                sizes,
+                index=sizes.index(org["size"]) if org["size"] in sizes else 0,
+                format_func=lambda c: t(f"network.size.{c}", lang) if c else "–",
+            )
+            if st.form_submit_button(t("network.org.update", lang)):
+                draft = organisations.OrganisationDraft(
+                    name, org_type, country, org["territory_id"], naf, size, siren, other_id
+                )
+                try:
+                    organisations.update(ws, actor, chosen, draft, org["version"])
+                except (UserError, auth.PermissionDenied) as error:
+                    show_error(error, lang)
+                else:
+                    done(t("network.org.updated", lang))
+
+
 def duplicates_block(ws: Workspace, actor: auth.Actor, lang: str, orgs: list[dict[str, Any]]) -> None:
     """Possible duplicates, each with "keep this one" buttons for editors; then the merge history."""
     by_id = {o["id"]: o for o in orgs}
@@ -141,7 +192,7 @@ def duplicates_block(ws: Workspace, actor: auth.Actor, lang: str, orgs: list[dic
                 continue
             c1, c2 = st.columns(2)
             for col, keep, gone in ((c1, first, second), (c2, second, first)):
-                label = t("network.dup.keep", lang, name=keep["name"])
+                label = t("network.dup.keep", lang, name=md(keep["name"]))  # button labels render Markdown
                 if col.button(label, key=f"net_merge_{keep['id']}_{gone['id']}"):
                     try:
                         moved = organisations.merge(ws, actor, keep["id"], gone["id"])

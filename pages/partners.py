@@ -34,6 +34,7 @@ with tabs[0]:
     network_ui.organisation_table(orgs, lang)
     if auth.can(actor, "network.edit"):
         network_ui.organisation_form(ws, actor, lang)
+        network_ui.organisation_edit(ws, actor, lang, orgs)
 with tabs[1]:
     network_ui.duplicates_block(ws, actor, lang, orgs)
 with tabs[2]:

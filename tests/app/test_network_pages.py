@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import pytest
 
+from gtec.access import settings
 from gtec.core import auth
 from gtec.core.errors import UserError
 from gtec.core.i18n import t
+from gtec.core.text import md
 from gtec.network import contacts, interactions, organisations, reciprocity
 
 FAC = auth.Actor("Claire Martin (claire)", "facilitator")
@@ -81,7 +83,7 @@ def test_a_duplicate_is_detected_and_merged_from_the_page(open_page, ws):
     interactions.log_interaction(ws, FAC, "2026-01-10", "visit", [gone])
     at = open_page("pages/partners.py", "fr", FAC)
     assert any(t("network.dup.reason.name", "fr", score="").split("(")[0] in m.value for m in at.markdown)
-    _click_label = t("network.dup.keep", "fr", name="Atelier Métal SARL")
+    _click_label = t("network.dup.keep", "fr", name=md("Atelier Métal SARL"))
     next(b for b in at.button if b.label == _click_label).click()
     _ok(at.run())
     assert any(
@@ -126,3 +128,51 @@ def test_a_facilitator_erases_a_contact_from_the_page_and_a_second_erasure_is_ex
     with pytest.raises(UserError) as error:  # a second request (another tab, a stale page) is answered in words
         contacts.erase(ws, FAC, person)
     assert error.value.key == "network.error.already_erased"
+
+
+ATTACKS = [
+    "![q](http://evil.example/x.png)",
+    ":red[**Session expirée**] http://evil.example",
+    "[cliquez](http://evil.example)",
+    "<img src=http://evil.example/x.png>",
+]
+
+
+def test_hostile_names_are_never_live_markup(open_page, ws):
+    from markdown_it import MarkdownIt
+
+    renderer = MarkdownIt("commonmark", {"linkify": True, "html": True}).enable(["linkify"])
+    ids = [
+        organisations.create(ws, FAC, organisations.OrganisationDraft(name, "company", "FR", "FR-COM-56260"))
+        for name in ATTACKS
+    ]
+    organisations.create(ws, FAC, organisations.OrganisationDraft(ATTACKS[0] + " SAS", "company", "FR", "FR-COM-56260"))
+    interactions.log_interaction(ws, FAC, "2026-03-01", "meeting", ids[:2], notes=ATTACKS[1])
+    for page in ("pages/partners.py", "pages/network.py"):
+        at = _ok(open_page(page, "fr", FAC))
+        kinds = ("markdown", "caption", "error", "warning", "info", "success", "title", "subheader")
+        texts = [str(e.value) for kind in kinds for e in getattr(at, kind)] + [b.label for b in at.button]
+        for text in texts:
+            html = renderer.render(text)
+            assert not ("evil.example" in html and ("<a " in html or "<img" in html)), text
+            assert ":red[**" not in text, text
+
+
+def test_an_edit_is_saved_from_the_page(open_page, ws):
+    org = organisations.create(ws, FAC, organisations.OrganisationDraft("Pole emploi Vannes", "public_authority"))
+    at = open_page("pages/partners.py", "fr", FAC)
+    field = [w for w in at.text_input if w.label == t("network.field.name", "fr")][-1]  # the edit form's
+    field.input("France Travail Vannes")
+    next(b for b in at.button if b.label == t("network.org.update", "fr")).click()
+    _ok(at.run())
+    assert organisations.get(ws, org)["name"] == "France Travail Vannes"
+    assert organisations.get(ws, org)["version"] == 2
+
+
+def test_the_admin_sets_the_inactive_period_with_a_number(open_page, ws):
+    at = open_page("pages/admin_settings.py", "fr", auth.Actor("Admin", "admin"))
+    box = next(n for n in at.number_input if n.label == t("network.setting.inactive_months", "fr"))
+    assert box.value == 24
+    box.set_value(6).run()
+    _ok(at)
+    assert settings.get_value(ws, "network.inactive_months") == 6
