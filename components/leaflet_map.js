@@ -51,9 +51,16 @@ function tooltipNode(name, alias, value) {
   return box;
 }
 
+function valueOf(state, f) {
+  // values come as a list in the order of the features of the geometry file they were computed for
+  const d = state.data;
+  if (d.layer_url !== state.loadedUrl) return null;
+  return (d.values || [])[f.properties._i] || null;
+}
+
 function styleOf(state, f) {
   const d = state.data;
-  const v = (d.values || {})[f.id];
+  const v = valueOf(state, f);
   const missing = !v || v[0] < 0;
   const sel = f.id === d.selected;
   return {
@@ -108,6 +115,8 @@ async function setLayers(state, setTriggerValue) {
   ]);
   if (state.layersKey !== wanted) return; // a newer level arrived meanwhile
   state.group.clearLayers();
+  main.features.forEach((f, i) => { f.properties._i = i; });
+  state.loadedUrl = d.layer_url;
   if (background) {
     L.geoJSON(background, {
       interactive: false,
@@ -119,7 +128,7 @@ async function setLayers(state, setTriggerValue) {
     style: (f) => styleOf(state, f),
     onEachFeature: (f, layer) => {
       layer.bindTooltip(() => {
-        const v = (state.data.values || {})[f.id];
+        const v = valueOf(state, f);
         return tooltipNode(f.properties.name, state.data.alias, v && v[0] >= 0 ? v[1] : state.data.no_data);
       }, { sticky: true, className: "gtec-tooltip" });
       layer.on({

@@ -80,13 +80,22 @@ def customs() -> list[custom.CustomTerritory]:
 
 _LEAFLET = st.components.v2.component(
     "gtec_leaflet_map",
-    js=(Path(__file__).with_name("leaflet_map.js")).read_text(encoding="utf-8"),
+    # A stub: the module itself (components/leaflet_map.js) is a static file the browser loads once and caches.
+    # (resolved against the page: this stub itself runs from a blob: URL)
+    js="export default async function (c) {"
+    " const m = await import(new URL(c.data.module_url, window.location.href).href); return m.default(c); }",
     css=".gtec-map{width:100%;background:#f4f4ef;border-radius:4px}"
     ".gtec-map .gtec-tooltip{font-size:16px;line-height:1.35}"
     ".gtec-map .gtec-map-provenance{background:rgba(255,255,255,.9);padding:2px 6px;font-size:13px;"
     "color:#222;max-width:60vw;border-radius:3px}",
     isolate_styles=False,
 )
+
+
+@st.cache_resource(show_spinner=False)
+def module_url() -> str:
+    """URL of the map's JavaScript module (copied once per process to static/vendor/gtec, content-hashed)."""
+    return geofile.write_script(Path(__file__).with_name("leaflet_map.js"))
 
 
 @data.per_build(resource=True, max_entries=32)
@@ -117,6 +126,7 @@ def show_map(level: str, payload: dict, select_key: str | None = "map_sel") -> N
     center, zoom = levels.view_for(level)
     body = {
         "height": MAP_HEIGHT,
+        "module_url": module_url(),
         "leaflet_base": geofile.LEAFLET_URL,
         "layer_url": geometry_url(level),
         "outline_urls": [geometry_url(lvl, with_names=False) for lvl in levels.LEVEL_OUTLINES.get(level, ())],

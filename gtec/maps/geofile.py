@@ -75,26 +75,27 @@ def map_payload(
     lang: str,
     unit: str = "",
     decimals: int | None = None,
-) -> tuple[list[str], dict[str, list]]:
-    """What a rerun sends per territory: ``(class colours, {id: [colour index, display value]})``.
+) -> tuple[list[str], list[list]]:
+    """What a rerun sends: ``(class colours, [[colour index, display value], ...])`` in the order of ``ids``
+    (the layer's features, the order of its geometry file), so no territory id is re-sent.
 
-    A territory without a value gets ``[-1, "no data"]`` (drawn hatched grey, never as zero); ``ids`` are
-    the layer's territories (values of territories outside the layer are not sent).
+    A territory without a value gets ``[-1, "no data"]`` (drawn hatched grey, never as zero); values of
+    territories outside the layer are not sent.
     """
     palette: list[str] = []
     index: dict[str, int] = {}
-    out: dict[str, list] = {}
+    out: list[list] = []
     for tid in ids:
         value = values.get(tid)
         missing = value is None or (isinstance(value, float) and not math.isfinite(value))
         if missing:
-            out[tid] = [-1, format_value(None, lang)]
+            out.append([-1, format_value(None, lang)])
             continue
         colour = colours.get(tid, MISSING_COLOUR)
         if colour not in index:
             index[colour] = len(palette)
             palette.append(colour)
-        out[tid] = [index[colour], with_unit(format_value(value, lang, decimals), unit, lang)]
+        out.append([index[colour], with_unit(format_value(value, lang, decimals), unit, lang)])
     return palette, out
 
 
@@ -105,3 +106,22 @@ def provenance_text(source_titles: Sequence[str], vintage: str, status_label: st
 
 
 OUTLINE_COLOUR = SELECTED_COLOUR
+
+
+def write_script(source: Path, directory: Path | None = None) -> str:
+    """Copy the map's JavaScript module to ``static/vendor/gtec/<name>-<hash>.js`` (once); return its URL.
+
+    The browser then loads it once and caches it, instead of receiving its text with every rerun."""
+    text = source.read_bytes()
+    digest = hashlib.sha256(text).hexdigest()[:16]
+    target_dir = directory or static_dir() / "vendor" / "gtec"
+    name = f"{source.stem}-{digest}.js"
+    target = target_dir / name
+    if not target.exists():
+        target_dir.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=target_dir, prefix=f".{source.stem}-", suffix=".tmp")
+        with os.fdopen(fd, "wb") as out:
+            out.write(text)
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, target)
+    return f"/app/static/vendor/gtec/{name}"

@@ -137,7 +137,7 @@ def test_rate_toggle_divides_by_the_denominator(built_data_dir, workspace_path):
     at.segmented_control(key="map_measure").set_value("rate").run()
     assert not at.exception
     assert _param(at, "measure") == "rate"
-    assert all("%" in v[1] for v in _map_args(at)["values"].values() if v[0] >= 0)
+    assert all("%" in v[1] for v in _map_args(at)["values"] if v[0] >= 0)
 
 
 def test_territory_names_are_escaped_in_the_layer(built_data_dir, workspace_path, tmp_path, monkeypatch):

@@ -49,9 +49,9 @@ def test_payload_sends_class_indexes_and_keeps_missing_missing():
         ids, {"A": 12.5, "B": 3.0, "C": None, "D": float("nan")}, {"A": "#111", "B": "#222"}, "fr", "%", 1
     )
     assert colours == ["#111", "#222"]
-    assert values["A"] == [0, "12,5\u202f%"] and values["B"] == [1, "3,0\u202f%"]
-    assert values["C"][0] == -1 and values["D"][0] == -1 and values["C"][1] == "pas de donnée"
-    assert "0" not in values["C"][1]
+    assert values[0] == [0, "12,5\u202f%"] and values[1] == [1, "3,0\u202f%"]
+    assert values[2][0] == -1 and values[3][0] == -1 and values[2][1] == "pas de donnée"
+    assert "0" not in values[2][1]
 
 
 def test_search_lists_matches_only_and_keeps_the_current_choice():
