@@ -73,7 +73,7 @@ figure_cards(
 )  # fmt: skip
 
 st.markdown(f"**{t('training.table_title', lang)}**")
-st.dataframe(display.gap_rows(table, lang), hide_index=True, width="stretch", height=38 + 35 * len(table))
+st.dataframe(display.gap_rows(table, lang), hide_index=True, width="stretch", height=42 + 36 * len(table))
 st.markdown("\n".join(f"- {md(display.caveat_text(k, v, lang))}" for k, v in analysis.caveats))
 with st.expander(t("training.breakdown_title", lang)):
     st.dataframe(display.breakdown_rows(table, lang), hide_index=True, width="stretch")

@@ -50,6 +50,8 @@ def test_training_page_reads_on_desktop_and_phone(
             page.set_default_timeout(60_000)
             page.goto(f"{url}/training?territory=FR-BASIN-VANNES")
             wait_idle(page, 90_000)
+            page.locator(".gtec-card").first.wait_for(timeout=90_000)  # a first direct link reruns through app.py
+            wait_idle(page, 90_000)
             page.get_by_text(t("training.title", "fr")).first.wait_for()
             title = page.locator("h1").first.bounding_box()
             assert title and title["y"] + title["height"] < height and title["x"] >= 0
