@@ -392,3 +392,27 @@ def _fit_budget(geoms: np.ndarray, limits: ImportLimits, report: BoundaryReport)
             break
     report.add("simplified", detail=f"{total} -> {int(shapely.get_num_coordinates(out).sum())}")
     return out
+
+
+def _upload(data: bytes, file_name: str, limits: ImportLimits, work: Any) -> Any:
+    """Run ``work(path)`` on an upload held in memory, refused over the size limit before any copy."""
+    import tempfile
+
+    if len(data) > limits.max_bytes:
+        raise UserError(
+            "imports.error.too_large", size_mb=round(len(data) / 1048576, 1), max_mb=limits.max_bytes // 1048576
+        )
+    with tempfile.TemporaryDirectory(prefix="gtec-layer-") as tmp:
+        path = Path(tmp) / safe_name(file_name)
+        path.write_bytes(data)
+        return work(path)
+
+
+def inspect_layer_bytes(data: bytes, file_name: str, limits: ImportLimits, layer: str = "") -> LayerInfo:
+    """:func:`inspect_layer` for an upload held in memory (the page: which fields hold code and name?)."""
+    return _upload(data, file_name, limits, lambda p: inspect_layer(p, limits, layer))
+
+
+def prepare_layer_bytes(data: bytes, file_name: str, mapping: BoundaryMapping, limits: ImportLimits) -> PreparedLayer:
+    """:func:`prepare_layer` for an upload held in memory (the page)."""
+    return _upload(data, file_name, limits, lambda p: prepare_layer(p, mapping, limits, file_name=file_name))

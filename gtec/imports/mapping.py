@@ -184,9 +184,15 @@ def tidy_from_grid(grid: Grid, shape: Shape, mapping: Mapping) -> pd.DataFrame:
     check_mapping(mapping, labels)
     body = grid.rows[shape.first_row :]
     lines = grid.line_numbers[shape.first_row :]
-    width = len(labels)
-    frame = pd.DataFrame([(r + [""] * width)[:width] for r in body], columns=labels, dtype=object)
-    codes = normalise_codes(frame[mapping.code])
+    used = {mapping.code, mapping.value, mapping.period_column} - {""}
+    if mapping.wide:
+        used |= {lab for lab in labels if _period(lab)}
+    # only the columns the mapping reads, built column by column (short rows padded with empty cells)
+    frame = pd.DataFrame(
+        {lab: [r[i] if i < len(r) else "" for r in body] for i, lab in enumerate(labels) if lab in used},
+        dtype=object,
+    )
+    codes = _codes(frame[mapping.code])
     if mapping.wide:
         wide = {lab: p for lab in labels if (p := _period(lab))}
         if not wide:
@@ -199,6 +205,14 @@ def tidy_from_grid(grid: Grid, shape: Shape, mapping: Mapping) -> pd.DataFrame:
     periods = frame[mapping.period_column].astype(str).str.strip() if mapping.period_column else mapping.period
     part = _part(frame[mapping.value], codes, lines, mapping.indicator, periods, mapping.value)
     return part
+
+
+def _codes(cells: pd.Series) -> pd.Series:
+    """:func:`gtec.build.readers.normalise_codes` applied once per distinct cell (files repeat each code once per
+    period or indicator)."""
+    uniq = pd.unique(cells.to_numpy(dtype=object))
+    table = dict(zip(uniq.tolist(), normalise_codes(pd.Series(uniq, dtype=object)).tolist(), strict=True))
+    return pd.Series([table[c] for c in cells.tolist()], index=cells.index, dtype=object)
 
 
 def _period(label: str) -> tuple[str, str] | None:

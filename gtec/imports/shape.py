@@ -13,6 +13,7 @@ Pure functions over a :class:`gtec.imports.reading.Grid`:
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -151,6 +152,12 @@ class Shape:
     period: str = ""  # a fixed period read from the value column's label ("Emplois 2024" -> 2024)
 
 
+def _key(label: str) -> str:
+    """A label compared without case, accents or punctuation (``Année`` -> ``annee``)."""
+    folded = unicodedata.normalize("NFKD", label.lower())
+    return re.sub(r"[^a-z0-9_]", "", "".join(c for c in folded if not unicodedata.combining(c)))
+
+
 def _column(grid: Grid, first: int, index: int, limit: int = 500) -> list[str]:
     return [r[index] if index < len(r) else "" for r in grid.rows[first : first + limit]]
 
@@ -160,7 +167,7 @@ def detect_shape(grid: Grid) -> Shape:
     columns, or long ``period``/``value``/``indicator`` columns."""
     first, labels, n_header = find_header(grid)
     shape = Shape(first, labels, n_header, None)
-    keys = [re.sub(r"[^a-z0-9_]", "", lab.lower()) for lab in labels]
+    keys = [_key(lab) for lab in labels]
     for i, key in enumerate(keys):
         if key in _CODE_NAMES or key.startswith(("code", "cod")):
             shape.code_column = labels[i]

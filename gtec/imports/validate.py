@@ -60,9 +60,16 @@ class Geography:
     successors: dict[str, str]
     parents: pd.DataFrame
 
+    _by_level: dict[str, dict[str, str]] = field(default_factory=dict, repr=False, compare=False)
+
     def codes(self, level: str) -> dict[str, str]:
-        sub = self.territories.loc[self.territories["level"] == level]
-        return dict(zip(sub["code"], sub["id"], strict=True))
+        """Code -> territory id of one level (computed once per level: every import asks for it)."""
+        found = self._by_level.get(level)
+        if found is None:
+            sub = self.territories.loc[self.territories["level"] == level]
+            found = dict(zip(sub["code"].tolist(), sub["id"].tolist(), strict=True))
+            self._by_level[level] = found
+        return found
 
 
 def load_geography(conn: ReferenceConnection) -> Geography:
