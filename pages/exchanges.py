@@ -89,48 +89,17 @@ st.subheader(md(ex["title"]))
 st.caption(t("exchange.phase_line", lang, phase=t(f"exchange.phase.{ex['phase']}", lang), host=md(ex["host_org"])))
 
 st.markdown(f"#### {t('exchange.report.questions', lang)}")
-for post in ex["posts"]:
-    st.markdown(
-        f"*{md(post['author'])}* {md(post['org'])} · {post['lang'].upper()}  \n" + md(post["body"], multiline=True)
-    )
-with st.form("exchange_question", clear_on_submit=True):
-    body = st.text_area(t("exchange.question", lang), max_chars=exchanges.MAX_TEXT)
-    org = st.text_input(t("exchange.field.org", lang))
-    q_lang = st.radio(t("exchange.field.lang", lang), library.LANGS, horizontal=True, format_func=str.upper)
-    if st.form_submit_button(t("exchange.post", lang)):
-        try:
-            exchanges.post_question(ws, actor, chosen, body, org=org, lang=q_lang)
-        except (UserError, auth.PermissionDenied) as error:
-            practice_ui.show_error(error, lang)
-        else:
-            st.rerun()
-
-st.markdown(f"#### {t('exchange.report.meeting', lang)}")
-with st.form("exchange_meeting"):
-    date = st.date_input(t("exchange.field.date", lang), value=dt.date.today())
-    mode = st.radio(
-        t("exchange.field.mode", lang),
-        exchanges.MODES,
-        horizontal=True,
-        format_func=lambda m: t(f"exchange.mode.{m}", lang),
-    )
-    attendees = st.text_area(t("exchange.field.attendees", lang), value="\n".join(ex["attendees"]))
-    findings = st.text_area(t("exchange.report.findings", lang), value=ex["findings"], max_chars=exchanges.MAX_TEXT)
-    if st.form_submit_button(t("exchange.save_meeting", lang)):
-        try:
-            exchanges.record_meeting(
-                ws, actor, chosen, date=date.isoformat(), mode=mode, attendees=attendees.splitlines(), findings=findings
-            )
-        except (UserError, auth.PermissionDenied) as error:
-            practice_ui.show_error(error, lang)
-        else:
-            st.rerun()
+practice_ui.exchange_thread(ws, actor, ex, lang)
+if ex["phase"] != "closed":
+    practice_ui.exchange_question_form(ws, actor, ex, lang)
+    st.markdown(f"#### {t('exchange.report.meeting', lang)}")
+    practice_ui.exchange_meeting_form(ws, actor, ex, lang)
 
 st.markdown(f"#### {t('exchange.report.followups', lang)}")
 if ex["followups"]:
-    frame = pd.DataFrame(ex["followups"])[["recommendation", "owner", "due_on", "state"]]
+    frame = pd.DataFrame(ex["followups"])[["uid", "recommendation", "owner", "due_on", "state"]]
     frame["state"] = [t(f"exchange.state.{s}", lang) for s in frame["state"]]
-    frame.columns = [t(f"exchange.col.{c}", lang) for c in ("recommendation", "owner", "due_on", "state")]
+    frame.columns = [t(f"exchange.col.{c}", lang) for c in ("uid", "recommendation", "owner", "due_on", "state")]
     st.dataframe(frame, hide_index=True, width="stretch")
     for item in ex["followups"]:
         flip = "done" if item["state"] == "open" else "open"
@@ -143,18 +112,23 @@ if ex.get("practice_theme") == "work_based_learning":
     st.page_link(
         "pages/transferability.py", label=t("exchange.transferability_link", lang), icon=":material/swap_horiz:"
     )
-with st.form("exchange_reco", clear_on_submit=True):
-    reco = st.text_area(t("exchange.col.recommendation", lang), max_chars=exchanges.MAX_TEXT)
-    a, b = st.columns(2)
-    owner = a.text_input(t("exchange.col.owner", lang))
-    due = b.date_input(t("exchange.col.due_on", lang), value=dt.date.today() + dt.timedelta(days=30))
-    if st.form_submit_button(t("exchange.add_reco", lang)):
-        try:
-            exchanges.add_recommendation(ws, actor, chosen, recommendation=reco, owner=owner, due_on=due.isoformat())
-        except (UserError, auth.PermissionDenied) as error:
-            practice_ui.show_error(error, lang)
-        else:
-            st.rerun()
+if ex["phase"] == "met":
+    with st.form("exchange_reco", clear_on_submit=True):
+        reco = st.text_area(t("exchange.col.recommendation", lang), max_chars=exchanges.MAX_TEXT)
+        a, b = st.columns(2)
+        owner = a.text_input(t("exchange.col.owner", lang))
+        due = b.date_input(t("exchange.col.due_on", lang), value=dt.date.today() + dt.timedelta(days=30))
+        if st.form_submit_button(t("exchange.add_reco", lang)):
+            try:
+                exchanges.add_recommendation(
+                    ws, actor, chosen, recommendation=reco, owner=owner, due_on=due.isoformat()
+                )
+            except (UserError, auth.PermissionDenied) as error:
+                practice_ui.show_error(error, lang)
+            else:
+                st.rerun()
+
+practice_ui.exchange_close(ws, actor, ex, lang)
 
 st.download_button(
     t("exchange.report_download", lang),

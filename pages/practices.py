@@ -26,6 +26,10 @@ family_labels = dict(zip(families["id"], families[f"label_{lang}"], strict=True)
 
 st.title(t("practices.title", lang))
 st.caption(t("practices.intro", lang))
+if not library.may_read(ws, actor):  # the admin turned public reading off
+    st.info(t("practices.error.sign_in", lang), icon=":material/lock:")
+    st.page_link("pages/sign_in.py", label=t("practices.sign_in_link", lang), icon=":material/login:")
+    st.stop()
 
 query = st.text_input(
     t("practices.search", lang), key="practice_q", persist_state="session", placeholder=t("practices.search_hint", lang)
@@ -60,7 +64,7 @@ fams = c4.multiselect(
     format_func=lambda f: family_labels.get(f, f),
 )
 filters = library.Filters(tuple(countries), tuple(themes), tuple(statuses), tuple(fams))
-found = library.find_practices(ws, query, filters)
+found = library.find_practices(ws, query, filters, actor=actor)
 st.caption(t("practices.count", lang, count=len(found)))
 
 tab_list, tab_map = st.tabs([t("practices.tab.list", lang), t("practices.tab.map", lang)])
@@ -76,6 +80,10 @@ with tab_list:
                     practice_ui.show_error(error, lang)
                 else:
                     st.rerun()
+            if auth.can(actor, "practice.edit") and st.toggle(
+                t("practices.edit", lang), key=f"practice_edit_on_{practice['id']}", persist_state="session"
+            ):
+                practice_ui.edit_block(ws, actor, practice, lang, family_labels, indicator_labels)
             st.markdown(f"**{t('practices.comments', lang)}**")
             for c in library.comments(ws, practice["id"]):
                 st.markdown(f"*{md(c['author'])}* · {md(c['created_at'][:10])}  \n" + md(c["body"], multiline=True))
@@ -98,63 +106,11 @@ st.subheader(t("practices.contribute", lang))
 if not auth.can(actor, "practice.create"):
     st.info(t("practices.contribute_account", lang), icon=":material/lock:")
 else:
-    with st.form("practice_new", clear_on_submit=False):
-        st.caption(t("practices.contribute_help", lang))
-        a, b = st.columns(2)
-        values = {}
-        for lng, col in (("fr", a), ("en", b)):
-            values[f"title_{lng}"] = col.text_input(
-                t(f"practices.field.title_{lng}", lang), max_chars=library.MAX_TITLE
-            )
-            values[f"summary_{lng}"] = col.text_area(
-                t(f"practices.field.summary_{lng}", lang), max_chars=library.MAX_SUMMARY
-            )
-            values[f"description_{lng}"] = col.text_area(
-                t(f"practices.field.description_{lng}", lang), max_chars=library.MAX_TEXT
-            )
-        country = a.selectbox(
-            t("practices.field.country", lang),
-            library.COUNTRIES,
-            format_func=lambda c: t(f"practices.country.{c.lower()}", lang),
-        )
-        theme = b.selectbox(
-            t("practices.field.theme", lang), library.THEMES, format_func=lambda c: t(f"practices.theme.{c}", lang)
-        )
-        territory = a.text_input(t("practices.field.territory", lang), help=t("practices.territory_help", lang))
-        stakeholders = b.multiselect(
-            t("practices.field.stakeholders", lang),
-            library.STAKEHOLDERS,
-            format_func=lambda s: t(f"practices.stakeholder.{s}", lang),
-        )
-        fam_new = a.multiselect(
-            t("practices.field.families", lang), list(family_labels), format_func=lambda f: family_labels.get(f, f)
-        )
-        for name in ("results", "conditions", "barriers", "sources"):
-            values[name] = st.text_area(t(f"practices.field.{name}", lang), max_chars=library.MAX_TEXT)
-        values["contact_org"] = st.text_input(t("practices.field.contact_org", lang), max_chars=library.MAX_TITLE)
-        st.caption(t("practices.indicator_help", lang))
-        i1, i2, i3 = st.columns([2, 1, 1])
-        indicator = i1.selectbox(
-            t("practices.field.indicator", lang),
-            ["", *indicator_labels],
-            format_func=lambda i: indicator_labels.get(i, "—"),
-        )
-        years = (i2.number_input(t("practices.field.before", lang), 1990, 2100, None, step=1),
-                 i3.number_input(t("practices.field.after", lang), 1990, 2100, None, step=1))  # fmt: skip
-        values["indicator_id"] = indicator
-        values["indicator_before"], values["indicator_after"] = (str(int(y)) if y else "" for y in years)
-        if st.form_submit_button(t("practices.save", lang), type="primary"):
-            draft = library.PracticeDraft(
-                country=country,
-                theme=theme,
-                territory_id=territory,
-                stakeholders=tuple(stakeholders),
-                families=tuple(fam_new),
-                **values,
-            )
-            try:
-                new_id = library.create_practice(ws, actor, draft)
-            except (UserError, auth.PermissionDenied) as error:
-                practice_ui.show_error(error, lang)
-            else:
-                st.success(t("practices.saved", lang, id=new_id))
+    draft = practice_ui.practice_form("practice_new", lang, family_labels, indicator_labels)
+    if draft is not None:
+        try:
+            new_id = library.create_practice(ws, actor, draft)
+        except (UserError, auth.PermissionDenied) as error:
+            practice_ui.show_error(error, lang)
+        else:
+            st.success(t("practices.saved", lang, id=new_id))

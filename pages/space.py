@@ -11,7 +11,7 @@ import streamlit as st
 
 from components import practice_ui, session
 from components.session import current_actor, current_lang
-from gtec.core import auth, config
+from gtec.core import auth
 from gtec.core.errors import UserError
 from gtec.core.i18n import t
 from gtec.core.text import md
@@ -21,7 +21,7 @@ lang = current_lang()
 actor = current_actor()
 ws = session.workspace()
 key = practice_ui.space_key()
-store_dir = config.data_dir() / "space"
+store_dir = practice_ui.space_store_dir()
 st.title(t("space.title", lang))
 st.info(t("space.encryption_note", lang), icon=":material/shield:")
 if not auth.can(actor, "space.read"):
@@ -29,6 +29,14 @@ if not auth.can(actor, "space.read"):
     st.stop()
 if key is None:
     st.warning(t("space.error.no_key", lang))
+
+wanted_doc = st.query_params.get("doc")
+if wanted_doc:  # a document's link: access checked server-side for whoever opens it, and logged
+    st.subheader(t("space.doc_requested", lang))
+    if wanted_doc.isdigit():
+        practice_ui.document_download(ws, actor, int(wanted_doc), lang, store_dir=store_dir, key=key)
+    else:
+        st.error(t("space.error.denied", lang))
 
 with st.expander(t("space.new", lang)), st.form("space_new", clear_on_submit=True):
     name = st.text_input(t("space.field.name", lang), max_chars=space.MAX_NAME)
@@ -83,24 +91,7 @@ with tab_docs:
         else:
             st.success(t("space.uploaded", lang))
             st.rerun()
-    for doc in content["documents"]:
-        c1, c2 = st.columns([3, 1])
-        c1.markdown(
-            f"**{md(doc['name'])}** · {doc['size']:,} o · {md(doc['uploaded_by'])}  \nSHA-256 `{doc['sha256']}`"
-        )
-        if c2.button(t("space.prepare", lang), key=f"space_get_{doc['id']}"):
-            try:
-                meta, payload = space.download_document(ws, actor, doc["id"], store_dir=store_dir, key=key)
-            except (UserError, auth.PermissionDenied) as error:
-                practice_ui.show_error(error, lang)
-            else:  # always an attachment: octet-stream, never rendered inline
-                c2.download_button(
-                    t("space.download", lang),
-                    payload,
-                    file_name=meta["name"],
-                    mime="application/octet-stream",
-                    key=f"space_dl_{doc['id']}",
-                )
+    practice_ui.document_rows(ws, actor, content["documents"], lang, store_dir=store_dir, key=key)
 with tab_members:
     st.dataframe(pd.DataFrame(space.members(ws, chosen)), hide_index=True, width="stretch")
     if auth.can(actor, "space.manage"):

@@ -40,6 +40,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     # Peer learning (gtec.practices): reading the library is public; contributing and exchanging need an account.
     "practice.create": frozenset({"facilitator", "admin"}),
     "practice.comment": frozenset({"facilitator", "admin"}),
+    "practice.edit": frozenset({"facilitator", "admin"}),  # versioned: a stale edit is refused (EditConflict)
     "practice.review": frozenset({"facilitator", "admin"}),
     "practice.seed": frozenset({"admin"}),
     "exchange.manage": frozenset({"facilitator", "admin"}),

@@ -90,9 +90,17 @@ def post_question(
 ) -> int:
     """Add a question (or, with ``parent_id``, a reply) to the exchange's thread."""
     body = _text(body, MAX_TEXT, "exchange.error.question", multiline=True)
-    with ws.write(actor, "exchange.post", target=str(exchange_id)) as conn:
-        if conn.scalar("SELECT COUNT(*) FROM exchanges WHERE id = ?", (exchange_id,)) == 0:
+    detail = {"reply_to": parent_id} if parent_id is not None else {}
+    with ws.write(actor, "exchange.post", target=str(exchange_id), detail=detail) as conn:
+        phase = conn.scalar("SELECT phase FROM exchanges WHERE id = ?", (exchange_id,))
+        if phase is None:
             raise UserError("exchange.error.unknown")
+        if phase == "closed":
+            raise UserError("exchange.error.closed")
+        if parent_id is not None and not conn.scalar(
+            "SELECT COUNT(*) FROM exchange_posts WHERE id = ? AND exchange_id = ?", (parent_id, exchange_id)
+        ):
+            raise UserError("exchange.error.parent")
         return int(
             conn.scalar(
                 "INSERT INTO exchange_posts(exchange_id, parent_id, author, org, lang, body, created_at) "
@@ -154,13 +162,57 @@ def add_recommendation(
     with ws.write(actor, "exchange.manage", target=str(exchange_id), detail={"step": "recommendation"}) as conn:
         if conn.scalar("SELECT phase FROM exchanges WHERE id = ?", (exchange_id,)) != "met":
             raise UserError("exchange.error.not_met")
-        return int(
+        new_id = int(
             conn.scalar(
                 "INSERT INTO exchange_followups(exchange_id, recommendation, owner, due_on, created_at) "
                 "VALUES (?, ?, ?, ?, ?) RETURNING id",
                 (exchange_id, text, owner, due_on, now_iso()),
             )
         )
+        conn.execute("UPDATE exchange_followups SET uid = ? WHERE id = ?", (followup_uid(new_id), new_id))
+    return new_id
+
+
+def followup_uid(followup_id: int) -> str:
+    """The stable text id of a follow-up item (``EXF-12``): the roadmap's actions point at it."""
+    return f"EXF-{int(followup_id)}"
+
+
+def close_exchange(ws: Workspace, actor: auth.Actor, exchange_id: int, version: int) -> None:
+    """Close an exchange once its meeting is recorded: the thread and recommendations are then read-only.
+
+    Refused before the meeting (``exchange.error.not_met``) and when someone changed the exchange since
+    ``version`` (``exchange.error.conflict``). Follow-up items stay open until marked done.
+    """
+    with ws.write(actor, "exchange.manage", target=str(exchange_id), detail={"step": "close"}) as conn:
+        row = conn.one("SELECT phase, version FROM exchanges WHERE id = ?", (exchange_id,))
+        if row is None:
+            raise UserError("exchange.error.unknown")
+        if row["phase"] != "met":
+            raise UserError("exchange.error.closed" if row["phase"] == "closed" else "exchange.error.not_met")
+        if row["version"] != version:
+            raise UserError("exchange.error.conflict")
+        conn.execute(
+            "UPDATE exchanges SET phase = 'closed', closed_at = ?, closed_by = ?, version = version + 1 WHERE id = ?",
+            (now_iso(), actor.name, exchange_id),
+        )
+
+
+def list_followups(ws: Workspace, state: str | None = None) -> list[dict[str, Any]]:
+    """Every follow-up item of every exchange (uid, exchange, recommendation, owner, due date, state), by due date.
+
+    The roadmap reads this to turn recommendations into actions, pointing at ``uid``.
+    """
+    sql = (
+        "SELECT f.id, f.uid, f.exchange_id, e.title AS exchange_title, f.recommendation, f.owner, f.due_on, f.state "
+        "FROM exchange_followups f JOIN exchanges e ON e.id = f.exchange_id"
+    )
+    params: list[str] = []
+    if state is not None:
+        sql += " WHERE f.state = ?"
+        params.append(state)
+    with ws.read() as conn:
+        return [dict(r) for r in conn.all(sql + " ORDER BY f.due_on, f.id", params)]
 
 
 def set_followup_state(ws: Workspace, actor: auth.Actor, followup_id: int, state: str) -> None:
@@ -168,7 +220,8 @@ def set_followup_state(ws: Workspace, actor: auth.Actor, followup_id: int, state
     if state not in ("open", "done"):
         raise UserError("exchange.error.state")
     with ws.write(actor, "exchange.manage", target=str(followup_id), detail={"step": "followup", "state": state}) as c:
-        c.execute("UPDATE exchange_followups SET state = ? WHERE id = ?", (state, followup_id))
+        if not c.execute("UPDATE exchange_followups SET state = ? WHERE id = ?", (state, followup_id)).rowcount:
+            raise UserError("exchange.error.unknown")
 
 
 def list_exchanges(ws: Workspace) -> list[dict[str, Any]]:
@@ -203,7 +256,7 @@ def load_exchange(ws: Workspace, exchange_id: int) -> dict[str, Any] | None:
         out["followups"] = [
             dict(r)
             for r in conn.all(
-                "SELECT id, recommendation, owner, due_on, state FROM exchange_followups WHERE exchange_id = ? "
+                "SELECT id, uid, recommendation, owner, due_on, state FROM exchange_followups WHERE exchange_id = ? "
                 "ORDER BY due_on, id",
                 (exchange_id,),
             )

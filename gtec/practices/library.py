@@ -14,8 +14,9 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from gtec.access import settings
 from gtec.core import auth
-from gtec.core.errors import UserError
+from gtec.core.errors import EditConflict, UserError
 from gtec.core.text import clean
 from gtec.practices import search
 from gtec.storage.workspace import Connection, Workspace, now_iso
@@ -155,6 +156,62 @@ def create_practice(ws: Workspace, actor: auth.Actor, draft: PracticeDraft) -> i
         return _insert(conn, row, actor)
 
 
+#: Fields a partner may change when editing (status goes through :func:`set_status`, the author stays).
+EDITABLE: tuple[str, ...] = (*TEXT_FIELDS, "country", "territory_id", "theme", "stakeholders", "families")
+
+
+def draft_of(practice: Mapping[str, Any]) -> PracticeDraft:
+    """The draft that reproduces a stored practice (the edit form starts from it)."""
+    values = {name: practice.get(name, "") or "" for name in TEXT_FIELDS}
+    return PracticeDraft(
+        **values,
+        country=practice["country"],
+        territory_id=practice.get("territory_id") or "",
+        theme=practice["theme"],
+        stakeholders=tuple(practice.get("stakeholders") or ()),
+        families=tuple(practice.get("families") or ()),
+        status=practice["status"],
+    )
+
+
+def edit_practice(ws: Workspace, actor: auth.Actor, practice_id: int, draft: PracticeDraft, version: int) -> int:
+    """Save an edit of a practice made from ``version``; returns the new version (``practice.edit``, audited).
+
+    Refused with :class:`EditConflict` when someone saved the practice since ``version``: ``conflicts`` lists,
+    for each field both sides changed differently, what the editor typed (``yours``) and what is stored
+    (``theirs``, with who saved it and when), so nothing is silently lost. The status is not edited here.
+    """
+    row = validate(replace_status(draft, "partner"))
+    with ws.write(actor, "practice.edit", target=str(practice_id), detail={"version": version}) as conn:
+        stored = conn.one("SELECT * FROM practices WHERE id = ?", (practice_id,))
+        if stored is None:
+            raise UserError("practices.error.unknown")
+        if stored["version"] != version:
+            theirs = dict(stored)
+            diffs = [
+                {"id": practice_id, "field": f, "yours": row[f], "theirs": theirs[f], "by": theirs["updated_by"],
+                 "at": theirs["updated_at"]}
+                for f in EDITABLE
+                if row[f] != theirs[f]
+            ]  # fmt: skip
+            raise EditConflict("practices.error.edit_conflict", diffs, version=int(stored["version"]))
+        changed = {f: row[f] for f in EDITABLE}
+        sets = ", ".join(f"{f} = ?" for f in changed)
+        conn.execute(
+            f"UPDATE practices SET {sets}, updated_by = ?, updated_at = ?, version = version + 1 "
+            "WHERE id = ? AND version = ?",
+            [*changed.values(), actor.name, now_iso(), practice_id, version],
+        )
+    return version + 1
+
+
+def replace_status(draft: PracticeDraft, status: str) -> PracticeDraft:
+    """``draft`` with another status (edits keep the stored status; validation needs a valid one)."""
+    from dataclasses import replace
+
+    return replace(draft, status=status)
+
+
 def set_status(ws: Workspace, actor: auth.Actor, practice_id: int, status: str, version: int) -> None:
     """Change the status of a practice (``practice.review``); refused if someone changed it since ``version``.
 
@@ -181,8 +238,24 @@ def _as_dict(row: Any) -> dict[str, Any]:  # a sqlite3.Row or a mapping
     return out
 
 
-def get_practice(ws: Workspace, practice_id: int) -> dict[str, Any] | None:
-    """One practice as a dict (lists decoded), or None."""
+def may_read(ws: Workspace, actor: auth.Actor) -> bool:
+    """True when ``actor`` may read the library: anyone while the admin setting ``practices.public_reading`` is
+    on (the default), only signed-in accounts (facilitators, admins) when it is off."""
+    if actor.role in ("facilitator", "admin"):
+        return True
+    return bool(settings.get_value(ws, "practices.public_reading"))
+
+
+def require_read(ws: Workspace, actor: auth.Actor) -> None:
+    """Raise ``practices.error.sign_in`` unless ``actor`` may read the library (:func:`may_read`)."""
+    if not may_read(ws, actor):
+        raise UserError("practices.error.sign_in")
+
+
+def get_practice(ws: Workspace, practice_id: int, actor: auth.Actor | None = None) -> dict[str, Any] | None:
+    """One practice as a dict (lists decoded), or None. With ``actor``, the public-reading setting applies."""
+    if actor is not None:
+        require_read(ws, actor)
     with ws.read() as conn:
         row = conn.one("SELECT * FROM practices WHERE id = ?", (practice_id,))
     return _as_dict(row) if row else None
@@ -211,9 +284,21 @@ def filter_sql(filters: Filters) -> tuple[str, list[str]]:
     return " AND ".join(clauses), params
 
 
-def find_practices(ws: Workspace, query: str = "", filters: Filters | None = None, limit: int = 200) -> list[dict]:
-    """Practices matching ``query`` (both languages, case and accents folded) and ``filters``, best first."""
-    match, mparams = search.match_sql(query)
+def find_practices(
+    ws: Workspace,
+    query: str = "",
+    filters: Filters | None = None,
+    limit: int = 200,
+    actor: auth.Actor | None = None,
+) -> list[dict]:
+    """Practices matching ``query`` (both languages, case and accents folded) and ``filters``, best first.
+
+    With ``actor`` (pages pass the signed-in person), the admin's public-reading setting applies: a reader gets
+    ``practices.error.sign_in`` when it is off.
+    """
+    if actor is not None:
+        require_read(ws, actor)
+    match, mparams = search.match_sql(query, ws.dialect)
     where, fparams = filter_sql(filters or Filters())
     sql = f"WITH hits AS ({match}) SELECT p.* FROM hits JOIN practices p ON p.id = hits.id WHERE {where} LIMIT ?"
     with ws.read() as conn:
@@ -245,8 +330,10 @@ def add_comment(ws: Workspace, actor: auth.Actor, practice_id: int, body: str, l
         )
 
 
-def comments(ws: Workspace, practice_id: int) -> list[dict]:
-    """Comments of a practice, oldest first."""
+def comments(ws: Workspace, practice_id: int, actor: auth.Actor | None = None) -> list[dict]:
+    """Comments of a practice, oldest first (with ``actor``, the public-reading setting applies)."""
+    if actor is not None:
+        require_read(ws, actor)
     with ws.read() as conn:
         rows = conn.all(
             "SELECT id, author, body, lang, created_at FROM practice_comments WHERE practice_id = ? ORDER BY id",

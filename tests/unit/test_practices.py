@@ -228,3 +228,93 @@ def test_peer_review_by_someone_else_and_followup_state(ws):
     assert library.get_practice(ws, pid)["status"] == "peer_reviewed"
     with pytest.raises(UserError):  # based on an old version: refused, not silently applied
         library.set_status(ws, PEER, pid, "partner", 1)
+
+
+def test_edit_practice_with_version_conflict_shows_both_values(ws):
+    from gtec.core.errors import EditConflict
+
+    pid = _french_practice(ws)
+    original = library.get_practice(ws, pid)
+    mine = library.replace_status(library.draft_of(original), original["status"])
+    from dataclasses import replace
+
+    version = library.edit_practice(ws, PEER, pid, replace(mine, summary_en="Firms show their trades to pupils."), 1)
+    assert version == 2
+    stored = library.get_practice(ws, pid)
+    assert stored["summary_en"] == "Firms show their trades to pupils." and stored["updated_by"] == PEER.name
+    assert library.find_practices(ws, "trades")  # the index follows the edit
+    assert stored["status"] == "partner" and stored["created_by"] == FAC.name
+    with pytest.raises(EditConflict) as error:  # Claire saves from version 1: refused, both values shown
+        library.edit_practice(ws, FAC, pid, replace(mine, summary_en="Open days for pupils."), 1)
+    assert error.value.key == "practices.error.edit_conflict"
+    (diff,) = [c for c in error.value.conflicts if c["field"] == "summary_en"]
+    assert diff["yours"] == "Open days for pupils." and diff["theirs"] == "Firms show their trades to pupils."
+    assert diff["by"] == PEER.name and diff["at"]
+    assert library.get_practice(ws, pid)["summary_en"] == "Firms show their trades to pupils."  # nothing lost
+    with pytest.raises(auth.PermissionDenied):
+        library.edit_practice(ws, auth.ANONYMOUS, pid, mine, 2)
+    with pytest.raises(UserError):
+        library.edit_practice(ws, FAC, pid, replace(mine, title_fr="", title_en=""), 2)
+    assert [e["action"] for e in ws.audit_entries(5)].count("practice.edit") == 1
+
+
+def test_public_reading_setting_is_enforced(ws):
+    from gtec.access import settings
+
+    _french_practice(ws)
+    assert library.find_practices(ws, "metiers", actor=auth.ANONYMOUS)
+    settings.set_value(ws, auth.Actor("root", "admin"), "practices.public_reading", False)
+    with pytest.raises(UserError) as error:
+        library.find_practices(ws, "metiers", actor=auth.ANONYMOUS)
+    assert error.value.key == "practices.error.sign_in"
+    with pytest.raises(UserError):
+        library.comments(ws, 1, actor=auth.ANONYMOUS)
+    with pytest.raises(UserError):
+        library.get_practice(ws, 1, actor=auth.ANONYMOUS)
+    assert library.find_practices(ws, "metiers", actor=PEER)  # accounts still read
+
+
+def test_replies_close_and_followups_with_stable_uids(ws):
+    pid = _french_practice(ws)
+    ex_id = exchanges.create_exchange(
+        ws, FAC, title="Forum", kind="practice", host_org="Vannes", host_country="FR",
+        peers=[("Leeds", "UK"), ("Forem", "BE")], practice_id=pid,
+    )  # fmt: skip
+    q = exchanges.post_question(ws, PEER, ex_id, "How are pupils selected?", lang="en")
+    r = exchanges.post_question(ws, FAC, ex_id, "Par les collèges.", parent_id=q)
+    other = exchanges.create_exchange(
+        ws, FAC, title="Autre", kind="challenge", host_org="Vannes", host_country="FR",
+        peers=[("Leeds", "UK"), ("Forem", "BE")], challenge="Attirer des jeunes",
+    )  # fmt: skip
+    with pytest.raises(UserError) as error:  # a reply must point into the same exchange
+        exchanges.post_question(ws, FAC, other, "x", parent_id=q)
+    assert error.value.code == "parent"
+    ex = exchanges.load_exchange(ws, ex_id)
+    assert [(p["id"], p["parent_id"]) for p in ex["posts"]] == [(q, None), (r, q)]
+    with pytest.raises(UserError) as error:
+        exchanges.close_exchange(ws, FAC, ex_id, ex["version"])
+    assert error.value.code == "not_met"
+    exchanges.record_meeting(ws, FAC, ex_id, date="2026-12-01", mode="online", attendees=["Claire"], findings="F")
+    fu = exchanges.add_recommendation(ws, FAC, ex_id, recommendation="Pilot", owner="Tom", due_on="2027-03-01")
+    ex = exchanges.load_exchange(ws, ex_id)
+    assert ex["followups"][0]["uid"] == exchanges.followup_uid(fu) == f"EXF-{fu}"
+    with pytest.raises(UserError) as error:  # from a stale version
+        exchanges.close_exchange(ws, FAC, ex_id, ex["version"] - 1)
+    assert error.value.code == "conflict"
+    exchanges.close_exchange(ws, FAC, ex_id, ex["version"])
+    closed = exchanges.load_exchange(ws, ex_id)
+    assert closed["phase"] == "closed" and closed["closed_by"] == FAC.name and closed["closed_at"]
+    for call in (
+        lambda: exchanges.post_question(ws, PEER, ex_id, "Late question"),
+        lambda: exchanges.add_recommendation(ws, FAC, ex_id, recommendation="r", owner="o", due_on="2027-01-01"),
+        lambda: exchanges.record_meeting(ws, FAC, ex_id, date="2026-12-02", mode="online", attendees=["A"],
+                                         findings="x"),
+        lambda: exchanges.close_exchange(ws, FAC, ex_id, closed["version"]),
+    ):  # fmt: skip
+        with pytest.raises(UserError):
+            call()
+    exchanges.set_followup_state(ws, FAC, fu, "done")  # follow-ups go on after closing
+    assert [(f["uid"], f["state"]) for f in exchanges.list_followups(ws)] == [(f"EXF-{fu}", "done")]
+    assert exchanges.list_followups(ws, "open") == []
+    with pytest.raises(UserError):
+        exchanges.set_followup_state(ws, FAC, 99_999, "done")
