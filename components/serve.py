@@ -80,7 +80,7 @@ def _migrate_once() -> None:
     from gtec.core import config
     from gtec.storage.workspace import Workspace
 
-    Workspace.open(config.workspace_path())  # applies pending migrations once, before N processes race for it
+    Workspace.open(config.workspace_target())  # applies pending migrations once, before N processes race for it
 
 
 def child_command(port: int, address: str, options: list[str]) -> list[str]:
