@@ -12,8 +12,12 @@ modules never see a path or a driver. It offers:
 
 Domain SQL is portable: ``?`` placeholders, ``INSERT ... RETURNING id``, uniqueness through ``*_key``
 columns computed in Python (:func:`name_key`), never ``COLLATE NOCASE`` or scalar ``MIN(a, b)``. Only this
-package knows it is SQLite (WAL, busy timeout, ``BEGIN IMMEDIATE``, error classes): a PostgreSQL
-implementation can sit behind the same interface.
+package knows it is SQLite (WAL, busy timeout, ``BEGIN IMMEDIATE``, error classes). ``Workspace.open(url)`` with a
+``postgresql://`` URL gives the PostgreSQL implementation behind the same interface (:mod:`gtec.storage.postgres`,
+migrations translated by :mod:`gtec.storage.pgsql`; docs/postgresql.md).
+
+Server mode (:meth:`Workspace.keep_open`, the app) reuses open connections, checked against the file's identity
+before each use: opening a SQLite file per block cost more than the short write itself.
 
 Schema changes are versioned SQL files in ``gtec/storage/migrations/NNNN_name.sql``, applied once, in order,
 each in its own transaction, when the workspace is opened; their SHA-256 is recorded so that an applied
