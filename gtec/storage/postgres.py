@@ -37,6 +37,9 @@ SQLite backend's backup, from one REPEATABLE READ snapshot), so a backup restore
 whole database (docs/postgresql.md). :meth:`PgWorkspace.restore_from` checks and migrates the backup first, saves
 the current content beside the backup (``<schema>-before-restore-<time>.sqlite``), then replaces every table in one
 transaction under the writer lock: readers see the old or the new workspace, never a mix.
+
+(Over 500 lines on purpose: the whole PostgreSQL backend, pool, rows, migrations and recovery, in one place that
+nothing else imports.)
 """
 
 from __future__ import annotations

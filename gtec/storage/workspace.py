@@ -18,6 +18,7 @@ migrations translated by :mod:`gtec.storage.pgsql`; docs/postgresql.md).
 
 Server mode (:meth:`Workspace.keep_open`, the app) reuses open connections, checked against the file's identity
 before each use: opening a SQLite file per block cost more than the short write itself.
+(Over 500 lines on purpose: the one object every capability goes through, with its checks, migrations and recovery.)
 
 Schema changes are versioned SQL files in ``gtec/storage/migrations/NNNN_name.sql``, applied once, in order,
 each in its own transaction, when the workspace is opened; their SHA-256 is recorded so that an applied
