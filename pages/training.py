@@ -81,7 +81,7 @@ provenance = {
     "openings": " + ".join(f"{s.id} ({s.status})" for s in scenario_sources),
     "offer": " + ".join(f"{s.id} ({s.status})" for s in offer_sources) or t("training.no_offer_short", lang),
     "bmo": " + ".join(f"{s.id} ({s.status})" for s in bmo_sources),
-    "declared": t("training.no_declared_short", lang),
+    "declared": str(analysis.declared["title"]) if analysis.declared else t("training.no_declared_short", lang),
 }
 st.download_button(
     t("common.download_csv", lang),

@@ -50,6 +50,7 @@ class Analysis:
     version: dict[str, Any] | None
     use_offer: bool
     caveats: list[tuple[str, dict[str, object]]] = field(default_factory=list)
+    declared: dict[str, object] | None = None  # the company survey the declared needs come from
 
 
 def analyse(
@@ -65,6 +66,9 @@ def analyse(
     """Per family for ``territory_id``: the offer's output, the scenario's openings and young entrants (default and,
     with ``use_offer``, fed from the offer), BMO projects, declared needs, the gap ranked, and the caveats."""
     version = next((v for v in store.versions(ws) if v["current"]), None)
+    declared_from = None
+    if declared is None:
+        declared, declared_from = declared_needs(ws, territory_id)
     rows = store.rows(ws)
     terr = needs.territory_offer(rows, places.territory_communes(conn, territory_id))
     family_ids = list(base.families["id"])
@@ -100,9 +104,26 @@ def analyse(
         caveats.append(("training.caveat.bmo_bassin", {"share": how["population_share"]}))
     if declared is None:
         caveats.append(("training.caveat.no_declared", {}))
+    elif declared_from is not None:
+        caveats.append(("training.caveat.declared", dict(declared_from)))
     if not np.isfinite(table["openings"].astype(float)).any():
         caveats.append(("training.caveat.no_scenario", {}))
-    return Analysis(table, terr, how, version, with_offer is not None, caveats)
+    return Analysis(table, terr, how, version, with_offer is not None, caveats, declared_from)
+
+
+def declared_needs(ws: Workspace, territory_id: str) -> tuple[pd.DataFrame | None, dict[str, object] | None]:
+    """Companies' declared needs for ``territory_id``: hires planned within 12 months per family, from the newest
+    company skills-needs survey of that territory with answers (:mod:`gtec.needs`). A family answered by too few
+    companies stays missing (suppressed there). ``(None, None)`` when there is no such survey."""
+    from gtec.needs import company, surveys
+
+    found = [s for s in surveys.list_surveys(ws, "company") if s.territory_id == territory_id and s.responses > 0]
+    if not found:
+        return None, None
+    survey = found[0]
+    frame = company.survey_needs(ws, survey).set_index("family_id")
+    out = frame[["now_total"]].rename(columns={"now_total": "declared"})
+    return out, {"title": survey.title, "n": survey.responses, "survey_id": survey.id}
 
 
 def unmapped(ws: Workspace) -> pd.DataFrame:

@@ -352,3 +352,25 @@ def test_template_header_and_help_cover_every_column():
     text = template.csv_bytes("fr", [["=cmd|' /C calc'!A0", "x", "56260", "3", "scolaire", "1", "", "", "", "", ""]])
     assert "'=cmd" in text.decode("utf-8-sig")  # formula-like cells neutralised in the generated file
     assert pd.read_csv(io.BytesIO(template.csv_bytes("en")), sep=";").columns[0].endswith("title")
+
+
+def test_declared_needs_come_from_the_territory_company_survey(ws, conn, base):
+    from gtec.needs import bank, company, surveys
+
+    qids = [q.id for q in bank.company_questions(company.families(conn))]
+    survey = surveys.create_survey(
+        ws, FAC, title="Entreprises du Pays de Vannes", kind="company", groups=["companies"], question_ids=qids,
+        mode="open", territory_id="FR-BASIN-VANNES",
+    )  # fmt: skip
+    for i in range(6):
+        surveys.submit(ws, survey.link_code, surveys.new_token(), "companies", {"now_F02": 2 + i})
+    surveys.submit(ws, survey.link_code, surveys.new_token(), "companies", {"now_F13": 4})
+    analysis = service.analyse(conn, ws, base, "FR-BASIN-VANNES", params.Settings.default(2030))
+    table = analysis.table.set_index("family_id")
+    assert table.at["F02", "declared"] == sum(range(2, 8))
+    assert np.isnan(table.at["F13", "declared"])  # one company only: suppressed, missing
+    assert np.isnan(table.at["F01", "declared"])  # answered by nobody: missing, not zero
+    assert analysis.declared == {"title": "Entreprises du Pays de Vannes", "n": 7, "survey_id": survey.id}
+    assert "training.caveat.declared" in [k for k, _ in analysis.caveats]
+    other = service.analyse(conn, ws, base, "FR-BASIN-SAINT-MALO", params.Settings.default(2030))
+    assert other.declared is None and other.table["declared"].isna().all()
