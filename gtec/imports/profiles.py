@@ -43,6 +43,7 @@ class Seen:
 
 
 _QUARTER = re.compile(r"^T[1-4]_\d{4}$")
+_BMO_SHEET = re.compile(r"^BMO_\d{4}_open_data$")
 RECOGNISERS: dict[str, Callable[[Seen], bool]] = {
     "insee_legal_population": lambda s: s.kind == "csv" and s.has_row("COM", "PMUN"),
     "insee_comparateur": lambda s: s.kind == "zip" and "base_cc_comparateur.csv" in {m.lower() for m in s.members},
@@ -52,7 +53,9 @@ RECOGNISERS: dict[str, Callable[[Seen], bool]] = {
         and any(r and r[0] == "Code" and any(_QUARTER.match(c) for c in r) for r in s.rows[:40])
     ),
     "insee_localised_unemployment_ze": lambda s: s.kind in ("xlsx", "xls") and "txcho_ze" in s.sheets,
-    "ft_bmo": lambda s: s.kind == "xlsx" and "BMO_2025_open_data" in s.sheets,
+    # next year's file names its sheet BMO_2026_open_data: recognised, then read by the build's reader (which reads
+    # the 2025 sheet only, so it says plainly that the file does not have the profile's shape)
+    "ft_bmo": lambda s: s.kind == "xlsx" and any(_BMO_SHEET.match(n) for n in s.sheets),
     "dares_barometre": lambda s: s.kind == "csv" and s.has_row("date", "valeur", "id_indicateur"),
     "lfs_regions": lambda s: (
         s.kind == "csv"

@@ -97,7 +97,9 @@ def commit(
 def _rows(frame: pd.DataFrame, derived: int) -> list[tuple]:
     # plain Python lists first: iterating pandas' Arrow-backed string columns element by element is ~10x slower
     values = frame["value"].astype(float).to_numpy()
-    clean = np.where(np.isnan(values), None, values).tolist()
+    boxed = values.astype(object)
+    boxed[np.isnan(values)] = None
+    clean = boxed.tolist()
     return list(
         zip(
             frame["territory_id"].astype(str).tolist(),

@@ -364,3 +364,15 @@ def test_python_m_gtec_import_dry_run_exit_code(built_data_dir, workspace_path, 
     )
     assert proc.returncode == 2
     assert "not a readable table" in proc.stderr and "Traceback" not in proc.stderr + proc.stdout
+
+
+def test_bmo_of_a_later_year_is_recognised_and_refused_plainly(built_data_dir, workspace_path, tmp_path, capsys):
+    """The build's BMO reader reads the 2025 sheet only: a 2026 file says so instead of importing wrong figures."""
+    header = ["annee", "Code métier BMO", "Nom métier BMO", "Famille_met", "Lbl_fam_met", "REG", "NOM_REG", "Dept"]
+    header += ["NomDept", "BE26", "NOMBE26", "met", "xmet", "smet"]
+    row = [2026.0, "A0X40", "Agriculteurs", "Z", "Autres", "53", "Bretagne", "56", "Morbihan", 5301.0, "VANNES"]
+    path = write_xlsx(
+        tmp_path / "Base_open_data_BMO_2026.xlsx", {"BMO_2026_open_data": [header, [*row, "1", "0", "0"]]}
+    )
+    code, _out, err = _cli(capsys, str(path), "--dry-run")
+    assert code == 2 and "n'a pas la forme attendue du profil ft_bmo" in err
