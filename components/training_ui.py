@@ -181,5 +181,5 @@ def unmapped_panel(lang: str, actor: auth.Actor, families: pd.DataFrame) -> None
             except UserError as error:
                 _error(error, lang)
             else:
-                st.session_state["tr_flash"] = t("training.unmapped.saved", lang, title=labels[key])
+                st.session_state["tr_flash"] = t("training.unmapped.saved", lang, title=md(labels[key]))
                 st.rerun()

@@ -171,3 +171,46 @@ def _checked(ws):
             return service.check_file(ws, conn, path, ImportLimits())
         finally:
             conn.close()
+
+
+def test_a_bad_file_gets_a_plain_message_and_nothing_is_stored_then_rollback(ready, open_page, ws):
+    at = _ok(open_page(PAGE, "fr", ADMIN))
+    at.get("file_uploader")[0].upload("image.csv", b"\x89PNG\x00\x00\x00binary", "text/csv")
+    at.run()
+    assert not at.exception
+    assert [e.value for e in at.error] == [t("imports.error.binary", "fr")]
+    assert store.current_version(ws) is None
+    assert not _buttons(at, t("training.admin.import", "fr"))
+    for _ in range(2):
+        store.commit(ws, ADMIN, _checked(ws), store.Declared("Suite de tests", "2026", "illustrative"))
+    at = _ok(open_page(PAGE, "fr", ADMIN))
+    _buttons(at, t("training.admin.rollback", "fr"))[0].click()
+    _ok(at.run())
+    assert store.current_version(ws) == 1
+    assert any(s.value == t("training.admin.rolled_back", "fr", number=1) for s in at.success)
+    assert "training.rollback" in [e["action"] for e in ws.audit_entries()]
+
+
+def test_a_title_with_markup_is_shown_as_text(ready, open_page, ws):
+    rows = [["![x](http://evil.example/a.png) :red[CAP]", "<b>Org</b>", "56260", "3", "scolaire", "5", "", "", "", "",
+             "RNCP1"]]  # fmt: skip
+    import tempfile
+    from pathlib import Path
+
+    from gtec.imports.limits import ImportLimits
+    from gtec.storage.reference import connect_reference
+    from gtec.training import service
+
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "x.csv"
+        path.write_bytes(template.csv_bytes("fr", rows))
+        conn = connect_reference()
+        try:
+            checked = service.check_file(ws, conn, path, ImportLimits())
+        finally:
+            conn.close()
+    store.commit(ws, ADMIN, checked, store.Declared("![y](http://evil.example/b.png)", "2026", "illustrative"))
+    at = _ok(open_page(PAGE, "fr", ADMIN))
+    rendered = " ".join(m.value for m in at.markdown) + " ".join(c.value for c in at.caption)
+    assert "![x](http" not in rendered and "![y](http" not in rendered
+    assert md("![y](http://evil.example/b.png)") in rendered  # shown, escaped (the producer in the caption)
