@@ -29,14 +29,20 @@ def imported_datasets() -> list[dict]:
     return imported.imported_datasets(session.workspace())
 
 
+def imported_layers() -> list[dict]:
+    """Imported boundary layers with their versions (read per rerun)."""
+    return imported.imported_layers(session.workspace())
+
+
 def _levels(text: object, lang: str) -> str:
     if not isinstance(text, str) or not text:
         return ""
     return ", ".join(t(f"level.{lv}", lang) for lv in sorted(text.split(",")))
 
 
-def entries(ref: pd.DataFrame, imp: list[dict], lang: str) -> list[dict]:
-    """One dict per dataset (key ``ref:<source>`` or ``imp:<id>``) with what the table and the details show."""
+def entries(ref: pd.DataFrame, imp: list[dict], lays: list[dict], lang: str) -> list[dict]:
+    """One dict per dataset (key ``ref:<source>``, ``imp:<id>`` or ``lay:<layer id>``) with what the table and the
+    details show."""
     out = [
         {
             "key": f"imp:{d['id']}",
@@ -53,6 +59,23 @@ def entries(ref: pd.DataFrame, imp: list[dict], lang: str) -> list[dict]:
             "versions": int(d["versions"] or 0),
         }
         for d in imp
+    ]
+    out += [
+        {
+            "key": f"lay:{d['id']}",
+            "title": d["name"],
+            "producer": d["imported_by"] or d["created_by"],
+            "licence": "",
+            "vintage": str(d["imported_at"] or "")[:10],
+            "status": imported.IMPORTED_STATUS,
+            "kind": "layer",
+            "rows": int(d["features"] or 0),
+            "levels": "",
+            "years": "",
+            "territories": int(d["features"] or 0),
+            "versions": int(d["versions"] or 0),
+        }
+        for d in lays
     ]
     for r in ref.itertuples(index=False):
         out.append(
@@ -122,7 +145,13 @@ def show_details(item: dict, lang: str) -> None:
         else:
             st.caption(t("datasets.detail.no_values", lang))
         kind, _, ident = item["key"].partition(":")
-        if kind == "imp":
+        if kind == "lay":
+            found = next((d for d in imported_layers() if d["id"] == ident), None)
+            if found:
+                st.markdown(f"**{t('datasets.detail.history', lang)}**")
+                st.dataframe(_history(found["history"], lang, "features"), hide_index=True, width="stretch")
+            blob = lambda: export.to_safe_csv_bytes(imported.layer_table(session.workspace(), ident))  # noqa: E731
+        elif kind == "imp":
             found = next((d for d in imported_datasets() if str(d["id"]) == ident), None)
             if found:
                 st.markdown(f"**{t('datasets.detail.history', lang)}**")
@@ -138,14 +167,14 @@ def show_details(item: dict, lang: str) -> None:
             )  # fmt: skip
 
 
-def _history(history: list[dict], lang: str) -> pd.DataFrame:
+def _history(history: list[dict], lang: str, rows: str = "rows") -> pd.DataFrame:
     col = lambda name: t(f"datasets.versions.col_{name}", lang)  # noqa: E731
     return pd.DataFrame(
         {
             col("number"): [h["number"] for h in history],
             col("current"): ["✓" if h["current"] else "" for h in history],
             col("file"): [h["file_name"] for h in history],
-            col("rows"): [fmt.number(h["rows"], lang) for h in history],
+            col("rows"): [fmt.number(h[rows], lang) for h in history],
             col("who"): [h["imported_by"] for h in history],
             col("when"): [str(h["imported_at"])[:16].replace("T", " ") for h in history],
         }

@@ -16,7 +16,8 @@ lang = current_lang()
 st.title(t("datasets.title", lang))
 session_intro(t("datasets.intro", lang))
 
-items = dataset_ui.ordered(dataset_ui.entries(dataset_ui.reference_datasets(), dataset_ui.imported_datasets(), lang))
+found = dataset_ui.reference_datasets(), dataset_ui.imported_datasets(), dataset_ui.imported_layers()
+items = dataset_ui.ordered(dataset_ui.entries(*found, lang))
 statuses = [s for s in dataset_ui.STATUS_ORDER if any(i["status"] == s for i in items)]
 chosen = st.pills(
     t("datasets.filter", lang), statuses, selection_mode="multi", default=statuses, key="ds_status",

@@ -10,7 +10,7 @@ page_guard()  # first: keep the page inside app.py (components/shell.py)
 
 import streamlit as st
 
-from components import import_ui, session
+from components import import_ui, layer_ui, session
 from components.session import current_actor, current_lang
 from components.session import intro as session_intro
 from gtec.core.i18n import t
@@ -26,9 +26,13 @@ if not imported.may_import(ws, actor):
     st.warning(t("datasets.imports.not_allowed", lang), icon=":material/lock:")
     st.stop()
 
-tab_file, tab_versions = st.tabs([t("datasets.imports.tab_file", lang), t("datasets.imports.tab_versions", lang)])
-with tab_file:
+tabs = st.tabs([t(f"datasets.imports.tab_{k}", lang) for k in ("file", "versions", "layers", "layer_versions")])
+with tabs[0]:
     import_ui.upload_step(ws, actor, lang)
-with tab_versions:
+with tabs[1]:
     import_ui.versions_step(ws, actor, lang)
+with tabs[2]:
+    layer_ui.layer_step(ws, actor, lang)
+with tabs[3]:
+    layer_ui.layer_versions_step(ws, actor, lang)
 st.page_link("pages/datasets.py", label=t("datasets.imports.to_catalogue", lang), icon=":material/dataset:")

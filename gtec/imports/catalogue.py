@@ -23,7 +23,8 @@ from gtec.access import settings
 from gtec.core import auth
 from gtec.core.errors import UserError
 from gtec.core.i18n import t
-from gtec.imports import store
+from gtec.imports import layers, store
+from gtec.imports.boundaries import PreparedLayer
 from gtec.imports.prepare import Prepared
 from gtec.imports.service import Context, import_prepared
 from gtec.storage.overlay import imported_id
@@ -69,6 +70,25 @@ def delete(ws: Workspace, actor: auth.Actor, dataset: int, confirm: str) -> None
     """Delete a dataset when ``confirm`` repeats its name (:func:`gtec.imports.store.delete`)."""
     _require(ws, actor)
     store.delete(ws, actor, dataset, confirm)
+
+
+def import_layer(ws: Workspace, actor: auth.Actor, prepared: PreparedLayer, name: str) -> dict[str, Any]:
+    """Commit a checked boundary layer as the next version of layer ``name`` (see
+    :func:`gtec.imports.layers.commit_layer`)."""
+    _require(ws, actor)
+    return layers.commit_layer(ws, actor, prepared, name)
+
+
+def rollback_layer(ws: Workspace, actor: auth.Actor, layer: str) -> int:
+    """Make the previous version of a boundary layer current again."""
+    _require(ws, actor)
+    return layers.rollback_layer(ws, actor, layer)
+
+
+def delete_layer(ws: Workspace, actor: auth.Actor, layer: str, confirm: str) -> None:
+    """Delete a boundary layer when ``confirm`` repeats its name."""
+    _require(ws, actor)
+    layers.delete_layer(ws, actor, layer, confirm)
 
 
 # -- imported figures as the app reads them
@@ -235,6 +255,34 @@ def imported_datasets(ws: Workspace) -> list[dict[str, Any]]:
             }
         )
     return out
+
+
+def imported_layers(ws: Workspace) -> list[dict[str, Any]]:
+    """Imported boundary layers with their versions (newest first)."""
+    return [
+        {**row, "status": IMPORTED_STATUS, "history": layers.layer_versions(ws, row["id"])}
+        for row in layers.list_layers(ws)
+    ]
+
+
+def layer_table(ws: Workspace, layer: str) -> pd.DataFrame:
+    """The features of a layer's current version (territory id, code, name, area in km²) with its metadata."""
+    row = next((r for r in layers.list_layers(ws) if r["id"] == layer), None)
+    if row is None:
+        raise UserError("datasets.error.unknown", name=str(layer)[:80])
+    features = layers.layer_features(ws, layer)
+    area = features.to_crs(2154).area / 1e6 if len(features) else []
+    frame = pd.DataFrame(
+        {"territory_id": features["territory_id"], "code": features["code"], "name": features["name"], "area_km2": area}
+    )
+    meta = (
+        f"{row['name']} ({row['file_name']} v{row['current_version']})",
+        row["imported_by"],
+        "",
+        str(row["imported_at"])[:10],
+        IMPORTED_STATUS,
+    )
+    return frame.assign(**dict(zip(META_COLUMNS, meta, strict=True)))
 
 
 def dataset_table(conn: ReferenceConnection, source: str) -> pd.DataFrame:

@@ -3,7 +3,8 @@
 :func:`open_draft` reads the file within the limits (the same reader as :func:`gtec.imports.prepare.prepare`),
 recognises an official profile or proposes a :class:`~gtec.imports.mapping.Mapping` from the detected shape, and
 keeps a preview of the first data rows. :func:`check_draft` then validates it with the mapping the user settled
-on; nothing is written before :func:`gtec.imports.catalogue.import_file`.
+on; nothing is written before :func:`gtec.imports.catalogue.import_file`. :func:`open_layer_draft` and
+:func:`check_layer_draft` do the same for boundary files (:mod:`gtec.imports.boundaries`).
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from pathlib import Path
 import pandas as pd
 
 from gtec.core.errors import UserError
-from gtec.imports import profiles
+from gtec.imports import boundaries, profiles
 from gtec.imports.limits import MB, ImportLimits
 from gtec.imports.mapping import Mapping, mapping_from_shape
 from gtec.imports.prepare import Prepared, inspect, prepare_bytes, safe_name, sha256_file
@@ -107,3 +108,46 @@ def check_draft(ctx: Context, draft: Draft, limits: ImportLimits, mapping: Mappi
     if mapping is not None:
         options["mapping"] = mapping
     return prepare_bytes(draft.data, draft.file_name, ctx.geo, limits, **options)
+
+
+@dataclass
+class LayerDraft:
+    """An uploaded boundary file: what :func:`gtec.imports.boundaries.inspect_layer` saw (fields, features, CRS)
+    and the proposed code and name fields."""
+
+    data: bytes = field(repr=False)
+    file_name: str
+    sha256: str
+    info: boundaries.LayerInfo
+    code: str
+    name: str
+
+
+_CODE_FIELDS = re.compile(r"^(code|cod|insee|id|siren|ze|epci|dep|reg)", re.I)
+_NAME_FIELDS = re.compile(r"^(nom|name|lib|label)", re.I)
+
+
+def open_layer_draft(data: bytes, file_name: str, limits: ImportLimits) -> LayerDraft:
+    """Read an uploaded GeoJSON, GeoPackage or zipped Shapefile far enough to ask for its code and name fields."""
+    if len(data) > limits.max_bytes:
+        raise UserError(
+            "imports.error.too_large", size_mb=round(len(data) / MB, 1), max_mb=round(limits.max_bytes / MB, 1)
+        )
+    name = safe_name(file_name)
+    with tempfile.TemporaryDirectory(prefix="gtec-layer-") as tmp:
+        path = Path(tmp) / name
+        path.write_bytes(data)
+        info = boundaries.inspect_layer(path, limits)
+        sha = sha256_file(path)
+    fields = info.fields
+    code = next((f for f in fields if _CODE_FIELDS.match(f)), fields[0] if fields else "")
+    label = next((f for f in fields if _NAME_FIELDS.match(f) and f != code), code)
+    return LayerDraft(data, name, sha, info, code, label)
+
+
+def check_layer_draft(draft: LayerDraft, mapping: boundaries.BoundaryMapping, limits: ImportLimits):
+    """Read, reproject, repair and simplify the layer with the chosen fields (its report); writes nothing."""
+    with tempfile.TemporaryDirectory(prefix="gtec-layer-") as tmp:
+        path = Path(tmp) / draft.file_name
+        path.write_bytes(draft.data)
+        return boundaries.prepare_layer(path, mapping, limits, file_name=draft.file_name)

@@ -148,3 +148,34 @@ def test_imported_indicator_on_the_map_and_in_the_portrait(open_page, ws, built_
     assert any(t("status.imported", "fr") in m.value for m in at.markdown)
     at = _ok(open_page("pages/datasets.py", "fr"))
     assert "Emplois salariés" in set(at.dataframe[0].value[t("datasets.col.title", "fr")])
+
+
+def _geojson() -> bytes:
+    import json
+
+    def square(x: float, y: float) -> dict:
+        ring = [[x, y], [x + 0.1, y], [x + 0.1, y + 0.1], [x, y + 0.1], [x, y]]
+        return {"type": "Polygon", "coordinates": [ring]}
+
+    features = [
+        {"type": "Feature", "properties": {"code_zone": code, "nom": name}, "geometry": square(-2.8 + 0.1 * i, 47.6)}
+        for i, (code, name) in enumerate((("Z1", "Zone <b>ouest</b>"), ("Z2", "Zone est")))
+    ]
+    return json.dumps({"type": "FeatureCollection", "features": features}).encode()
+
+
+def test_boundary_tab_imports_a_layer_listed_in_the_catalogue(open_page, ws):
+    from gtec.imports import layers
+
+    at = _ok(open_page("pages/imports.py", "fr", ADMIN))
+    at.file_uploader[1].upload("zones.geojson", _geojson(), "application/geo+json").run()
+    _ok(at)
+    assert at.selectbox(key="lay_code").value == "code_zone" and at.selectbox(key="lay_label").value == "nom"
+    assert layers.list_layers(ws) == []  # the report comes first
+    at.text_input(key="lay_name").set_value("Zones d'étude").run()
+    _ok(next(b for b in at.button if b.label == t("datasets.layers.import", "fr")).click().run())
+    [layer] = layers.list_layers(ws)
+    assert layer["name"] == "Zones d'étude" and layer["features"] == 2
+    assert any("version 1" in s.value for s in at.success)
+    at = _ok(open_page("pages/datasets.py", "fr"))
+    assert "Zones d'étude" in set(at.dataframe[0].value[t("datasets.col.title", "fr")])
