@@ -157,3 +157,30 @@ def test_catalogue_lists_every_reference_source_and_downloads_with_metadata(ctx,
     [entry] = catalogue.imported_datasets(ws)
     assert entry["status"] == "imported" and entry["years"] == "2024" and len(entry["history"]) == 1
     assert set(catalogue.imported_table(ws, done["dataset_id"])["status"]) == {"imported"}
+
+
+def test_wide_quarters_and_weighted_mean_reach_the_derived_levels(ctx, ws, built_data_dir):
+    from dataclasses import replace
+
+    codes = _communes(ctx)
+    lines = ["Taux par commune;;;", "Code;Nom;T2_2025;T3_2025"]
+    lines += [f"{c};Commune é;{5 + i % 4},5;{6 + i % 4},25" for i, c in enumerate(codes)]
+    d = draft.open_draft("\r\n".join(lines).encode("cp1252"), "taux.csv", ImportLimits())
+    assert d.proposed.wide
+    mapping = replace(d.proposed, indicator="taux", aggregation="weighted_mean", weight="population")
+    prepared = draft.check_draft(ctx, d, ImportLimits(), mapping)
+    assert prepared.report.ok and prepared.report.periods == ["2025-T2", "2025-T3"]
+    done = catalogue.import_file(ws, ADMIN, ctx, prepared, "Taux trimestriel")
+    conn = connect_reference(built_data_dir / "reference.sqlite")
+    apply_overlay(conn, *catalogue.overlay_rows(ws))
+    ind = f"imp{done['dataset_id']}_taux"
+    assert indicators.catalogue(conn)[ind]["kind"] == "rate"
+    # one value per year: the latest quarter, named in the period
+    dep = indicators.values(conn, ["FR-DEP-56"], [ind])
+    assert list(dep["year"]) == [2025] and list(dep["period"]) == ["2025-T3"]
+    weights = ctx.weights("population").set_index("territory_id")["value"]
+    ids = [f"FR-COM-{c}" for c in codes]
+    rates = {f"FR-COM-{c}": 6 + i % 4 + 0.25 for i, c in enumerate(codes)}
+    expected = sum(rates[i] * weights[i] for i in ids) / sum(weights[i] for i in ids)
+    assert math.isclose(float(dep["value"].iloc[0]), expected, rel_tol=1e-9)
+    assert queries.years_for(conn, ind, "departement", False) == [2025]
