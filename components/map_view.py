@@ -19,7 +19,7 @@ from components import data, session
 from components.provenance import status_markdown
 from gtec.core.i18n import t
 from gtec.core.text import md
-from gtec.maps import charts, geofile, layers, legend, levels, profile, queries, table
+from gtec.maps import charts, choropleth, geofile, layers, legend, levels, profile, queries, table
 from gtec.maps.choropleth import Figure
 from gtec.maps.palettes import MISSING_COLOUR
 from gtec.territories import custom, display
@@ -50,6 +50,46 @@ def _level_table(indicator_id: str, year: int, level: str, measure: str, show_de
 def level_table(indicator_id: str, year: int, level: str, measure: str, show_demo: bool = False) -> pd.DataFrame:
     """Values of a level (cached per store build); demonstration values as missing unless ``show_demo``."""
     return _level_table(indicator_id, year, level, measure, show_demo)
+
+
+@data.per_build(max_entries=64)
+def figure(
+    indicator_id: str,
+    year: int,
+    level: str,
+    measure: str,
+    show_demo: bool,
+    options: choropleth.Options,
+    lang: str,
+    national: float | None,
+    extra_names: tuple[tuple[str, str], ...] = (),
+) -> Figure:
+    """The coloured level (:func:`gtec.maps.choropleth.compose`), cached: a rerun that changes nothing the
+    figure depends on (a selection, a page of the table) does not classify the level again."""
+    table_ = level_table(indicator_id, year, level, measure, show_demo)
+    ind = data.catalogue()[indicator_id]
+    return choropleth.compose(table_, ind, year, measure, options, lang, national, dict(extra_names))
+
+
+@data.per_build(max_entries=64)
+def _values_table(key: tuple, formatted: bool) -> pd.DataFrame:
+    fig = figure(*key)
+    decimals = fig.classification.decimals if formatted else None
+    out = table.export_table(fig.table, key[6], data.sources(), formatted=formatted, decimals=decimals)
+    return out  # type: ignore[return-value]
+
+
+@data.per_build(max_entries=64)
+def _payload(key: tuple) -> tuple[list[str], list[list]]:
+    fig = figure(*key)
+    layer = prepared_layer(key[2])
+    return geofile.map_payload(layer.ids, fig.values, fig.colours, key[6], fig.unit, fig.classification.decimals)
+
+
+def values_table(key: tuple, formatted: bool = False) -> pd.DataFrame:
+    """The accessible/exported table (:func:`gtec.maps.table.export_table`) of the figure ``figure(*key)``,
+    cached under the same plain arguments (hashing the figure's table itself would cost more than it saves)."""
+    return _values_table(key, formatted)
 
 
 @data.per_build()
@@ -144,18 +184,27 @@ def show_map(level: str, payload: dict, select_key: str | None = "map_sel") -> N
 
 
 def show_choropleth(
-    level: str, fig: Figure, lang: str, tiles: bool, selected: str | None, provenance: str = ""
+    level: str,
+    fig: Figure,
+    lang: str,
+    tiles: bool,
+    selected: str | None,
+    provenance: str = "",
+    key: tuple | None = None,
 ) -> dict | None:
     """The coloured level (map or UK tile grid). Returns the arguments of the exported map (None for a grid).
 
-    ``provenance`` is the line shown in the map's corner (sources, vintage, status)."""
+    ``provenance`` is the line shown in the map's corner (sources, vintage, status); ``key`` the arguments of
+    :func:`figure` that made ``fig`` (the map's values are then cached under them)."""
     if levels.is_grid(level):
         show_tile_grid(level, fig.table, lang, fig.classification.decimals)
         return None
-    layer = prepared_layer(level)
-    colours, values = geofile.map_payload(
-        layer.ids, fig.values, fig.colours, lang, fig.unit, fig.classification.decimals
-    )
+    if key is not None:
+        colours, values = _payload(key)
+    else:
+        colours, values = geofile.map_payload(
+            prepared_layer(level).ids, fig.values, fig.colours, lang, fig.unit, fig.classification.decimals
+        )
     show_map(level, _labels(lang, fig.label, provenance, tiles) | {"colours": colours, "values": values,
              "selected": selected})  # fmt: skip
     return dict(level=level, fig=fig, lang=lang, tiles=tiles, selected=selected)

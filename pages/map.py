@@ -94,10 +94,9 @@ with st.expander(t("map.options", lang)):
     tiles = st.toggle(t("map.tiles", lang), value=False, help=t("map.tiles_help", lang))
 
 national = map_view.national_value(ind_id, year, level, measure, show_demo) if kind == "diverging" else None
-fig = choropleth.compose(
-    map_view.level_table(ind_id, year, level, measure, show_demo), ind, year, measure,
-    choropleth.Options(method, k, kind, palette), lang, national, {c.id: c.name for c in saved},
-)  # fmt: skip
+fig_key = (ind_id, year, level, measure, show_demo, choropleth.Options(method, k, kind, palette), lang, national,
+           tuple((c.id, c.name) for c in saved))  # fmt: skip
+fig = map_view.figure(*fig_key)
 selected = st.session_state.get("map_sel") or None
 
 provenance = " · ".join(
@@ -105,7 +104,7 @@ provenance = " · ".join(
 )
 col_map, col_legend = st.columns([4, 1])
 with col_map:
-    html_map = map_view.show_choropleth(level, fig, lang, tiles, selected, provenance)
+    html_map = map_view.show_choropleth(level, fig, lang, tiles, selected, provenance, fig_key)
 with col_legend:
     map_view.show_legend(fig.legend, lang)
     for sid in fig.source_ids:
@@ -127,10 +126,10 @@ st.query_params.from_dict(view.page_params(view.View(ind_id, level, year, sel or
 st.caption(t("map.link", lang))
 
 st.subheader(t("map.table", lang))
-out = table.export_table(fig.table, lang, srcs)
+out = map_view.values_table(fig_key)
 st.caption(t("map.table_caption", lang, n=len(fig.table), missing=fig.missing_count))
 if len(out) <= table.HTML_TABLE_MAX_ROWS:  # a real HTML table (screen readers); large tables use the grid
-    shown_table = table.export_table(fig.table, lang, srcs, formatted=True, decimals=fig.classification.decimals)
+    shown_table = map_view.values_table(fig_key, formatted=True)
     st.table(shown_table.set_index(shown_table.columns[0]))
 else:
     map_view.paged_table(out, lang)

@@ -114,7 +114,7 @@ def compose(
     coloured, cls = colour_table(table, options.method, options.k, options.palette, lang, ref)
     shown = coloured.dropna(subset=["value"])
     status = weakest_status(shown["status"])
-    vintages = {vintage_text(v, lang) for v in shown["vintage"].dropna()}
+    vintages = {vintage_text(v, lang) for v in set(shown["vintage"].dropna())}  # a few distinct vintages
     vintage = " / ".join(sorted(v for v in vintages if v)) or "–"
     label = title_label(indicator, measure, lang)
     unit = unit_for(indicator, measure, lang)

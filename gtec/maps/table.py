@@ -24,14 +24,18 @@ def export_table(table, lang: str, sources: Mapping, formatted: bool = False, de
 
     text = md if formatted else (lambda v: v)
 
+    memo: dict[str, str] = {}  # a level shares a few source ids: each is described once, not per row
+
     def source_text(ids: object) -> str:
         if not isinstance(ids, str):
             return ""
-        parts = []
-        for sid in ids.split(" + "):
-            src = sources.get(sid)
-            parts.append(f"{src.title(lang)} ({src.vintage_text(lang)})" if src else sid)
-        return " + ".join(parts)
+        if ids not in memo:
+            parts = []
+            for sid in ids.split(" + "):
+                src = sources.get(sid)
+                parts.append(f"{src.title(lang)} ({src.vintage_text(lang)})" if src else sid)
+            memo[ids] = " + ".join(parts)
+        return memo[ids]
 
     return pd.DataFrame(
         {
