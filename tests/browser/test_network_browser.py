@@ -73,7 +73,11 @@ def test_two_partners_two_interactions_and_the_flag_changes(page, app_server, br
     wait_idle(page, timeout=60_000)
     page.get_by_role("heading", name=t("network.partners.title", "fr")).wait_for()
     for name in (FIRST, SECOND):
-        page.get_by_label(t("network.field.name", "fr")).fill(name)
+        try:
+            page.get_by_label(t("network.field.name", "fr")).first.fill(name)  # the new-organisation form
+        except Exception:
+            screenshot(page, "network_debug_fill")
+            raise
         page.get_by_role("button", name=t("network.org.save", "fr")).click()
         wait_idle(page)
         page.get_by_text(t("network.org.saved", "fr", name=name)).wait_for()
@@ -111,3 +115,20 @@ def test_two_partners_two_interactions_and_the_flag_changes(page, app_server, br
     screenshot(page, "network_phone_fr_390")
     assert page.locator("[data-testid='stException']").count() == 0
     assert not page.blocked_requests, page.blocked_requests[:3]
+
+
+def test_a_reader_sees_partners_and_the_indicator_but_no_form(page, app_server, wait_idle, screenshot):
+    for width, height in ((1280, 720), (390, 844)):
+        page.set_viewport_size({"width": width, "height": height})
+        for path, title in (("partners", "network.partners.title"), ("network", "network.page.title")):
+            page.goto(f"{app_server}/{path}?lang=en")
+            wait_idle(page, timeout=60_000)
+            if page.locator("[role=dialog]").count():
+                page.keyboard.press("Escape")
+            page.get_by_role("heading", name=t(title, "en")).wait_for()
+            assert page.get_by_role("button", name=t("network.org.save", "en")).count() == 0
+            assert page.get_by_role("tab", name=t("network.tab.contacts", "en")).count() == 0
+            assert page.get_by_text(t("network.sign_in", "en")).count() >= 1  # says why there is no form
+            page.wait_for_timeout(400)
+            screenshot(page, f"network_reader_{path}_en_{width}")
+            assert page.locator("[data-testid='stException']").count() == 0
