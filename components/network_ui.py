@@ -380,7 +380,7 @@ def reciprocity_cards(result: reciprocity.Reciprocity, lang: str) -> None:
     figures = [
         Figure(
             t("network.card.share", lang, n=reciprocity.THRESHOLD),
-            fmt.number(share * 100, lang) + "\u00a0%" if share is not None else "–",
+            fmt.percent(fmt.number(share * 100, lang), lang) if share is not None else "–",
             period=period,
             note=None if share is not None else t("network.card.no_partner", lang),
             sources=(source,),
@@ -391,7 +391,7 @@ def reciprocity_cards(result: reciprocity.Reciprocity, lang: str) -> None:
             period=period,
             sources=(source,),
         ),
-        Figure(t("network.card.partners", lang), fmt.number(result.n_partners, lang), sources=(source,)),
+        Figure(t("network.card.partners", lang), fmt.number(result.n_partners, lang), period=period, sources=(source,)),
     ]
     figure_cards(figures, lang)
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from gtec.access import settings
-from gtec.core import auth
+from gtec.core import auth, fmt
 from gtec.core.errors import UserError
 from gtec.core.i18n import t
 from gtec.core.text import md
@@ -69,7 +69,7 @@ def test_two_organisations_two_interactions_and_the_flag_changes(open_page, ws):
     result = reciprocity.compute(ws)
     assert result.share == 0.5
     cards = " ".join(h.proto.body for h in at.get("html"))
-    assert "50\u00a0%" in cards and t("status.estimate", "fr") in cards
+    assert fmt.percent("50", "fr") in cards and t("status.estimate", "fr") in cards
 
 
 def test_a_duplicate_is_detected_and_merged_from_the_page(open_page, ws):

@@ -8,7 +8,7 @@ import contextlib
 import pytest
 
 from gtec.access import accounts
-from gtec.core import auth
+from gtec.core import auth, fmt
 from gtec.core.errors import UserError
 from gtec.core.i18n import t
 from gtec.network import organisations
@@ -96,7 +96,7 @@ def test_two_partners_two_interactions_and_the_flag_changes(page, app_server, br
     share, below, counted = _cards(page)
     assert below == str(before + 1)  # the flag of the first partner changed
     if before == 0:
-        assert share == "50\u00a0%"
+        assert share == fmt.percent("50", "fr")
     frame = page.locator('iframe[title="streamlit_folium.st_folium"]').last
     frame.wait_for()
     frame.scroll_into_view_if_needed()

@@ -268,7 +268,8 @@ def test_partner_map_escapes_names_and_places_partners(ws, built_data_dir):
     assert "<img src=x" not in html and "&lt;img src=x" in html
     assert unmapped == ["FR-NOPE-1"]
     table = views.partner_table(result, {"FR-COM-56260": "Vannes"}, "en")
-    assert list(table[t("network.col.territory", "en")]) == ["Vannes", "FR-NOPE-1"]  # a territory unknown to the store shows its id
+    # a territory unknown to the store shows its id
+    assert list(table[t("network.col.territory", "en")]) == ["Vannes", "FR-NOPE-1"]
 
 
 def test_every_declared_code_has_both_labels():
