@@ -7,7 +7,7 @@ import sys
 from collections.abc import Sequence
 
 from gtec.build import pipeline
-from gtec.cli import figures, imports, users, workspace
+from gtec.cli import figures, imports, network, users, workspace
 from gtec.cli.common import open_workspace
 from gtec.core import config
 from gtec.core.i18n import t
@@ -87,6 +87,7 @@ def make_parser() -> argparse.ArgumentParser:
     workspace.add_commands(sub)
     figures.add_commands(sub)
     imports.add_commands(sub)
+    network.add_commands(sub)
     return parser
 
 

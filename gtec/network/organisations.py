@@ -202,13 +202,14 @@ def find_duplicates(ws: Workspace, threshold: float = SIMILARITY) -> list[Duplic
             by_siren[org["siren"]].append(org["id"])
         by_place[org["territory_id"] or f"country:{org['country']}"].append(org)
     for ids in by_siren.values():
+        ids.sort()
         for i, a in enumerate(ids):
             for b in ids[i + 1 :]:
                 found[(a, b)] = Duplicate(a, b, "siren", 1.0)
     for group in by_place.values():
         for i, x in enumerate(group):
             for y in group[i + 1 :]:
-                pair = (x["id"], y["id"])
+                pair = (min(x["id"], y["id"]), max(x["id"], y["id"]))
                 if pair in found or (x["siren"] and y["siren"] and x["siren"] != y["siren"]):
                     continue  # two different valid SIRENs are two legal entities, however close the names
                 matcher = difflib.SequenceMatcher(None, x["match_key"], y["match_key"])
@@ -217,7 +218,7 @@ def find_duplicates(ws: Workspace, threshold: float = SIMILARITY) -> list[Duplic
                     continue
                 score = matcher.ratio()
                 if score >= threshold:
-                    found[pair] = Duplicate(x["id"], y["id"], "name", round(score, 3))
+                    found[pair] = Duplicate(pair[0], pair[1], "name", round(score, 3))
     return sorted(found.values(), key=lambda d: (-d.score, d.first_id, d.second_id))
 
 
