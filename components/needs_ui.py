@@ -164,7 +164,7 @@ def pick_survey(ws: Workspace, kind: str, lang: str, key: str) -> surveys.Survey
     chosen = st.selectbox(
         t("needs.pick_survey", lang),
         list(by_id),
-        format_func=lambda i: f"{by_id[i].title} ({by_id[i].responses})",
+        format_func=lambda i: by_id[i].title,
         key=key,
         persist_state="session",
     )
@@ -374,7 +374,8 @@ def _create(ws: Workspace, actor: auth.Actor, lang: str, **fields) -> None:
     except (UserError, auth.PermissionDenied) as error:
         show_error(error, lang)
     else:
-        st.success(t("needs.manage.created", lang, title=md(made.title)))
+        st.session_state["needs_flash"] = t("needs.manage.created", lang, title=md(made.title))
+        st.rerun()
 
 
 def _upload_path(upload) -> Path:
@@ -476,14 +477,18 @@ def import_block(ws: Workspace, actor: auth.Actor, survey: surveys.Survey, lang:
             written = importing.commit(ws, actor, report)
         except (UserError, auth.PermissionDenied) as error:
             show_error(error, lang)
-        else:
-            st.success(t("needs.import.done", lang, rows=written))
+        else:  # rerun: the matrix tab, drawn before this one, then shows the new answers
+            st.session_state["needs_flash"] = t("needs.import.done", lang, rows=written)
+            st.rerun()
 
 
 def manage(ws: Workspace, actor: auth.Actor, lang: str) -> None:
     if not auth.can(actor, "needs.manage"):
         st.info(t("needs.manage.sign_in", lang))
         return
+    message = st.session_state.pop("needs_flash", None)
+    if message:
+        st.success(message)
     create_forms(ws, actor, lang)
     found = surveys.list_surveys(ws)
     if not found:

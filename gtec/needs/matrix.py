@@ -258,16 +258,30 @@ def to_csv(matrix: pd.DataFrame, survey: Survey, lang: str) -> bytes:
     return to_safe_csv_bytes(out)
 
 
+def wrap_label(text: str, width: int = 13) -> str:
+    """A label on two lines (``|`` marks the break, split by the chart) when longer than ``width``: at the space
+    nearest the middle."""
+    if len(text) <= width or " " not in text:
+        return text
+    spaces = [i for i, c in enumerate(text) if c == " "]
+    cut = min(spaces, key=lambda i: abs(i - len(text) / 2))
+    return text[:cut] + "|" + text[cut + 1 :]
+
+
 def heatmap(matrix: pd.DataFrame, lang: str) -> alt.Chart:
-    """Groups (rows) x themes (columns): colour = mean priority (1-4), text = mean and n, suppressed cells grey
-    with their reason. Labels are wrapped so the chart reads at 1280 px and on a phone."""
+    """Themes (rows) x groups (columns, short names at an angle): colour = mean priority (1-4), text = mean and n,
+    suppressed cells grey with their n. Reads at 1280 px and on a 390 px phone (6 narrow columns)."""
     df = matrix.copy()
-    df["group_label"] = [t(f"needs.group.{g}", lang) for g in df["group"]]
-    df["theme_label"] = [t(f"needs.theme.{th}", lang) for th in df["theme"]]
+    df["group_label"] = [t(f"needs.group_short.{g}", lang) for g in df["group"]]
+    df["group_name"] = [t(f"needs.group.{g}", lang) for g in df["group"]]
+    df["theme_name"] = [t(f"needs.theme.{th}", lang) for th in df["theme"]]
+    df["theme_label"] = [wrap_label(x) for x in df["theme_name"]]
     df["label"] = [cell_label(r, lang) for r in df.to_dict("records")]
-    df["value_text"] = [fmt.number(v, lang, 1) for v in df["mean"]]
+    df["value_text"] = [
+        fmt.number(v, lang, 1) if not s else "–" for v, s in zip(df["mean"], df["suppressed"], strict=True)
+    ]
     df["n_text"] = [
-        f"n={n}" if not s else t("needs.matrix.small_mark", lang)
+        f"n={n}" if not s else t("needs.matrix.small_mark", lang, n=n)
         for n, s in zip(df["n"], df["suppressed"], strict=True)
     ]
     df["ci_text"] = [
@@ -280,36 +294,48 @@ def heatmap(matrix: pd.DataFrame, lang: str) -> alt.Chart:
     themes = list(dict.fromkeys(df["theme_label"]))
     base = alt.Chart(df).encode(
         x=alt.X(
+            "group_label:N",
+            sort=groups,
+            title=None,
+            axis=alt.Axis(labelAngle=-40, labelLimit=120, orient="top", labelOverlap=False, labelAlign="left"),
+        ),
+        y=alt.Y(
             "theme_label:N",
             sort=themes,
             title=None,
-            axis=alt.Axis(labelAngle=0, labelLimit=120, orient="top", labelExpr="split(datum.label, ' ')"),
+            axis=alt.Axis(labelExpr="split(datum.label, '|')", labelOverlap=False, minExtent=100, maxExtent=120),
         ),
-        y=alt.Y("group_label:N", sort=groups, title=None, axis=alt.Axis(labelLimit=160)),
         tooltip=[
-            alt.Tooltip("group_label:N", title=t("needs.matrix.col.group", lang)),
-            alt.Tooltip("theme_label:N", title=t("needs.matrix.col.theme", lang)),
+            alt.Tooltip("group_name:N", title=t("needs.matrix.col.group", lang)),
+            alt.Tooltip("theme_name:N", title=t("needs.matrix.col.theme", lang)),
             alt.Tooltip("label:N", title=t("needs.matrix.col.mean", lang)),
             alt.Tooltip("ci_text:N", title=t("needs.matrix.col.ci", lang)),
             alt.Tooltip("share_text:N", title=t("needs.matrix.col.share", lang)),
         ],
     )
-    rect = base.mark_rect(stroke="white", strokeWidth=2).encode(
-        color=alt.condition(
-            "datum.suppressed",
-            alt.value("#d9d9d9"),
-            alt.Color(
+    rect = (
+        base.transform_filter("!datum.suppressed")
+        .mark_rect(stroke="white", strokeWidth=2)
+        .encode(
+            color=alt.Color(
                 "mean:Q",
                 scale=alt.Scale(domain=[1, 4], scheme="oranges"),
-                legend=alt.Legend(title=t("needs.matrix.legend", lang), orient="bottom"),
-            ),
+                legend=alt.Legend(title=t("needs.matrix.legend", lang), orient="bottom", direction="horizontal"),
+            )
         )
     )
-    text_value = base.mark_text(fontSize=14, fontWeight="bold", dy=-7).encode(
-        text="value_text:N", color=alt.condition("datum.mean >= 3", alt.value("white"), alt.value("#111"))
+    hidden = base.transform_filter("datum.suppressed").mark_rect(stroke="white", strokeWidth=2, color="#d4d4d4")
+    dark = "datum.mean >= 3 && !datum.suppressed"
+    text_value = base.mark_text(fontSize=13, fontWeight="bold", dy=-7).encode(
+        text="value_text:N", color=alt.condition(dark, alt.value("white"), alt.value("#111"))
     )
     text_n = base.mark_text(fontSize=10, dy=9).encode(
-        text="n_text:N", color=alt.condition("datum.mean >= 3", alt.value("white"), alt.value("#333"))
+        text="n_text:N", color=alt.condition(dark, alt.value("white"), alt.value("#333"))
     )
-    chart = (rect + text_value + text_n).properties(height=alt.Step(46), width="container")
+    chart = (rect + hidden + text_value + text_n).properties(
+        height=alt.Step(44),
+        width="container",
+        autosize=alt.AutoSizeParams(type="fit-x", contains="padding"),
+        padding={"left": 14, "right": 56, "top": 14, "bottom": 4},
+    )
     return chartstyle.finish(chart, lang)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from gtec.core import auth
+from gtec.core import auth, fmt
 from gtec.core.i18n import pick, t
 from gtec.needs import matrix, surveys
 from gtec.practices import exchanges, library
@@ -63,9 +63,14 @@ def _needs_cells(ws: Workspace, lang: str) -> list[Origin]:
         cells = matrix.survey_matrix(ws, s)
         for row in cells.loc[~cells["suppressed"]].sort_values("mean", ascending=False).to_dict("records"):
             label = t(
-                "roadmap.origin.cell_label", lang, group=t(f"needs.group.{row['group']}", lang),
-                theme=t(f"needs.theme.{row['theme']}", lang), survey=s.title, mean=f"{row['mean']:.1f}", n=row["n"],
-            )  # fmt: skip
+                "roadmap.origin.cell_label",
+                lang,
+                group=t(f"needs.group.{row['group']}", lang),
+                theme=t(f"needs.theme.{row['theme']}", lang),
+                survey=s.title,
+                mean=fmt.number(row["mean"], lang, 1),
+                n=row["n"],
+            )
             ref = f"survey:{s.id}:{row['group']}:{row['theme']}"
             out.append(Origin("needs_cell", ref, _short(label), group_code=row["group"], territory_id=s.territory_id))
     return out
