@@ -6,11 +6,18 @@
   write lock late, the naive way that makes SQLite writers fail or wait ("database is locked").
 - ``projector_refresh_ms``: snapshot + HTML of a wall of 300 contributions and 3,000 dots. Baseline: the naive
   wall, one query per contribution for its dots and one for its reactions.
+- ``participant_rerun_ms``: on a real server, a phone page in chromium posts in a room of 100 participants and 300
+  ideas; the time Streamlit's script state stays "running" after the tap (the posting form is a fragment, so only
+  it re-runs). Baseline: the whole participant page re-running with its 100 cards (what a post cost before).
+- ``wall_latency_p95_s``: a real server on loopback, a real projector page in chromium, 100 simulated participants
+  posting through the real write path (``benchmarks/workshop_load.py``): p95 of commit -> text on the projector.
+  Baseline: the same measure with 10 participants (an almost idle server), so the ratio shows what the load costs.
 """
 
 from __future__ import annotations
 
 import contextlib
+import os
 import random
 import statistics
 import tempfile
@@ -152,6 +159,35 @@ def _naive_refresh(ws: Workspace, code: str) -> str:
     return "".join(out)
 
 
+def _on_real_server(data_dir: Path, tmp: Path) -> tuple[dict, float, float, str]:
+    """Participant run times and wall latency, on one real server with chromium (see module docstring)."""
+    from playwright.sync_api import sync_playwright
+
+    from benchmarks import workshop_load
+
+    workspace = tmp / "latency.sqlite"
+    Workspace.open(workspace)
+    with (
+        workshop_load.serve(data_dir, workspace, tmp / "latency-server.log") as url,
+        sync_playwright() as pw,
+    ):
+        browser = pw.chromium.launch(executable_path=workshop_load.CHROMIUM, args=workshop_load.CHROMIUM_ARGS)
+        phone = workshop_load.participant_run_ms(browser, url, workspace)
+        idle = workshop_load.run_room(browser, url, workspace, n=10, spread_s=10, seed=1)
+        full = workshop_load.run_room(browser, url, workspace, n=100, spread_s=45, seed=2)
+        browser.close()
+    matched = full.wall_matches_db_after_s
+    note = (
+        f"{full.posted} posts by 100 simulated participants at a steady pace (45 s) through the real write path, "
+        f"shown by a real projector page (chromium, fragment every 2.5 s) on a real server; {len(full.unseen)} "
+        f"never seen, {len(full.errors)} errors, then 300 dots at once: the wall matched the workspace after "
+        f"{'never' if matched is None else round(matched, 1)} s;"
+        f" baseline = same measure with 10 participants; machine load average {os.getloadavg()[0]:.1f} on "
+        f"{os.cpu_count()} cores"
+    )
+    return phone, full.p95_s, idle.p95_s, note
+
+
 def run(context: dict) -> dict:
     tmp = Path(tempfile.mkdtemp(prefix="gtec-bench-ws-"))
     ws = Workspace.open(tmp / "writes.sqlite", keep_open=True)  # as the app opens it
@@ -161,6 +197,7 @@ def run(context: dict) -> dict:
     s = _big_wall(wall_ws)
     refresh = median_ms(lambda: render.wall_html(wall.snapshot(wall_ws, s.code), "fr", "consensus"), repeat=7)
     naive_refresh = median_ms(lambda: _naive_refresh(wall_ws, s.code), repeat=5)
+    phone, latency, latency_idle, latency_note = _on_real_server(Path(os.environ["GTEC_DATA_DIR"]), tmp)
     return {
         "workshop_write_p95_ms": entry(
             _p95(writes), "ms", _p95(naive), 100,
@@ -173,4 +210,12 @@ def run(context: dict) -> dict:
             note="wall.snapshot + render.wall_html (consensus view), 300 contributions, 3,000 dots, ~3,000 "
             "reactions; baseline = one query per contribution for dots and reactions",
         ),
+        "participant_rerun_ms": entry(
+            phone["post"], "ms", phone["whole"], 50,
+            note="real server, phone page in chromium (390x844), room of 100 participants and 300 ideas (100 in this "
+            "workshop): median time the script state stays 'running' after tapping 'post' (the posting form is a "
+            f"fragment); baseline = the whole page re-running with its 100 cards (refresh button); load average "
+            f"{os.getloadavg()[0]:.1f} on {os.cpu_count()} cores",
+        ),
+        "wall_latency_p95_s": entry(latency, "s", latency_idle, 3, note=latency_note),
     }  # fmt: skip

@@ -103,11 +103,19 @@ def choose_track(s: Session, me: Participant, lang: str) -> Participant:
     return me
 
 
+@st.fragment
 def post_form(me: Participant, lang: str) -> None:
-    """The posting form (contribute phase), with optional links to an occupation family and a territory."""
+    """The posting form (contribute phase), with optional links to an occupation family and a territory.
+
+    A fragment: posting re-runs this form only, not the page and its list of cards (the server answers the phone
+    in a few milliseconds; the list shows the idea at the next refresh, the wall at its next cycle). The link
+    lists (1,600 territories) are sent only when the participant asks for them.
+    """
+    linked = st.toggle(t("workshop.post.links", lang))
     with st.form("workshop_post", clear_on_submit=True):
         text = st.text_area(t("workshop.post.label", lang), max_chars=MAX_TEXT, height=110)
-        with st.expander(t("workshop.post.links", lang)):
+        family = territory = None
+        if linked:
             families = dict(workshop_ui.family_choices(lang))
             family = st.selectbox(
                 t("workshop.post.family", lang), [None, *families], format_func=lambda f: families.get(f, "—")
@@ -123,6 +131,7 @@ def post_form(me: Participant, lang: str) -> None:
                 workshop_ui.show_error(error, lang)
             else:
                 st.success(t(f"workshop.post.done_{posted.status}", lang))
+                st.caption(md(posted.text, multiline=True))
 
 
 def _act(fn, lang: str) -> None:

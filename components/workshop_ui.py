@@ -30,8 +30,15 @@ header[data-testid="stHeader"], [data-testid="stToolbar"] {display:none !importa
 .block-container {max-width: 100%; padding: .6rem 1.2rem}
 .stApp p, .stApp label, .stApp h1, .stApp h2, .stApp h3 {color:#fff}
 .stApp a, .stApp a p {color:#9fd3ff}
-[data-testid="stButtonGroup"] button p {color:#111}
-[data-testid="stButtonGroup"] button[kind*="Active"] p {color:#fff}
+/* view switch (1.67 marks the buttons data-variant, the chosen one data-selected): light buttons, the selected
+   one yellow with black bold text, readable from the back of the room */
+[data-testid="stButtonGroup"] [data-variant='segmented_control'] {background:#f2f2f2 !important;
+border-color:#888 !important; color:#111 !important}
+[data-testid="stButtonGroup"] [data-variant='segmented_control'] * {color:#111 !important}
+[data-testid="stButtonGroup"] [data-variant='segmented_control'][data-selected] {background:#ffd400 !important;
+border-color:#ffd400 !important; color:#0b0b0b !important}
+[data-testid="stButtonGroup"] [data-variant='segmented_control'][data-selected] * {color:#0b0b0b !important;
+font-weight:700}
 </style>
 """
 

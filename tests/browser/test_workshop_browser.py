@@ -21,6 +21,7 @@ DOCS_IMG = Path(__file__).resolve().parents[2] / "docs" / "img" / "workshop_wall
 PHONES = [("Zoé", "company", "Des visites d'usines pour les collégiens"),
           ("Léa", "jobseeker_learner", "Des stages courts rémunérés près de chez soi"),
           ("Marc", "institution", "Un forum des métiers industriels à Vannes")]  # fmt: skip
+FACILITATOR_IDEA = "Une journée portes ouvertes commune aux entreprises du bassin"
 
 
 def _context(browser, app_server, **kw):
@@ -41,6 +42,22 @@ def _dismiss_dialog(page) -> None:
     if page.locator("[role=dialog]").count():
         page.keyboard.press("Escape")
         page.wait_for_timeout(300)
+
+
+_CONTRAST = """(sel) => {
+  const el = document.querySelector(sel), txt = el.querySelector('p') || el;
+  const rgb = c => c.match(/[\\d.]+/g).slice(0, 3).map(Number);
+  const lin = v => (v /= 255) <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4;
+  const lum = ([r, g, b]) => [r, g, b].map(lin)
+    .reduce((a, v, i) => a + v * [0.2126, 0.7152, 0.0722][i], 0);
+  const a = lum(rgb(getComputedStyle(txt).color)), b = lum(rgb(getComputedStyle(el).backgroundColor));
+  return (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
+}"""
+
+
+def _contrast(page, selector: str) -> float:
+    """WCAG contrast ratio between a button's text and its background, as the browser computed them."""
+    return float(page.evaluate(_CONTRAST, selector))
 
 
 def _click(page, wait_idle, name: str) -> None:
@@ -72,10 +89,19 @@ def test_projector_and_three_phones(browser, app_server, browser_workspace, wait
         _click(wall, wait_idle, t("auth.staff.submit", "fr"))
         wall.locator("[data-testid='stSidebarNav'] a[href$='/workshops']").click()
         wait_idle(wall)
+        # The facilitator posts an idea too, from the console; it is marked as the facilitator's.
+        wall.get_by_text(t("workshop.console.post_title", "fr")).click()
+        wall.get_by_role("textbox", name=t("workshop.post.label", "fr")).fill(FACILITATOR_IDEA)
+        _click(wall, wait_idle, t("workshop.console.post_submit", "fr"))
+        wall.get_by_text(t("workshop.console.post_done", "fr")).wait_for()
         wall.get_by_role("link", name=t("workshop.console.wall", "fr")).click()
         wait_idle(wall)
         wall.locator(".gw").wait_for()
         assert wall.locator("[data-testid='stImage'] img").count() == 1  # the QR code
+        marked = wall.locator(".gw li", has_text=FACILITATOR_IDEA).first
+        assert t("workshop.wall.by_facilitator", "fr") in marked.inner_text()
+        assert _contrast(wall, "[data-variant='segmented_control'][data-selected]") >= 4.5  # the selected view reads
+        assert _contrast(wall, "[data-variant='segmented_control']:not([data-selected])") >= 4.5
 
         phones = []
         for nickname, group, idea in PHONES:
@@ -103,17 +129,23 @@ def test_projector_and_three_phones(browser, app_server, browser_workspace, wait
             wait_idle(phone, timeout=60_000)
             _dismiss_dialog(phone)
             assert phone.get_by_role("button", name=t("workshop.join.submit", "fr")).count() == 0
-            cards = phone.locator("[class*='st-key-card_']")
-            for k in range(cards.count()):
-                card = cards.nth(k)
-                text = card.inner_text()
-                if PHONES[i][2] in text:
-                    continue
-                disagree = PHONES[1][2] in text and PHONES[i][1] == "company"
+            for idea in [*(p[2] for p in PHONES), FACILITATOR_IDEA]:
+                if idea == PHONES[i][2]:
+                    continue  # no reaction on one's own idea
+                card = phone.locator("[class*='st-key-card_']", has_text=idea)
+                disagree = idea == PHONES[1][2] and PHONES[i][1] == "company"
                 label = t("workshop.reaction.disagree" if disagree else "workshop.reaction.agree", "fr")
                 card.get_by_role("button", name=label, exact=True).click()
+                card.get_by_role("button", name=f"✓ {label}", exact=True).wait_for()  # stored and shown as mine
                 wait_idle(phone)
 
+        with ws.read() as conn:  # each phone reacted to the two other phones' ideas and the facilitator's
+            reacted = conn.scalar(
+                "SELECT COUNT(*) FROM workshop_reactions r JOIN workshop_contributions c ON c.id = r.contribution_id"
+                " WHERE c.code = ?",
+                (s.code,),
+            )
+        assert reacted == 9
         sessions.set_phase(ws, fac, s.code, "vote")
         for phone in phones:
             _click(phone, wait_idle, t("workshop.me.refresh", "fr"))
@@ -125,7 +157,7 @@ def test_projector_and_three_phones(browser, app_server, browser_workspace, wait
         wall.locator(".gw").get_by_text("3").first.wait_for()
         wall.get_by_text(t("workshop.wall.view_consensus", "fr"), exact=True).click()
         wait_idle(wall)
-        wall.locator(".gw[data-view='consensus']").get_by_text(PHONES[0][2]).first.wait_for(timeout=15_000)
+        wall.locator(".gw[data-view='consensus']").get_by_text(PHONES[0][2]).first.wait_for(timeout=30_000)
         wall.locator(".gw[data-view='consensus']").get_by_text("(n=1)").first.wait_for()
         screenshot(wall, "workshop_wall_consensus_fr")
         wall.get_by_text(t("workshop.wall.view_wall", "fr"), exact=True).click()
@@ -163,4 +195,5 @@ def test_projector_and_three_phones(browser, app_server, browser_workspace, wait
     image = pdf[0].render(scale=1.2).to_pil().convert("L")
     assert sum(image.histogram()[:128]) > 0.003 * image.width * image.height
     image.save(Path(__file__).resolve().parent / "screenshots" / "workshop_report_browser.png")
-    assert len(contributions.list_contributions(ws, s.code)) == 3
+    ideas = contributions.list_contributions(ws, s.code)
+    assert len(ideas) == 4 and [c.text for c in ideas if c.by_facilitator] == [FACILITATOR_IDEA]

@@ -1,0 +1,367 @@
+"""A bounded load run of a co-creation session: simulated participants against a real Streamlit server.
+
+Used by ``tests/browser/test_workshop_load.py`` (nothing lost, nothing double-counted, the wall shows it) and by
+``benchmarks/bench_workshops.py`` (``wall_latency_p95_s``). The projector is a real page in chromium, signed in
+as a facilitator, refreshing itself (``st.fragment(run_every=2.5 s)``); the participants are threads of this
+process writing through the real write path (``participants.join``, ``contributions.post`` / ``vote`` on the
+same workspace file the server reads: permission, ``BEGIN IMMEDIATE``, SQL budget check, audit row), which is
+what their phones' page runs do server-side. The posts come at a steady pace over ``spread_s`` seconds (100 in
+45 s: one every 0.45 s, the three workshops in turn) so that each shows in its workshop's "newest five" before
+newer ones push it out; the votes are then cast all at once (a barrier), budget, double dots and one too many.
+
+Latency of one post = first time the projector's DOM shows its text (polled every 100 ms by Playwright) minus
+the time its write transaction committed, on one monotonic clock.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import re
+import socket
+import statistics
+import subprocess
+import sys
+import threading
+import time
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from gtec.access import accounts
+from gtec.core import auth
+from gtec.core.errors import UserError
+from gtec.core.i18n import t
+from gtec.storage.workspace import Workspace
+from gtec.workshops import contributions, participants, sessions
+
+ROOT = Path(__file__).resolve().parents[1]
+CHROMIUM = os.environ.get("GTEC_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run"]
+USERNAME, PASSWORD = "load-facilitator", "a long enough passphrase"
+GROUPS = ("institution", "company", "jobseeker_learner", "training_body", "elected_official", "other")
+_IDEA = re.compile(r"Idée (\d{3}) ·")
+# Everything the projector shows that the checks read, in one evaluation of the page.
+_READ_WALL = """() => {
+  const gw = [...document.querySelectorAll('.gw')].pop();
+  if (!gw) return null;
+  const cols = [...gw.querySelectorAll('.col[data-track]')].map(c => ({
+    track: Number(c.dataset.track),
+    count: Number((c.querySelector('.sub').textContent.match(/(\\d+)\\s*$/) || [0, -1])[1]),
+    top: [...((c.querySelector('ol') || {querySelectorAll: () => []}).querySelectorAll('.n'))]
+      .map(n => Number(n.textContent)),
+  }));
+  const total = gw.querySelector('.bar span:nth-child(2) b');
+  return {text: gw.innerText, cols, participants: total ? Number(total.textContent) : -1};
+}"""
+
+
+@dataclass
+class LoadResult:
+    code: str
+    posted: int
+    latencies_s: list[float]
+    unseen: list[int]
+    votes_ok: int
+    refused: dict[str, int]
+    errors: list[str]
+    wall: dict = field(default_factory=dict)
+    wall_matches_db_after_s: float | None = None
+
+    @property
+    def p95_s(self) -> float:
+        return (
+            statistics.quantiles(self.latencies_s, n=20)[18] if len(self.latencies_s) >= 20 else max(self.latencies_s)
+        )
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextmanager
+def serve(data_dir: Path, workspace: Path, log: Path) -> Iterator[str]:
+    """``streamlit run app.py`` on a free loopback port (output to ``log``); yields its URL once healthy."""
+    port = _free_port()
+    env = {**os.environ, "GTEC_DATA_DIR": str(data_dir), "GTEC_WORKSPACE": str(workspace)}
+    cmd = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless=true", f"--server.port={port}",
+           "--server.address=127.0.0.1", "--browser.gatherUsageStats=false",
+           "--server.fileWatcherType=none"]  # fmt: skip
+    with open(log, "wb") as out:
+        proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 90
+        while True:
+            try:
+                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as resp:
+                    if resp.read().strip() == b"ok":
+                        break
+            except OSError:
+                pass
+            if proc.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError("streamlit did not start:\n" + log.read_text(errors="replace")[-3000:])
+            time.sleep(0.3)
+        yield url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
+def _idle(page, timeout: float = 60_000) -> None:
+    page.wait_for_selector("[data-testid='stApp'][data-test-script-state='notRunning']", timeout=timeout)
+
+
+def _dismiss_dialog(page) -> None:
+    """Close Streamlit's "page not found" dialog a deep link may raise on the first run (it makes the page inert)."""
+    try:
+        page.locator("[role=dialog]").first.wait_for(timeout=2_000)
+    except Exception:
+        return
+    page.keyboard.press("Escape")
+    page.locator("[role=dialog]").first.wait_for(state="detached", timeout=10_000)
+
+
+def open_projector(browser, base_url: str, ws: Workspace, title: str):
+    """Sign a facilitator in, open the console, follow its link to the newest session's wall: ``(context, page)``."""
+    admin = auth.Actor("cli:load", "admin")
+    if accounts.get_account(ws, admin, USERNAME) is None:
+        accounts.create_account(ws, admin, USERNAME, PASSWORD, "facilitator", "Animation charge")
+    ctx = browser.new_context(viewport={"width": 1280, "height": 720}, locale="fr-FR")
+    ctx.route("**/*", lambda r: r.continue_() if r.request.url.startswith((base_url, "data:", "blob:")) else r.abort())
+    page = ctx.new_page()
+    page.set_default_timeout(60_000)
+    page.goto(f"{base_url}/sign-in")
+    _idle(page, 90_000)
+    _dismiss_dialog(page)
+    box = page.get_by_role("textbox", name=t("auth.staff.username", "fr"))
+    try:
+        box.wait_for(timeout=90_000)
+    except Exception:
+        page.screenshot(path=str(ROOT / "tests" / "browser" / "screenshots" / "load_sign_in_failed.png"))
+        raise
+    box.fill(USERNAME)
+    page.get_by_role("textbox", name=t("auth.staff.password", "fr")).fill(PASSWORD)
+    page.get_by_role("button", name=t("auth.staff.submit", "fr"), exact=True).first.click()
+    _idle(page)
+    page.locator("[data-testid='stSidebarNav'] a[href$='/workshops']").click()
+    _idle(page)
+    page.get_by_role("link", name=t("workshop.console.wall", "fr")).click()
+    _idle(page)
+    page.locator(".gw").get_by_text(title).first.wait_for()
+    return ctx, page
+
+
+def read_wall(page) -> dict | None:
+    return page.evaluate(_READ_WALL)
+
+
+def db_state(ws: Workspace, code: str) -> dict:
+    """What the workspace holds for the session: per-workshop counts and top dots, vote rows and counters."""
+    with ws.read() as conn:
+        counts = {int(r["track_id"]): int(r["n"]) for r in conn.all(
+            "SELECT track_id, COUNT(*) AS n FROM workshop_contributions WHERE code = ? AND status = 'visible'"
+            " GROUP BY track_id", (code,))}  # fmt: skip
+        dots = conn.all(
+            "SELECT c.track_id, COUNT(v.participant_id) AS n FROM workshop_contributions c LEFT JOIN workshop_votes v"
+            " ON v.contribution_id = c.id WHERE c.code = ? GROUP BY c.id, c.track_id",
+            (code,),
+        )
+        rows = int(conn.scalar(
+            "SELECT COUNT(*) FROM workshop_votes v JOIN workshop_participants p ON p.id = v.participant_id"
+            " WHERE p.code = ?", (code,)))  # fmt: skip
+        used = int(
+            conn.scalar("SELECT COALESCE(SUM(votes_used), 0) FROM workshop_participants WHERE code = ?", (code,))
+        )
+        over = int(conn.scalar(
+            "SELECT COUNT(*) FROM workshop_participants p WHERE p.code = ? AND p.votes_used <>"
+            " (SELECT COUNT(*) FROM workshop_votes v WHERE v.participant_id = p.id)", (code,)))  # fmt: skip
+        people = int(conn.scalar("SELECT COUNT(*) FROM workshop_participants WHERE code = ?", (code,)))
+    top: dict[int, list[int]] = {}
+    for r in dots:
+        top.setdefault(int(r["track_id"]), []).append(int(r["n"]))
+    return {
+        "counts": counts,
+        "top": {k: sorted(v, reverse=True)[:5] for k, v in top.items()},
+        "vote_rows": rows,
+        "votes_used": used,
+        "mismatched_counters": over,
+        "participants": people,
+    }
+
+
+def wall_matches(wall: dict | None, db: dict) -> bool:
+    """True when the projector shows the stored counts, top dots and participant total."""
+    if not wall or wall["participants"] != db["participants"]:
+        return False
+    shown = {c["track"]: c for c in wall["cols"]}
+    return all(
+        shown.get(track, {}).get("count") == n and shown[track]["top"] == db["top"].get(track, [])
+        for track, n in db["counts"].items()
+    )
+
+
+def run_room(
+    browser,
+    base_url: str,
+    workspace: Path,
+    *,
+    n: int = 100,
+    budget: int = 3,
+    spread_s: float = 45.0,
+    seed: int = 14,
+    settle_s: float = 30.0,
+) -> LoadResult:
+    """One session of ``n`` participants in 3 workshops: spread posts, then all vote at once; measured."""
+    ws = Workspace.open(workspace, keep_open=True)
+    fac = auth.Actor("Animation charge (load-facilitator)", "facilitator")
+    title = f"Charge {n} participants {int(time.time())}"
+    s = sessions.create_session(ws, fac, title, [sessions.TrackSpec(f"Atelier {i + 1}") for i in range(3)],
+                                vote_budget=budget)  # fmt: skip
+    people = [
+        participants.join(ws, s.code, GROUPS[i % 6], f"p{i}", s.tracks[i % 3].id, browser=f"load-{s.code}-{i}")[1]
+        for i in range(n)
+    ]
+    sessions.set_phase(ws, fac, s.code, "contribute")
+    ctx, page = open_projector(browser, base_url, ws, title)
+    rng = random.Random(seed)
+    delays = [i * spread_s / n + rng.uniform(0, 0.1) for i in range(n)]  # a steady room, workshops in turn
+    committed: dict[int, float] = {}
+    errors: list[str] = []
+    lock = threading.Lock()
+    start = time.perf_counter()
+
+    def post(i: int) -> None:
+        time.sleep(max(0.0, start + delays[i] - time.perf_counter()))
+        try:
+            contributions.post(ws, people[i], f"Idée {i:03d} · former près de chez soi aux métiers de l'industrie")
+        except Exception as exc:  # collected: any failed write fails the run
+            with lock:
+                errors.append(f"post {i}: {exc!r}")
+            return
+        with lock:
+            committed[i] = time.perf_counter()
+
+    threads = [threading.Thread(target=post, args=(i,), daemon=True) for i in range(n)]
+    for th in threads:
+        th.start()
+    seen: dict[int, float] = {}
+    deadline = start + spread_s + settle_s
+    while time.perf_counter() < deadline and (len(seen) < n or any(th.is_alive() for th in threads)):
+        wall = read_wall(page)
+        now = time.perf_counter()
+        for match in _IDEA.findall(wall["text"] if wall else ""):
+            seen.setdefault(int(match), now)
+        page.wait_for_timeout(100)
+    for th in threads:
+        th.join(30)
+    latencies = [seen[i] - committed[i] for i in committed if i in seen]
+    unseen = sorted(i for i in committed if i not in seen)
+
+    sessions.set_phase(ws, fac, s.code, "vote")
+    ids = [c.id for c in contributions.list_contributions(ws, s.code)]
+    refused: dict[str, int] = {}
+    ok = [0]
+    barrier = threading.Barrier(n)
+
+    def vote(i: int) -> None:
+        picks = random.Random(seed + i).sample(ids, budget + 1)
+        plan = [picks[0], picks[0], *picks[1:]]  # a double dot, the budget, one dot too many
+        barrier.wait()
+        for cid in plan:
+            try:
+                contributions.vote(ws, people[i], cid)
+            except UserError as exc:
+                with lock:
+                    refused[exc.code] = refused.get(exc.code, 0) + 1
+            except Exception as exc:
+                with lock:
+                    errors.append(f"vote {i}: {exc!r}")
+            else:
+                with lock:
+                    ok[0] += 1
+
+    threads = [threading.Thread(target=vote, args=(i,), daemon=True) for i in range(n)]
+    for th in threads:
+        th.start()
+    for th in threads:
+        th.join(120)
+    db = db_state(ws, s.code)
+    began = time.perf_counter()
+    wall = read_wall(page)
+    while not wall_matches(wall, db) and time.perf_counter() - began < settle_s:
+        page.wait_for_timeout(200)
+        wall = read_wall(page)
+    matched = time.perf_counter() - began if wall_matches(wall, db) else None
+    ctx.close()
+    return LoadResult(s.code, len(committed), latencies, unseen, ok[0], refused, errors, wall or {}, matched)
+
+
+# Records every change of Streamlit's script state on the page, with the browser's clock (ms).
+_WATCH_RUNS = """() => {
+  window.__runs = [];
+  const app = document.querySelector("[data-testid='stApp']");
+  new MutationObserver(() => window.__runs.push([app.dataset.testScriptState, performance.now()]))
+    .observe(app, {attributes: true, attributeFilter: ['data-test-script-state']});
+}"""
+_RUN_MS = """() => {
+  const r = window.__runs, out = [];
+  for (let i = 0; i < r.length; i++) if (r[i][0] === 'running') {
+    const end = r.slice(i + 1).find(x => x[0] === 'notRunning');
+    if (end) out.push(end[1] - r[i][1]);
+  }
+  return out;
+}"""
+
+
+def participant_run_ms(browser, base_url: str, workspace: Path, *, ideas: int = 300, posts: int = 6) -> dict:
+    """Server run time of the participant page (phone, 390x844) after posting, in a room of 100 participants and
+    ``ideas`` ideas (a third in this phone's workshop), measured in the browser as the time Streamlit's script
+    state stays ``running`` after the tap. Returns medians: ``post`` (the posting fragment's run) and ``whole``
+    (the whole page re-running, the refresh button: what every post cost before the form became a fragment)."""
+    ws = Workspace.open(workspace, keep_open=True)
+    fac = auth.Actor("Animation charge (load-facilitator)", "facilitator")
+    s = sessions.create_session(ws, fac, "Mesure téléphone", [sessions.TrackSpec(f"Atelier {i + 1}") for i in range(3)])
+    people = [
+        participants.join(ws, s.code, GROUPS[i % 6], f"p{i}", s.tracks[i % 3].id, browser=f"run-{s.code}-{i}")[1]
+        for i in range(100)
+    ]
+    sessions.set_phase(ws, fac, s.code, "contribute")
+    for i in range(ideas):
+        contributions.post(ws, people[i % 100], f"Idée {i} : des visites d'entreprises pour les collégiens")
+    token, _ = participants.join(ws, s.code, "company", "mesure", s.tracks[0].id, browser=f"run-{s.code}-me")
+    ctx = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, locale="fr-FR")
+    page = ctx.new_page()
+    page.set_default_timeout(60_000)
+    page.goto(f"{base_url}/workshop?p={token}")
+    _idle(page, 90_000)
+    _dismiss_dialog(page)
+    page.locator("[class*='st-key-card_']").first.wait_for()
+
+    def timed(action) -> float:
+        page.evaluate(_WATCH_RUNS)
+        action()
+        page.wait_for_function("() => window.__runs.some(r => r[0] === 'notRunning')", timeout=180_000)
+        runs = page.evaluate(_RUN_MS)
+        return runs[0] if runs else float("nan")
+
+    box = page.get_by_role("textbox", name=t("workshop.post.label", "fr"))
+    post_ms, whole_ms = [], []
+    for k in range(posts):
+        box.fill(f"Une idée de plus n° {k}")
+        post_ms.append(timed(lambda: page.get_by_role("button", name=t("workshop.post.submit", "fr")).click()))
+        page.get_by_text(f"Une idée de plus n° {k}").first.wait_for()
+        whole_ms.append(timed(lambda: page.get_by_role("button", name=t("workshop.me.refresh", "fr")).click()))
+    ctx.close()
+    with ws.read() as conn:
+        stored = int(conn.scalar("SELECT COUNT(*) FROM workshop_contributions WHERE code = ?", (s.code,)))
+    if stored != ideas + posts:
+        raise RuntimeError(f"the phone's posts were not all stored ({stored} of {ideas + posts})")
+    return {"post": statistics.median(post_ms[1:]), "whole": statistics.median(whole_ms[1:]), "runs": post_ms}
