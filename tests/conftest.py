@@ -59,7 +59,9 @@ BOTH_BACKENDS = frozenset(
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
-    if "ws" in metafunc.fixturenames and Path(str(metafunc.definition.path)).name in BOTH_BACKENDS:
+    # GTEC_TEST_PG_ALL=1: every suite taking ``ws`` runs on both backends (to try a new capability on PostgreSQL).
+    every = os.environ.get("GTEC_TEST_PG_ALL") == "1"
+    if "ws" in metafunc.fixturenames and (every or Path(str(metafunc.definition.path)).name in BOTH_BACKENDS):
         metafunc.parametrize("workspace_backend", ["sqlite", "postgresql"], indirect=True)
 
 

@@ -67,6 +67,7 @@ from gtec.storage.workspace import (
     MIGRATION_PACKAGE,
     PG_OVERRIDE_SUFFIX,
     Connection,
+    FairLock,
     MigrationError,
     UniqueViolation,
     Workspace,
@@ -250,7 +251,7 @@ class _Pool:
 
 _POOLS: dict[str, _Pool] = {}
 _POOLS_GUARD = threading.Lock()
-_WRITERS: dict[tuple[str, str], threading.Lock] = {}
+_WRITERS: dict[tuple[str, str], FairLock] = {}
 
 
 def _pool(conninfo: str) -> _Pool:
@@ -258,9 +259,9 @@ def _pool(conninfo: str) -> _Pool:
         return _POOLS.setdefault(conninfo, _Pool(conninfo))
 
 
-def _writer_lock(conninfo: str, schema: str) -> threading.Lock:
+def _writer_lock(conninfo: str, schema: str) -> FairLock:
     with _POOLS_GUARD:
-        return _WRITERS.setdefault((conninfo, schema), threading.Lock())
+        return _WRITERS.setdefault((conninfo, schema), FairLock())
 
 
 def close_pools() -> None:

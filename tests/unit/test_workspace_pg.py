@@ -8,6 +8,7 @@ import os
 import sqlite3
 import sys
 import threading
+import time
 import uuid
 
 import psycopg
@@ -108,6 +109,30 @@ def test_pg_override_file_must_belong_to_a_migration(tmp_path, monkeypatch):
         assert error.value.code == "migration_name"
     finally:
         sys.modules.pop("migrations_override", None)
+
+
+def test_writers_get_the_lock_in_arrival_order():
+    """The in-process writer lock hands over to the oldest waiter (a plain Lock let a releasing thread retake it)."""
+    lock = workspace.FairLock()
+    order: list[int] = []
+    lock.acquire()
+    threads = []
+    for i in range(5):
+
+        def take(i: int = i) -> None:
+            with lock:
+                order.append(i)
+
+        thread = threading.Thread(target=take)
+        thread.start()
+        while len(lock._waiters) < i + 1:  # wait until thread i is queued
+            time.sleep(0.001)
+        threads.append(thread)
+    lock.release()
+    [t.join() for t in threads]
+    assert order == [0, 1, 2, 3, 4]
+    with lock:  # free again, taken without waiting
+        assert not lock._waiters
 
 
 # --- the contract both backends keep (runs twice with a server) --------------------------------------------
