@@ -46,6 +46,7 @@ def commit(
         base = pd.MultiIndex.from_frame(prepared.values.loc[:, key].astype(str))
         extra = derived.loc[~pd.MultiIndex.from_frame(derived.loc[:, key].astype(str)).isin(base)]
         rows += _rows(extra, 1)
+    rows.sort(key=lambda r: r[:3])  # primary-key order: each insert lands next to the previous one in the B-tree
     detail = {"dataset": name, "sha256": report.sha256, "file": prepared.file_name, "values": len(rows)}
     with ws.write(actor, "import.write", target=name, detail=detail) as conn:
         row = conn.one("SELECT id, level FROM import_datasets WHERE name_key = ?", (name_key(name),))
