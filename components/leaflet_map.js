@@ -89,6 +89,41 @@ function setProvenance(state) {
   state.provenance.style.display = d.provenance ? "" : "none";
 }
 
+function setBand(state) {
+  // demonstration values: a band on the map itself, not only a chip beside the legend
+  const text = state.data.demo_band || "";
+  state.band.textContent = text;
+  state.band.style.display = text ? "" : "none";
+}
+
+function setJumps(state) {
+  // mainland / overseas views: the overseas départements are in the classes and the table, out of the
+  // mainland view; this list brings each into view (keyboard-usable <select>)
+  const jumps = state.data.jumps || [];
+  const key = JSON.stringify(jumps);
+  if (key === state.jumpsKey) return;
+  state.jumpsKey = key;
+  const box = state.jumps;
+  box.textContent = "";
+  box.style.display = jumps.length ? "" : "none";
+  if (!jumps.length) return;
+  const label = document.createElement("label");
+  label.textContent = state.data.jump_label || "";
+  const select = document.createElement("select");
+  jumps.forEach((j, i) => {
+    const o = document.createElement("option");
+    o.value = String(i);
+    o.textContent = j[0];
+    select.appendChild(o);
+  });
+  select.addEventListener("change", () => {
+    const j = jumps[Number(select.value)];
+    if (j) state.map.setView(j[1], j[2]);
+  });
+  label.appendChild(select);
+  box.appendChild(label);
+}
+
 function setTiles(state) {
   const L = window.L;
   if (state.data.tiles && !state.tiles) {
@@ -130,7 +165,7 @@ async function setLayers(state, setTriggerValue) {
       layer.bindTooltip(() => {
         const v = valueOf(state, f);
         return tooltipNode(f.properties.name, state.data.alias, v && v[0] >= 0 ? v[1] : state.data.no_data);
-      }, { sticky: true, className: "gtec-tooltip" });
+      }, { sticky: true, direction: "auto", className: "gtec-tooltip" });
       layer.on({
         mouseover: (e) => e.target.setStyle({ weight: 3, color: "#111111", fillOpacity: 0.95 }),
         mouseout: (e) => e.target.setStyle(styleOf(state, f)),
@@ -175,6 +210,22 @@ export default function (component) {
           return div;
         };
         prov.addTo(state.map);
+        const band = L.control({ position: "topright" });
+        band.onAdd = () => {
+          const div = L.DomUtil.create("div", "gtec-map-band");
+          state.band = div;
+          return div;
+        };
+        band.addTo(state.map);
+        const jumps = L.control({ position: "topleft" });
+        jumps.onAdd = () => {
+          const div = L.DomUtil.create("div", "gtec-map-jumps");
+          L.DomEvent.disableClickPropagation(div);
+          L.DomEvent.disableScrollPropagation(div);
+          state.jumps = div;
+          return div;
+        };
+        jumps.addTo(state.map);
         state.group = L.featureGroup().addTo(state.map);
         window.gtecMap = state.map; // for tests and debugging in the browser
       }
@@ -184,6 +235,8 @@ export default function (component) {
         state.map.setView(data.view[0], data.view[1], { animate: false });
       }
       setProvenance(state);
+      setBand(state);
+      setJumps(state);
       setTiles(state);
       return setLayers(state, setTriggerValue);
     })

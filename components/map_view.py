@@ -127,7 +127,11 @@ _LEAFLET = st.components.v2.component(
     css=".gtec-map{width:100%;background:#f4f4ef;border-radius:4px}"
     ".gtec-map .gtec-tooltip{font-size:16px;line-height:1.35}"
     ".gtec-map .gtec-map-provenance{background:rgba(255,255,255,.9);padding:2px 6px;font-size:13px;"
-    "color:#222;max-width:60vw;border-radius:3px}",
+    "color:#222;max-width:60vw;border-radius:3px}"
+    ".gtec-map .gtec-map-band{background:#5b2a86;color:#fff;font-weight:600;padding:4px 10px;border-radius:3px;"
+    "font-size:15px;max-width:70vw}"
+    ".gtec-map .gtec-map-jumps label{display:flex;gap:.4em;align-items:center;background:rgba(255,255,255,.92);"
+    "padding:3px 6px;border-radius:3px;font-size:14px}.gtec-map .gtec-map-jumps select{font-size:14px}",
     isolate_styles=False,
 )
 
@@ -159,7 +163,7 @@ def _on_click(valid_ids: set[str], target_key: str):
     return handler
 
 
-def show_map(level: str, payload: dict, select_key: str | None = "map_sel") -> None:
+def show_map(level: str, payload: dict, lang: str, select_key: str | None = "map_sel") -> None:
     """Mount (or update) the one map component with the level's geometry URLs and ``payload``."""
     layer = prepared_layer(level)
     under = levels.LEVEL_BACKGROUND.get(level)
@@ -177,6 +181,8 @@ def show_map(level: str, payload: dict, select_key: str | None = "map_sel") -> N
         "tile_url": geofile.TILE_URL,
         "tile_attribution": geofile.TILE_ATTRIBUTION,
         "clickable": select_key is not None,
+        "jumps": [[t(f"map.jump.{name}", lang), list(c), z] for name, c, z in levels.jumps_for(level)],
+        "jump_label": t("map.jump.label", lang),
         **payload,
     }
     callback = _on_click(set(layer.ids), select_key) if select_key else None
@@ -205,8 +211,9 @@ def show_choropleth(
         colours, values = geofile.map_payload(
             prepared_layer(level).ids, fig.values, fig.colours, lang, fig.unit, fig.classification.decimals
         )
+    demo = t("map.demo_band", lang) if display.is_demo(fig.status) else ""
     show_map(level, _labels(lang, fig.label, provenance, tiles) | {"colours": colours, "values": values,
-             "selected": selected})  # fmt: skip
+             "selected": selected, "demo_band": demo}, lang)  # fmt: skip
     return dict(level=level, fig=fig, lang=lang, tiles=tiles, selected=selected)
 
 
@@ -258,13 +265,16 @@ def show_empty_level(level: str, lang: str) -> None:
     if levels.is_grid(level):
         show_tile_grid(level, None, lang)
         return
-    show_map(level, _labels(lang, t("map.col.value", lang), "", False) | {"colours": [], "values": {},
-             "selected": None})  # fmt: skip
+    show_map(level, _labels(lang, t("map.col.value", lang), "", False) | {"colours": [], "values": [],
+             "selected": None, "demo_band": ""}, lang)  # fmt: skip
 
 
-def show_legend(box: legend.Legend, lang: str) -> None:
-    """The legend (every string escaped by :func:`gtec.maps.legend.legend_html`, sanitised again by st.html)."""
-    st.html(legend.legend_html(box, lang))
+def show_legend(box: legend.Legend, lang: str, level: str | None = None) -> None:
+    """The legend (every string escaped by :func:`gtec.maps.legend.legend_html`, sanitised again by st.html),
+    with an entry for the outlines drawn over ``level`` (the partner basins over the EPCIs)."""
+    outlines = levels.LEVEL_OUTLINES.get(level or "", ())
+    label = " / ".join(t(f"map.legend.outline.{lvl}", lang) for lvl in outlines)
+    st.html(legend.legend_html(box, lang, label))
 
 
 def show_profile(

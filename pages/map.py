@@ -106,7 +106,7 @@ col_map, col_legend = st.columns([4, 1])
 with col_map:
     html_map = map_view.show_choropleth(level, fig, lang, tiles, selected, provenance, fig_key)
 with col_legend:
-    map_view.show_legend(fig.legend, lang)
+    map_view.show_legend(fig.legend, lang, level)
     for sid in fig.source_ids:
         badge(srcs[sid], lang)
 

@@ -73,8 +73,10 @@ class Legend:
     flags_label: str = ""
 
 
-def legend_html(legend: Legend, lang: str) -> str:
-    """The legend as a small HTML block: every string escaped. Used in the app and in exported maps."""
+def legend_html(legend: Legend, lang: str, outline_label: str = "") -> str:
+    """The legend as a small HTML block: every string escaped. Used in the app and in exported maps.
+
+    ``outline_label`` adds an entry for the outlines drawn over the level (the partner basins over EPCIs)."""
     e = esc
     rows = []
     for entry in (*legend.entries, legend.missing):
@@ -84,6 +86,12 @@ def legend_html(legend: Legend, lang: str) -> str:
             f'<span style="display:inline-block;width:1.6em;height:1.1em;background:{e(entry.colour)};{dash}"></span>'
             f"<span>{e(entry.label)}</span>"
             f'<span style="color:#555;font-size:.85em">({entry.count})</span></div>'
+        )
+    if outline_label:
+        rows.append(
+            '<div style="display:flex;align-items:center;gap:.5em;margin:.15em 0">'
+            '<span style="display:inline-block;width:1.6em;height:1.1em;border:2.5px solid #111111"></span>'
+            f"<span>{e(outline_label)}</span></div>"
         )
     unit = f" ({e(legend.unit)})" if legend.unit else ""
     meta = [f"{e(t('map.legend.vintage', lang))} {e(legend.vintage)}", e(legend.status_label)]

@@ -101,6 +101,9 @@ def test_epci_map_has_basin_outlines(built_data_dir, workspace_path):
     options = at.selectbox(key="map_sel").options
     assert 1 < len(options) <= 31 and any("Vannes" in o for o in options)
     assert "INSEE" in args["provenance"] and "officiel" in args["provenance"]  # provenance stays on the map
+    assert args["demo_band"] == ""  # official values: no demonstration band
+    assert [j[0] for j in args["jumps"]][1:] == ["Guadeloupe", "Martinique", "Guyane", "La Réunion", "Mayotte"]
+    assert t("map.legend.outline.basin", "fr").replace("'", "&#x27;") in at.get("html")[0].proto.body
 
 
 def test_changing_the_indicator_swaps_only_the_layer(built_data_dir, workspace_path):
@@ -211,3 +214,4 @@ def test_demonstration_values_appear_only_with_the_switch_and_marked(built_data_
     at.selectbox(key="map_ind").set_value("jobseekers").run()
     assert not at.exception
     assert t("demo.mark", "fr") in at.get("html")[0].proto.body
+    assert _map_args(at)["demo_band"] == t("map.demo_band", "fr")  # marked on the map itself too
