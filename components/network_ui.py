@@ -183,6 +183,8 @@ def duplicates_block(ws: Workspace, actor: auth.Actor, lang: str, orgs: list[dic
     if not found:
         st.info(t("network.dup.none", lang))
     may_merge = auth.can(actor, "network.merge")
+    if found and may_merge:
+        st.caption(t("network.dup.keep_help", lang))
     for dup in found:
         first, second = by_id[dup.first_id], by_id[dup.second_id]
         reason = t(f"network.dup.reason.{dup.reason}", lang, score=fmt.number(dup.score * 100, lang))
