@@ -312,11 +312,15 @@ class Workspace:
             return None
         return (st.st_dev, st.st_ino)
 
-    def _reusable(self, entry: tuple[sqlite3.Connection, tuple[int, int]] | None) -> sqlite3.Connection | None:
+    def _reusable(
+        self, entry: tuple[sqlite3.Connection, tuple[int, int]] | None, current: tuple[int, int] | None
+    ) -> sqlite3.Connection | None:
+        # ``current`` is taken before any connection is opened: a connection is tagged with an identity read before
+        # it was opened, so a file replaced in between makes the tag stale (reopened next time), never the reverse.
         if entry is None:
             return None
         raw, identity = entry
-        if identity == self._identity() and not raw.in_transaction:
+        if identity == current and not raw.in_transaction:
             return raw
         raw.close()
         return None
@@ -443,11 +447,11 @@ class Workspace:
     def read(self) -> Iterator[Connection]:
         """A read-only connection (``query_only``): no migration, no write lock. Reused in server mode."""
         raw = None
+        identity = self._identity()
         if self._reuse:
             with self._readers_guard:
                 entry = self._readers.pop() if self._readers else None
-            raw = self._reusable(entry)
-        identity = self._identity()
+            raw = self._reusable(entry, identity)
         if raw is None:
             raw = self._connect()
             raw.execute("PRAGMA query_only = ON")
@@ -477,9 +481,9 @@ class Workspace:
     @contextmanager
     def _transaction_unlocked(self) -> Iterator[Connection]:
         # Called under the writer lock: the reused writer connection is used by one thread at a time.
-        raw = self._reusable(self._writer) if self._reuse else None
-        self._writer = None
         identity = self._identity()
+        raw = self._reusable(self._writer, identity) if self._reuse else None
+        self._writer = None
         if raw is None:
             raw = self._connect()
         keep = False
