@@ -227,7 +227,7 @@ def _commit_step(ws: Workspace, actor: Actor, draft: drafts.Draft, prepared, lan
     names = [d["name"] for d in store.datasets(ws)]
     st.text_input(
         t("datasets.imports.name", lang), key="imp_name", persist_state="session", max_chars=120,
-        help=t("datasets.imports.name_help", lang, names=", ".join(names[:20]) or "–"),
+        help=t("datasets.imports.name_help", lang, names=md(", ".join(names[:20])) or "–"),
     )  # fmt: skip
     c1, c2 = st.columns(2)
     go = c1.button(

@@ -115,7 +115,7 @@ def show_report(report: BoundaryReport, lang: str) -> None:
         t("datasets.layers.vertices", lang),
         f"{fmt.number(report.vertices_in, lang)} → {fmt.number(report.vertices_out, lang)}",
     )
-    m3.metric(t("datasets.layers.crs", lang), report.source_crs or t("datasets.imports.none", lang))
+    m3.metric(t("datasets.layers.crs", lang), md(report.source_crs) or t("datasets.imports.none", lang))
     for kind, count in sorted(report.counts.items()):
         text = f"{t(f'imports.problem.{kind}', lang)} : {fmt.number(count, lang)}"
         if BLOCKING.get(kind):

@@ -163,9 +163,11 @@ def overlay_rows(ws: Workspace) -> tuple[list[tuple], list[tuple], list[tuple]]:
             rule = rules.get(ind) or {}
             how = str(rule.get("aggregation") or "none")
             label = row["name"] if len(names) == 1 else f"{row['name']} – {ind}"
+            # marked in the label: an imported series is never mistaken for a reference one of the same name
+            label_fr, label_en = (t("datasets.imported_label", lang, name=label) for lang in ("fr", "en"))
             indicators.append(
                 (
-                    indicator_id(row["id"], ind, row["profile"]), label, label, "", "", _note(row, "fr"),
+                    indicator_id(row["id"], ind, row["profile"]), label_fr, label_en, "", "", _note(row, "fr"),
                     _note(row, "en"), _KIND.get(how, "amount"), how, rule.get("weight") or None, None, None, "neutral",
                 )
             )  # fmt: skip

@@ -11,6 +11,7 @@ from gtec.core import auth
 from gtec.core.i18n import t
 from gtec.imports import store
 from gtec.storage.reference import connect_reference
+from tests.app.cards import cards
 
 ADMIN = auth.Actor("Alice Admin (alice)", "admin")
 FAC = auth.Actor("Claire Martin (claire)", "facilitator")
@@ -142,10 +143,20 @@ def test_imported_indicator_on_the_map_and_in_the_portrait(open_page, ws, built_
     at.switch_page("pages/map.py").run()
     at.selectbox(key="map_level").select("epci").run()
     _ok(at)
-    assert ind in at.selectbox(key="map_ind").options or "Emplois salariés" in at.selectbox(key="map_ind").options
+    assert t("datasets.imported_label", "fr", name="Emplois salariés") in at.selectbox(key="map_ind").options
     at.selectbox(key="map_ind").select(ind).run()
     _ok(at)
     assert any(t("status.imported", "fr") in m.value for m in at.markdown)
+    # the portrait of an EPCI inside the département: the summed figure as a card marked imported
+    at.session_state["_territory_id"] = "FR-EPCI-200067932"
+    at.session_state["territory_level"] = "epci"
+    at.session_state["territory_select_epci"] = "FR-EPCI-200067932"
+    at.switch_page("pages/portrait.py").run()
+    _ok(at)
+    found = [c for c in cards(at) if c.label == t("datasets.imported_label", "fr", name="Emplois salariés")]
+    assert len(found) == 1, [(c.label, c.status) for c in cards(at)]
+    card = found[0]
+    assert card.status == "imported" and card.value[0].isdigit()
     at = _ok(open_page("pages/datasets.py", "fr"))
     assert "Emplois salariés" in set(at.dataframe[0].value[t("datasets.col.title", "fr")])
 

@@ -63,7 +63,7 @@ def _sign_in(page, app_server, wait_idle) -> None:
 
 
 def _import(page, path: Path, wait_idle, version: int) -> None:
-    page.locator("[data-testid='stFileUploader'] input[type=file]").set_input_files(str(path))
+    page.locator("[data-testid='stFileUploader'] input[type=file]").first.set_input_files(str(path))
     page.get_by_text(t("datasets.report.ok", "fr")).wait_for(timeout=120_000)
     wait_idle(page)
     name = page.get_by_role("textbox", name=t("datasets.imports.name", "fr"))
