@@ -37,6 +37,10 @@ def trend_chart(df, names: Mapping[str, str], lang: str, height: int = 240, inde
     )
 
 
+#: ITL1 codes with a short name for their tile (i18n ``map.uk_short.<code>``).
+UK_SHORT = ("TLC", "TLD", "TLE", "TLF", "TLG", "TLH", "TLI", "TLJ", "TLK", "TLL", "TLM", "TLN")
+
+
 def tile_grid_chart(tiles, lang: str, height: int = 420):
     """The UK ITL1 tile grid: one square per region at (grid_row, grid_col), filled with its class colour.
 
@@ -62,8 +66,9 @@ def tile_grid_chart(tiles, lang: str, height: int = 420):
         )
     )
     ink = alt.Color("ink:N", scale=None)
-    code = base.mark_text(fontSize=18, fontWeight="bold", dy=-8).encode(text="code:N", color=ink)
-    value = base.mark_text(fontSize=13, dy=12).encode(text="value_text:N", color=ink)
+    # the region's short name on its tile (its code alone, TLC or TLM, told readers nothing)
+    code = base.mark_text(fontSize=13, fontWeight="bold", dy=-9).encode(text="short:N", color=ink)
+    value = base.mark_text(fontSize=13, dy=10).encode(text="value_text:N", color=ink)
     return (rect + code + value).properties(height=height, width=5 * 90)
 
 
@@ -82,6 +87,7 @@ def tile_grid_frame(positions, table, lang: str, decimals: int | None = None):
         grid["fill"] = grid["fill"].fillna(MISSING_COLOUR)
     return grid.assign(
         territory_id=grid["id"],
+        short=[t(f"map.uk_short.{c}", lang) if c in UK_SHORT else str(c) for c in grid["code"]],
         value_text=[format_value(v, lang, decimals) for v in grid["value"]],
         ink=grid["fill"].map(ink_colour),
     )

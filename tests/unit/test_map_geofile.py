@@ -66,3 +66,19 @@ def test_search_lists_matches_only_and_keeps_the_current_choice():
     assert table.search_choices(ids, labels, "vannes", keep="FR-EPCI-3") == ["FR-EPCI-3", "FR-EPCI-7"]
     assert len(table.search_choices(ids, labels, "communauté")) == table.SEARCH_LIMIT
     assert table.search_choices(ids, labels, "zzz") == []
+
+
+def test_uk_tiles_carry_region_names_not_codes():
+    import pandas as pd
+
+    from gtec.maps import charts
+
+    positions = pd.DataFrame(
+        {"id": ["UK-TLM", "UK-TLI"], "code": ["TLM", "TLI"], "name": ["Scotland", "London"],
+         "grid_row": [0, 3], "grid_col": [2, 3]}
+    )  # fmt: skip
+    grid = charts.tile_grid_frame(positions, None, "fr")
+    assert list(grid["short"]) == ["Écosse", "Londres"]
+    assert list(grid["value_text"]) == ["pas de donnée"] * 2
+    spec = charts.tile_grid_chart(grid, "fr").to_dict()
+    assert any(layer.get("encoding", {}).get("text", {}).get("field") == "short" for layer in spec["layer"])
