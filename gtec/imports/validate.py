@@ -156,6 +156,31 @@ def _add(report: Report, kind: str, rows: pd.DataFrame | None = None, **detail: 
         )
 
 
+def close_codes(code: str, lookup: dict[str, str], n: int = 3) -> list[str]:
+    """Up to ``n`` known codes close to an unknown one (a typo, a lost leading zero, an old code): compared with
+    the codes sharing its first two characters (a commune's département), else its first; at most 1,000
+    candidates, so a file of unknown codes stays fast."""
+    index = _prefix_index(lookup)
+    pool = index.get(code[:2]) or index.get(code[:1]) or []
+    return difflib.get_close_matches(code, pool[:1000], n=n, cutoff=0.6)
+
+
+def _prefix_index(lookup: dict[str, str]) -> dict[str, list[str]]:
+    key = id(lookup)
+    cached = _PREFIXES.get(key)
+    if cached is not None and cached[0] is lookup:
+        return cached[1]
+    index: dict[str, list[str]] = {}
+    for c in lookup:
+        index.setdefault(c[:2], []).append(c)
+        index.setdefault(c[:1], []).append(c)
+    _PREFIXES[key] = (lookup, index)
+    return index
+
+
+_PREFIXES: dict[int, tuple[dict[str, str], dict[str, list[str]]]] = {}
+
+
 def choose_level(codes: pd.Series, geo: Geography, candidates: tuple[str, ...] | None) -> str:
     """The level whose codes match most of ``codes`` (among ``candidates``, else every level)."""
     levels = candidates or tuple(sorted(geo.territories["level"].unique()))
@@ -199,16 +224,8 @@ def validate(
         df.loc[old, "territory_id"] = df.loc[old, "code"].map(geo.successors).map(lookup)
     unknown = df["territory_id"].isna()
     if unknown.any():
-        all_codes = list(lookup)
-        uniq = df.loc[unknown, "code"].unique()[:50]
-        close = {
-            c: ", ".join(
-                difflib.get_close_matches(
-                    str(c), [x for x in all_codes if x[:1] == str(c)[:1]] or all_codes[:2000], n=3, cutoff=0.6
-                )
-            )
-            for c in uniq
-        }
+        uniq = df.loc[unknown, "code"].unique()[:20]
+        close = {c: ", ".join(close_codes(str(c), lookup)) for c in uniq}
         _add(report, "unknown_code", df.loc[unknown], detail=lambda r: close.get(r.code, ""))
     df = df.loc[~unknown]
     _add(report, "non_numeric", df.loc[df["bad"].astype(bool)])
