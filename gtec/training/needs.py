@@ -93,17 +93,24 @@ def output_by_family(offer: TerritoryOffer, family_ids: Sequence[str]) -> pd.Dat
     out = pd.DataFrame(index=pd.Index(list(family_ids), name="family_id"), columns=cols, dtype=float)
     if offer.empty:
         return out
-    df = offer.by_family.assign(part=offer.by_family["output"] * offer.by_family["share"])
+    src = offer.by_family
+    df = pd.DataFrame(
+        {
+            "family_id": src["family_id"].to_numpy(),
+            "route": src["route_shown"].to_numpy(),
+            "level": src["level_shown"].to_numpy(),
+            "part": (pd.to_numeric(src["output"], errors="coerce") * src["share"]).to_numpy(dtype=float),
+        }
+    )
     out[:] = 0.0
     if df.empty:
         return out
-    out["output"] = df.groupby("family_id")["part"].sum(min_count=1).reindex(out.index).fillna(0.0)
-    for r in ROUTES_SHOWN:
-        part = df.loc[df["route_shown"] == r].groupby("family_id")["part"].sum()
-        out[f"route_{r}"] = part.reindex(out.index).fillna(0.0)
-    for lv in LEVELS_SHOWN:
-        part = df.loc[df["level_shown"] == lv].groupby("family_id")["part"].sum()
-        out[f"level_{lv}"] = part.reindex(out.index).fillna(0.0)
+    out["output"] = df.groupby("family_id")["part"].sum().reindex(out.index).fillna(0.0)
+    for dim, values in (("route", ROUTES_SHOWN), ("level", LEVELS_SHOWN)):
+        wide = df.pivot_table(index="family_id", columns=dim, values="part", aggfunc="sum", fill_value=0.0)
+        wide = wide.reindex(index=out.index, columns=list(values)).fillna(0.0)
+        for v in values:
+            out[f"{dim}_{v}"] = wide[v].to_numpy(dtype=float)
     return out
 
 
