@@ -278,13 +278,18 @@ def company_view(ws: Workspace, load_base, lang: str) -> None:
     place = dict(workshop_ui.territory_choices()).get(survey.territory_id, survey.territory_id)
     st.markdown(t("needs.company.territory", lang, name=md(place)))
     st.markdown(source_line(survey, lang))
-    missing = t("needs.company.suppressed", lang)
+    hidden = t("needs.company.suppressed", lang)
+    missing = [hidden if 0 < n < matrix.MIN_N else "–" for n in table["companies"]]  # nobody answered: missing
     shown = pd.DataFrame(
         {
             t("needs.company.col.family", lang): [family_label(f, lang) for f in table["family_id"]],
             t("needs.company.col.companies", lang): table["companies"],
-            t("needs.company.col.now", lang): [fmt.number(v, lang, missing=missing) for v in table["now_total"]],
-            t("needs.company.col.in3y", lang): [fmt.number(v, lang, missing=missing) for v in table["in3y_total"]],
+            t("needs.company.col.now", lang): [
+                fmt.number(v, lang, missing=m) for v, m in zip(table["now_total"], missing, strict=True)
+            ],
+            t("needs.company.col.in3y", lang): [
+                fmt.number(v, lang, missing=m) for v, m in zip(table["in3y_total"], missing, strict=True)
+            ],
             t("needs.company.col.bmo", lang): [
                 fmt.number(v, lang) + (" *" if s else "")
                 for v, s in zip(table["bmo_projects"], table["bmo_secret"], strict=True)

@@ -159,3 +159,26 @@ def test_pages_render_in_both_languages(open_page, ws, lang):
     for page in ("pages/needs.py", "pages/roadmap.py"):
         at = _ok(open_page(page, lang, FAC))
         assert at.title[0].value == t(f"{page.split('/')[1][:-3]}.title", lang)
+
+
+def test_company_needs_beside_bmo_and_the_scenario(open_page, ws, built_data_dir):
+    from gtec.needs import company
+    from gtec.storage.reference import connect_reference
+
+    fams = company.families(connect_reference(built_data_dir / "reference.sqlite"))
+    s = surveys.create_survey(ws, FAC, title="Entreprises du Pays de Vannes", kind="company", groups=["companies"],
+                              question_ids=[q.id for q in bank.company_questions(fams)], mode="open",
+                              territory_id="FR-BASIN-VANNES")  # fmt: skip
+    for i in range(5):
+        surveys.submit(ws, s.link_code, surveys.new_token(), "companies", {"now_F02": 3, "in3y_F02": 4 + i})
+    surveys.submit(ws, s.link_code, surveys.new_token(), "companies", {"now_F11": 2})
+    at = _ok(open_page("pages/needs.py", "fr"))
+    table = next(d.value for d in at.dataframe if t("needs.company.col.bmo", "fr") in d.value.columns)
+    row = table.set_index(t("needs.company.col.family", "fr")).loc[fams["F02"][0]]
+    assert row[t("needs.company.col.now", "fr")] == "15" and row[t("needs.company.col.in3y", "fr")] == "30"
+    assert row[t("needs.company.col.bmo", "fr")] not in ("–", "") and row[t("needs.company.col.openings", "fr")] != "–"
+    by_family = table.set_index(t("needs.company.col.family", "fr"))
+    assert by_family.loc[fams["F11"][0], t("needs.company.col.now", "fr")] == t("needs.company.suppressed", "fr")
+    assert by_family.loc[fams["F13"][0], t("needs.company.col.now", "fr")] == "–"  # nobody answered: missing
+    shown = " ".join(m.value for m in at.markdown)
+    assert t("status.official", "fr") in shown or ":green-badge[" in shown
