@@ -96,6 +96,9 @@ def organisation_form(ws: Workspace, actor: auth.Actor, lang: str) -> None:
     territory = pick_territory(lang, key="net_territory")
     with st.form("net_org_new", clear_on_submit=True):
         name = st.text_input(t("network.field.name", lang), max_chars=organisations.MAX_NAME)
+        commune = st.text_input(
+            t("network.field.commune", lang), max_chars=5, help=t("network.field.commune_help", lang)
+        )
         a, b = st.columns(2)
         org_type = a.selectbox(
             t("network.field.type", lang), vocab.ORG_TYPES, format_func=lambda c: t(f"network.org_type.{c}", lang)
@@ -114,8 +117,9 @@ def organisation_form(ws: Workspace, actor: auth.Actor, lang: str) -> None:
             format_func=lambda c: t(f"network.size.{c}", lang) if c else "–",
         )
         if st.form_submit_button(t("network.org.save", lang), type="primary"):
-            draft = organisations.OrganisationDraft(name, org_type, country, territory, naf, size, siren, other_id)
             try:
+                place = organisations.commune_territory(data.reference(), commune) if commune.strip() else territory
+                draft = organisations.OrganisationDraft(name, org_type, country, place, naf, size, siren, other_id)
                 new_id = organisations.create(ws, actor, draft)
             except (UserError, auth.PermissionDenied) as error:
                 show_error(error, lang)

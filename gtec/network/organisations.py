@@ -24,7 +24,9 @@ from gtec.core import auth
 from gtec.core.errors import EditConflict, UserError
 from gtec.core.text import clean
 from gtec.network import vocab
+from gtec.storage.reference import ReferenceConnection
 from gtec.storage.workspace import Connection, Workspace, name_key, now_iso
+from gtec.territories.indicators import get_territory
 
 MAX_NAME = 160
 SIMILARITY = 0.88
@@ -70,6 +72,21 @@ def match_key(name: str) -> str:
     words = re.sub(r"[^\w]+", " ", plain.replace(".", "").replace("'", " ").replace("’", " ")).split()
     kept = [w for w in words if w not in LEGAL_FORMS]
     return " ".join(kept or words)
+
+
+_COMMUNE = re.compile(r"^(\d{5}|2[AB]\d{3})$")
+
+
+def commune_territory(conn: ReferenceConnection, code: str) -> str:
+    """The territory id of a commune given by its INSEE code (``56260`` -> ``FR-COM-56260``), checked against the
+    reference store; :class:`UserError` ``network.error.commune`` when the code is malformed or unknown."""
+    value = clean(code).strip().upper()
+    if not _COMMUNE.match(value):
+        raise UserError("network.error.commune", code=value)
+    territory_id = f"FR-COM-{value}"
+    if get_territory(conn, territory_id) is None:
+        raise UserError("network.error.commune", code=value)
+    return territory_id
 
 
 def validate(draft: OrganisationDraft) -> dict[str, Any]:

@@ -176,3 +176,18 @@ def test_the_admin_sets_the_inactive_period_with_a_number(open_page, ws):
     box.set_value(6).run()
     _ok(at)
     assert settings.get_value(ws, "network.inactive_months") == 6
+
+
+def test_an_organisation_placed_in_its_commune_and_a_bad_code_refused(open_page, ws):
+    at = open_page("pages/partners.py", "fr", FAC)
+    _by_label(at.text_input, "network.field.name").input("Boulangerie Le Goff")
+    _by_label(at.text_input, "network.field.commune").input("99999")
+    next(b for b in at.button if b.label == t("network.org.save", "fr")).click()
+    at.run()
+    assert not at.exception
+    assert [e.value for e in at.error] == [t("network.error.commune", "fr", code="99999")]
+    assert organisations.list_organisations(ws) == []  # nothing stored
+    _by_label(at.text_input, "network.field.name").input("Boulangerie Le Goff")
+    _by_label(at.text_input, "network.field.commune").input("56260")
+    _click(at, "network.org.save")
+    assert [o["territory_id"] for o in organisations.list_organisations(ws)] == ["FR-COM-56260"]

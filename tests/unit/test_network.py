@@ -292,3 +292,15 @@ def test_months_before_handles_month_ends():
     assert dates.months_before(date(2026, 3, 31), 1) == date(2026, 2, 28)
     assert dates.months_before(date(2024, 2, 29), 12) == date(2023, 2, 28)
     assert dates.months_before(date(2026, 1, 15), 12) == date(2025, 1, 15)
+
+
+def test_a_commune_code_is_checked_against_the_store(built_data_dir):
+    from gtec.storage.reference import connect_reference
+
+    conn = connect_reference()
+    assert organisations.commune_territory(conn, " 56260 ") == "FR-COM-56260"
+    assert organisations.commune_territory(conn, "2a004") == "FR-COM-2A004"
+    for bad in ("99999", "5626", "ABCDE", "<b>"):
+        with pytest.raises(UserError) as error:
+            organisations.commune_territory(conn, bad)
+        assert error.value.key == "network.error.commune"
