@@ -37,7 +37,7 @@ SHORT_BELOW = 50.0
 OVER_ABOVE = 120.0
 ROUTES_SHOWN: tuple[str, ...] = ("school", "apprenticeship", "continuing", "unknown")
 LEVELS_SHOWN: tuple[str, ...] = ("3", "4", "5", "6", "7", "8", "unknown")
-GAP_CLASSES: tuple[str, ...] = ("short", "none_listed", "balanced", "over", "no_openings", "no_offer")
+GAP_CLASSES: tuple[str, ...] = ("short", "none_listed", "balanced", "over", "no_openings", "no_offer", "offer_off")
 
 
 @dataclass
@@ -192,6 +192,8 @@ def gap_table(
     scenario_offer: pd.DataFrame | None,
     bmo: pd.DataFrame,
     declared: pd.DataFrame | None = None,
+    *,
+    switched_off: bool = False,
 ) -> pd.DataFrame:
     """One row per family, ranked largest shortfall first (families without an offer or openings last).
 
@@ -220,9 +222,11 @@ def gap_table(
     out["gap_class"] = [
         classify(c, o, has_offer, v) for c, o, v in zip(out["coverage"], out["openings"], out["output"], strict=True)
     ]
+    if switched_off and output["output"].notna().any():  # an offer exists but the page's switch leaves it out
+        out["gap_class"] = "offer_off"
     out = out.join(bmo, how="left")
     out["declared"] = declared["declared"].reindex(out.index) if declared is not None else np.nan
-    rank = {"short": 0, "balanced": 0, "over": 0, "none_listed": 1, "no_openings": 2, "no_offer": 2}
+    rank = {"short": 0, "balanced": 0, "over": 0, "none_listed": 1, "no_openings": 2, "no_offer": 2, "offer_off": 2}
     out["_r"] = out["gap_class"].map(rank)
     out = out.sort_values(["_r", "gap"], ascending=[True, False], na_position="last").drop(columns="_r")
     return out.reset_index(names="family_id")

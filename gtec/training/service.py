@@ -80,7 +80,7 @@ def analyse(
         leavers = needs.offer_leavers(output.reindex(list(inputs.family_ids)), store.SOURCE_PREFIX)
         with_offer = engine.compute(inputs, settings, leavers).summary()
     bmo, how = needs.bmo_by_family(conn, territory_id)
-    table = needs.gap_table(base.families, output, default, with_offer, bmo, declared)
+    table = needs.gap_table(base.families, output, default, with_offer, bmo, declared, switched_off=not use_offer)
     caveats: list[tuple[str, dict[str, object]]] = [("training.caveat.not_forecast", {})]
     if not terr.empty:
         n = terr.notes

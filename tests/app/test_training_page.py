@@ -140,7 +140,7 @@ def test_done_when_import_for_three_basins_map_by_hand_and_read_a_shortfall(read
     at.toggle(key="tr_use_offer").set_value(False)
     _ok(at.run())
     assert md(t("training.entrants_default", "fr")) in " ".join(c.value for c in at.caption)
-    assert set(_table(at)[t("training.col.assessment", "fr")]) == {t("training.class.no_offer", "fr")}
+    assert set(_table(at)[t("training.col.assessment", "fr")]) == {t("training.class.offer_off", "fr")}
 
 
 def test_the_scenario_settings_are_carried_over_from_the_scenario_page(ready, open_page, ws):
