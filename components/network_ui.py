@@ -471,7 +471,7 @@ def interaction_log(ws: Workspace, actor: auth.Actor, lang: str) -> None:
             + (t("network.log.anonymous", lang, n=r["anonymous"]) if r["anonymous"] else "")
             for r in rows
         ]
-    table[t("network.col.notes", lang)] = [r["notes"] for r in rows]
+        table[t("network.col.notes", lang)] = [r["notes"] for r in rows]
     st.dataframe(pd.DataFrame(table), hide_index=True, width="stretch")
 
 

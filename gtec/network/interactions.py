@@ -85,8 +85,8 @@ def log_interaction(
 
 
 def list_interactions(ws: Workspace, actor: auth.Actor, limit: int = 200) -> list[dict[str, Any]]:
-    """The most recent interactions first: date, type, organisation names, notes, and (signed-in roles only)
-    the people; ``anonymous`` counts participants whose data was erased."""
+    """The most recent interactions first: date, type, organisation names, and (signed-in roles only) the people
+    and the notes (None for readers); ``anonymous`` counts participants whose data was erased."""
     show_people = auth.can(actor, "network.contact_read")
     with ws.read() as conn:
         rows = [
@@ -119,6 +119,8 @@ def list_interactions(ws: Workspace, actor: auth.Actor, limit: int = 200) -> lis
     for r in rows:
         r["organisations"] = orgs[r["id"]]
         r["people"] = people[r["id"]] if show_people else None
+        if not show_people:  # notes are free text: they may name people, so readers do not get them
+            r["notes"] = None
         r["anonymous"] = r.pop("anonymous_participants")
     return rows
 

@@ -109,7 +109,7 @@ def test_a_reader_sees_organisations_and_the_indicator_but_no_person(open_page, 
             + [m.value for m in at.markdown]
             + [c.value for c in at.caption]
         )
-        assert "Nolwenn" not in shown and "nolwenn@" not in shown
+        assert "Nolwenn" not in shown and "nolwenn@" not in shown and "Point annuel" not in shown
         assert not at.get("form") or all(b.label != t("network.org.save", "en") for b in at.button)
     at = open_page("pages/partners.py", "en")
     assert "Lycée Lesage" in str(at.dataframe[0].value.to_dict())

@@ -134,7 +134,7 @@ def test_contacts_are_for_signed_in_roles_and_validated(ws):
     ]
     _meet(ws, "2026-11-02", org, people=(people[0]["id"],))
     log = interactions.list_interactions(ws, READER)
-    assert log[0]["people"] is None  # a reader sees the organisation, never the person
+    assert log[0]["people"] is None and log[0]["notes"] is None  # a reader sees the organisation, never the person
     assert interactions.list_interactions(ws, FAC)[0]["people"] == ["Jo Kerhervé"]
 
 
