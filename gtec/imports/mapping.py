@@ -8,6 +8,7 @@ Secret markers (:data:`SECRET_MARKS`) are missing with ``secret`` True; empty ce
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import asdict, dataclass
 
@@ -160,11 +161,11 @@ def parse_values(cells: pd.Series) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     lower = text.str.lower()
     secret = lower.isin(SECRET_MARKS).to_numpy()
     empty = (text == "").to_numpy()
-    compact = text.str.replace(_SPACES, "", regex=True).str.replace("\u2212", "-", regex=False)
+    compact = text.str.replace(_SPACES.pattern, "", regex=True).str.replace("\u2212", "-", regex=False)
     no_point = ~compact.str.contains(".", regex=False)
     one_comma = compact.str.count(",") == 1
     compact = compact.where(~(no_point & one_comma), compact.str.replace(",", ".", regex=False))
-    plain = compact.str.match(_PLAIN).to_numpy()
+    plain = compact.str.match(_PLAIN.pattern).to_numpy()
     value = np.full(len(text), np.nan)
     value[plain] = compact[plain].astype(float).to_numpy()
     rest = ~plain & ~secret & ~empty
@@ -188,8 +189,13 @@ def tidy_from_grid(grid: Grid, shape: Shape, mapping: Mapping) -> pd.DataFrame:
     if mapping.wide:
         used |= {lab for lab in labels if _period(lab)}
     # only the columns the mapping reads, built column by column (short rows padded with empty cells)
+    columns = list(itertools.zip_longest(*body, fillvalue="")) if body else []  # transposed at C speed
     frame = pd.DataFrame(
-        {lab: [r[i] if i < len(r) else "" for r in body] for i, lab in enumerate(labels) if lab in used},
+        {
+            lab: np.asarray(columns[i], dtype=object) if i < len(columns) else np.full(len(body), "", dtype=object)
+            for i, lab in enumerate(labels)
+            if lab in used
+        },
         dtype=object,
     )
     codes = _codes(frame[mapping.code])

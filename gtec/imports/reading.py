@@ -132,12 +132,15 @@ def read_text_grid(data: bytes, limits: ImportLimits, declared: str | None = Non
         if '"' not in text and "\r" not in text.replace("\r\n", "\n"):
             # no quoting and no bare carriage return: the csv module would split each line on the delimiter and
             # nothing else, so str.split does it (several times faster); the line of a row is its position
-            strip = str.strip
-            for line_num, line in enumerate(text.split("\n"), 1):
-                cells = list(map(strip, line.split(delimiter)))
-                if any(cells):
-                    rows.append(cells)
-                    numbers.append(line_num)
+            lines = text.split("\n")
+            if re.search(rf"\s{re.escape(delimiter)}|{re.escape(delimiter)}[^\S\n]|^[^\S\n]|[^\S\r\n]\r?$", text, re.M):
+                strip = str.strip
+                split = [list(map(strip, line.split(delimiter))) for line in lines]
+            else:  # no cell starts or ends with a space: nothing to strip
+                split = [line.removesuffix("\r").split(delimiter) for line in lines]
+            numbers = [n for n, cells in enumerate(split, 1) if any(cells)]
+            rows = [split[n - 1] for n in numbers]
+            line_num = len(lines)
         else:
             for row in reader:
                 cells = [cell.strip() for cell in row]
