@@ -194,7 +194,7 @@ def layer_versions_step(ws: Workspace, actor: Actor, lang: str) -> None:
         ):
             _run(lambda: imported.rollback_layer(ws, actor, layer), "datasets.versions.rolled_back", lang)
     with c2, st.container(border=True):
-        st.markdown(f"**{t('datasets.versions.delete_title', lang)}**")
+        st.markdown(f"**{t('datasets.layers.delete_title', lang)}**")
         typed = st.text_input(
             t("datasets.versions.delete_confirm", lang, name=md(row["name"])), key="lay_delete_name",
             persist_state="session",

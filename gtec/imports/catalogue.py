@@ -164,7 +164,8 @@ def overlay_rows(ws: Workspace) -> tuple[list[tuple], list[tuple], list[tuple]]:
             how = str(rule.get("aggregation") or "none")
             label = row["name"] if len(names) == 1 else f"{row['name']} – {ind}"
             # marked in the label: an imported series is never mistaken for a reference one of the same name
-            label_fr, label_en = (t("datasets.imported_label", lang, name=label) for lang in ("fr", "en"))
+            label_fr = t("datasets.imported_label", "fr", name=label)
+            label_en = t("datasets.imported_label", "en", name=label)
             indicators.append(
                 (
                     indicator_id(row["id"], ind, row["profile"]), label_fr, label_en, "", "", _note(row, "fr"),
