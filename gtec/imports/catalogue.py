@@ -175,20 +175,21 @@ def overlay_rows(ws: Workspace) -> tuple[list[tuple], list[tuple], list[tuple]]:
         frame = frame.assign(year=frame["period"].astype(str).str.extract(_YEAR, expand=False))
         frame = frame.dropna(subset=["year"]).sort_values("period")
         frame = frame.drop_duplicates(["territory_id", "indicator", "year"], keep="last")
-        for r in frame.itertuples(index=False):
-            value = None if pd.isna(r.value) or r.secret else float(r.value)
-            period = None if str(r.period) == str(r.year) else str(r.period)
-            values.append(
-                (
-                    r.territory_id,
-                    indicator_id(row["id"], r.indicator, row["profile"]),
-                    int(r.year),
-                    value,
-                    sid,
-                    period,
-                    None,
-                )
+        ids = {ind: indicator_id(row["id"], ind, row["profile"]) for ind in names}
+        shown = frame["value"].astype(float).where(~frame["secret"].astype(bool))
+        periods_text = frame["period"].astype(str)
+        values += list(
+            zip(
+                frame["territory_id"].astype(str),
+                frame["indicator"].astype(str).map(ids),
+                frame["year"].astype(int),
+                [None if v != v else float(v) for v in shown],  # NaN (missing or secret) -> NULL
+                [sid] * len(frame),
+                [None if p == y else p for p, y in zip(periods_text, frame["year"].astype(str), strict=True)],
+                [None] * len(frame),
+                strict=True,
             )
+        )
     return indicators, sources, values
 
 
