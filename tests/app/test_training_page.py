@@ -214,3 +214,13 @@ def test_a_title_with_markup_is_shown_as_text(ready, open_page, ws):
     rendered = " ".join(m.value for m in at.markdown) + " ".join(c.value for c in at.caption)
     assert "![x](http" not in rendered and "![y](http" not in rendered
     assert md("![y](http://evil.example/b.png)") in rendered  # shown, escaped (the producer in the caption)
+
+
+def test_the_page_in_english_with_an_offer(ready, open_page, ws):
+    store.commit(ws, ADMIN, _checked(ws), store.Declared("Test suite", "2026", "illustrative"))
+    at = _ok(open_page(PAGE, "en"))
+    table = _table(at, "en")
+    assert t("training.class.short", "en") in set(table[t("training.col.assessment", "en")])
+    assert "Health and social work" in set(table[t("training.col.family", "en")])
+    caveats = " ".join(m.value for m in at.markdown)
+    assert md(t("training.caveat.stay", "en", retention="60")) in caveats
