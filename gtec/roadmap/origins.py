@@ -51,7 +51,10 @@ def _exchanges(ws: Workspace) -> list[Origin]:
     for ex in exchanges.list_exchanges(ws):
         full = exchanges.load_exchange(ws, int(ex["id"])) or {}
         for f in full.get("followups", []):
-            out.append(Origin("exchange", f"exchange:{ex['id']}:followup:{f['id']}", _short(f["recommendation"])))
+            ref = (
+                f.get("uid") or f"exchange:{ex['id']}:followup:{f['id']}"
+            )  # the follow-up's stable uid when it has one
+            out.append(Origin("exchange", str(ref), _short(f["recommendation"])))
         if full.get("findings"):
             out.append(Origin("exchange", f"exchange:{ex['id']}:findings", _short(full["findings"])))
     return out

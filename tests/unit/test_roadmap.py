@@ -162,3 +162,21 @@ def test_the_printable_roadmap_escapes_text_and_speaks_both_languages(ws):
     assert "<script>alert" not in fr and "&lt;script&gt;" in fr
     assert "Feuille de route des acteurs" in fr and "Stakeholders&#x27; roadmap" in en
     assert "Collectivités et pouvoirs publics" in fr and "40 %" in fr and "30,5" in fr
+
+
+def test_a_peer_exchange_finding_and_follow_up_become_actions(ws):
+    from gtec.practices import exchanges
+
+    ex = exchanges.create_exchange(
+        ws, FAC, title="Alternance dans l'industrie", kind="challenge", host_org="Vannes Agglo", host_country="FR",
+        peers=[("Ghent University", "BE"), ("Kent council", "UK")], challenge="Trop peu de tuteurs",
+    )  # fmt: skip
+    exchanges.record_meeting(ws, FAC, ex, date="2026-02-10", mode="online", attendees=["A", "B"],
+                             findings="Former les tuteurs ensemble")  # fmt: skip
+    exchanges.add_recommendation(ws, FAC, ex, recommendation="Un réseau de tuteurs partagé", owner="CCI",
+                                 due_on="2026-06-30")  # fmt: skip
+    found = origins.candidates(ws, FAC, "exchange", "fr")
+    assert {o.label for o in found} == {"Un réseau de tuteurs partagé", "Former les tuteurs ensemble"}
+    aid = origins.create_from(ws, FAC, next(o for o in found if o.label.startswith("Un réseau")))
+    row = actions.get_action(ws, aid)
+    assert row["origin_kind"] == "exchange" and row["origin_label"] == "Un réseau de tuteurs partagé"
