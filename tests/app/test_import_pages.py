@@ -190,3 +190,33 @@ def test_boundary_tab_imports_a_layer_listed_in_the_catalogue(open_page, ws):
     assert any("version 1" in s.value for s in at.success)
     at = _ok(open_page("pages/datasets.py", "fr"))
     assert "Zones d'étude" in set(at.dataframe[0].value[t("datasets.col.title", "fr")])
+
+
+@pytest.mark.parametrize(
+    "name,blob,env,key",
+    [
+        ("binaire.csv", b"\x00\x01\x02\x03garbage\x00", {}, "imports.error.binary"),
+        ("vide.csv", b"", {}, "imports.error.empty"),
+        (
+            "gros.csv",
+            b"code;valeur\r\n" + b"01001;1\r\n" * 40_000,
+            {"GTEC_IMPORT_MAX_MB": "0.1"},
+            "imports.error.too_large",
+        ),
+    ],
+)
+def test_bad_uploads_give_a_clear_message_and_store_nothing(
+    open_page, ws, workspace_path, monkeypatch, name, blob, env, key
+):
+    import hashlib
+
+    for var, value in env.items():
+        monkeypatch.setenv(var, value)
+    before = hashlib.sha256(workspace_path.read_bytes()).hexdigest()
+    at = _ok(open_page("pages/imports.py", "en", ADMIN))
+    at.file_uploader[0].upload(name, blob, "text/csv").run()
+    _ok(at)
+    [error] = at.error
+    template = t(key, "en", size_mb="{", max_mb="{").split("{")[0]  # the message up to its first value
+    assert error.value.startswith(template) and "Traceback" not in error.value
+    assert store.datasets(ws) == [] and hashlib.sha256(workspace_path.read_bytes()).hexdigest() == before
