@@ -74,6 +74,8 @@ figure_cards(
 
 st.markdown(f"**{t('training.table_title', lang)}**")
 st.dataframe(display.gap_rows(table, lang), hide_index=True, width="stretch", height=42 + 36 * len(table))
+declared_title = str(analysis.declared["title"]) if analysis.declared else None
+st.caption(md(display.column_sources(scenario_sources, offer_sources, bmo_sources, declared_title, lang)))
 st.markdown("\n".join(f"- {md(display.caveat_text(k, v, lang))}" for k, v in analysis.caveats))
 with st.expander(t("training.breakdown_title", lang)):
     st.dataframe(display.breakdown_rows(table, lang), hide_index=True, width="stretch")
@@ -81,7 +83,7 @@ provenance = {
     "openings": " + ".join(f"{s.id} ({s.status})" for s in scenario_sources),
     "offer": " + ".join(f"{s.id} ({s.status})" for s in offer_sources) or t("training.no_offer_short", lang),
     "bmo": " + ".join(f"{s.id} ({s.status})" for s in bmo_sources),
-    "declared": str(analysis.declared["title"]) if analysis.declared else t("training.no_declared_short", lang),
+    "declared": declared_title or t("training.no_declared_short", lang),
 }
 st.download_button(
     t("common.download_csv", lang),

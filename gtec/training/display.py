@@ -5,12 +5,14 @@ Missing figures are shown as missing (``–``), never as zero; a BMO sum over se
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 import pandas as pd
 
 from gtec.core import fmt
 from gtec.core.i18n import pick, t
+from gtec.core.provenance import Source, weakest_status
 from gtec.training.needs import LEVELS_SHOWN, ROUTES_SHOWN
 from gtec.training.offer import Report
 
@@ -117,3 +119,20 @@ def unmapped_rows(rows: pd.DataFrame, lang: str) -> pd.DataFrame:
     if rows.empty:
         return pd.DataFrame(columns=list(cols.values()))
     return rows.loc[:, list(cols)].rename(columns=cols)
+
+
+def column_sources(
+    openings: Sequence[Source], offer: Sequence[Source], bmo: Sequence[Source], declared: str | None, lang: str
+) -> str:
+    """One line under the table: where each group of columns comes from, with its (weakest) status."""
+
+    def part(sources: Sequence[Source]) -> str:
+        if not sources:
+            return t("training.no_offer_short", lang)
+        status = t(f"status.{weakest_status(s.status for s in sources)}", lang)
+        return f"{sources[0].title(lang)} ({status})"
+
+    return t(
+        "training.table_sources", lang, openings=part(openings), offer=part(offer), bmo=part(bmo),
+        declared=declared or t("training.no_declared_short", lang),
+    )  # fmt: skip
