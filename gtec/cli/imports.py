@@ -385,7 +385,10 @@ def make_parser(verb: str | None) -> argparse.ArgumentParser:
 
 def cmd_import(args: argparse.Namespace) -> int:
     rest: list[str] = list(args.rest)
-    verb = rest[0] if rest and rest[0] in VERBS else None
+    if getattr(args, "import_help", False) or not rest:
+        print(__doc__)
+        return 0 if rest or getattr(args, "import_help", False) else 2
+    verb = rest[0] if rest[0] in VERBS else None
     parsed = make_parser(verb).parse_args(rest[1:] if verb else rest)
     parsed.verb = verb
     lang = parsed.lang
@@ -413,6 +416,8 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
         formatter_class=argparse.RawDescriptionHelpFormatter,
         add_help=False,
     )
+    # the file or the verb comes first; what follows it is read by the parsers of make_parser
+    p.add_argument("-h", "--help", action="store_true", dest="import_help", help="show the import commands")
     p.add_argument("rest", nargs=argparse.REMAINDER)
     p.set_defaults(func=cmd_import)
 

@@ -222,6 +222,8 @@ def test_dry_run_prints_the_report_and_fails_on_a_bad_file(built_data_dir, works
     assert code == 2 and err.strip() == "Error: The file is empty."
     code, _out, err = _cli(capsys, str(tmp_path / "missing.csv"))
     assert code == 2 and "Fichier introuvable" in err and str(tmp_path) not in err
+    code, out, _err = _cli(capsys, "-h")
+    assert code == 0 and "import boundaries FILE --code-col" in out
 
 
 def test_manage_export_backup_restore(built_data_dir, workspace_path, tmp_path, capsys):
