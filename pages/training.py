@@ -33,7 +33,8 @@ use_offer = st.toggle(
 analysis = service.analyse(data.reference(), session.workspace(), base, territory_id, settings, use_offer=use_offer)
 version = analysis.version
 srcs = data.sources()
-scenario_sources = tuple(srcs[i] for i in base.source_ids if i in srcs)
+used = [i for i in base.source_ids if i != scenario_ui.SENSITIVITIES_SOURCE or scenario_ui.drivers_moved(settings)]
+scenario_sources = tuple(srcs[i] for i in used if i in srcs)  # sensitivities count only when a driver is set
 offer_sources = (store.source_of(version), crosswalk.load().source) if version else ()
 bmo_sources = tuple(srcs[i] for i in (needs.BMO_SOURCE,) if i in srcs)
 
@@ -73,7 +74,10 @@ figure_cards(
 )  # fmt: skip
 
 st.markdown(f"**{t('training.table_title', lang)}**")
-st.dataframe(display.gap_rows(table, lang), hide_index=True, width="stretch", height=42 + 36 * len(table))
+st.dataframe(
+    display.gap_rows(table, lang), hide_index=True, width="stretch", height=42 + 36 * len(table),
+    column_config={t("training.col.family", lang): st.column_config.TextColumn(width="medium", pinned=True)},
+)  # fmt: skip
 declared_title = str(analysis.declared["title"]) if analysis.declared else None
 st.caption(md(display.column_sources(scenario_sources, offer_sources, bmo_sources, declared_title, lang)))
 st.markdown("\n".join(f"- {md(display.caveat_text(k, v, lang))}" for k, v in analysis.caveats))
