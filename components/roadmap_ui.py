@@ -15,6 +15,7 @@ from components.needs_ui import show_error
 from gtec.core import auth, fmt
 from gtec.core.errors import EditConflict, UserError
 from gtec.core.i18n import t
+from gtec.core.text import md
 from gtec.imports.limits import limits_from_env
 from gtec.roadmap import actions, csvio, origins, printable
 from gtec.storage.workspace import Workspace
@@ -123,20 +124,37 @@ def action_form(ws: Workspace, actor: auth.Actor, lang: str, row: dict | None = 
     form_key = P + (f"edit_{row['id']}" if row else "new")
     orgs = actions.active_organisations(ws)
     names = places()
+    # The version the editor was shown, kept across the rerun that submits: a save made by someone else meanwhile
+    # then conflicts instead of being overwritten.
+    loaded = st.session_state.setdefault(P + f"version_{row['id']}", int(row["version"])) if row else None
+
+    def k(name: str) -> str:  # stable widget keys for one loaded version: a submit keeps what the editor typed
+        return f"{form_key}_{loaded or 'new'}_{name}"
+
     with st.form(form_key, clear_on_submit=row is None):
-        title = st.text_input(t("roadmap.col.title", lang), value=d.title if d else "", max_chars=actions.MAX_TITLE)
+        title = st.text_input(
+            t("roadmap.col.title", lang),
+            value=d.title if d else "",
+            max_chars=actions.MAX_TITLE,
+            key=k("title"),
+            persist_state="session",
+        )
         a, b = st.columns(2)
         group = a.selectbox(
             t("roadmap.col.group", lang),
             actions.GROUPS,
             format_func=lambda g: t(f"needs.group.{g}", lang),
             index=actions.GROUPS.index(d.group_code) if d else 0,
+            key=k("group"),
+            persist_state="session",
         )
         status = b.selectbox(
             t("roadmap.col.status", lang),
             actions.STATUSES,
             format_func=lambda s: t(f"roadmap.status.{s}", lang),
             index=actions.STATUSES.index(d.status) if d else 0,
+            key=k("status"),
+            persist_state="session",
         )
         org_ids = [None, *orgs]
         org = a.selectbox(
@@ -144,9 +162,15 @@ def action_form(ws: Workspace, actor: auth.Actor, lang: str, row: dict | None = 
             org_ids,
             format_func=lambda o: "–" if o is None else orgs[o],
             index=org_ids.index(d.owner_org_id) if d and d.owner_org_id in org_ids else 0,
+            key=k("org"),
+            persist_state="session",
         )
         owner = b.text_input(
-            t("roadmap.col.owner_name", lang), value=d.owner_name if d else "", max_chars=actions.MAX_TEXT
+            t("roadmap.col.owner_name", lang),
+            value=d.owner_name if d else "",
+            max_chars=actions.MAX_TEXT,
+            key=k("owner"),
+            persist_state="session",
         )
         terr_ids = ["", *names]
         terr = st.selectbox(
@@ -154,23 +178,53 @@ def action_form(ws: Workspace, actor: auth.Actor, lang: str, row: dict | None = 
             terr_ids,
             format_func=lambda x: names.get(x, "–"),
             index=terr_ids.index(d.territory_id) if d and d.territory_id in terr_ids else 0,
+            key=k("territory"),
+            persist_state="session",
         )
         today = dt.date.today()
         start = a.date_input(
-            t("roadmap.col.start", lang), value=dt.date.fromisoformat(d.start_on) if d else today, format="DD/MM/YYYY"
+            t("roadmap.col.start", lang),
+            value=dt.date.fromisoformat(d.start_on) if d else today,
+            format="DD/MM/YYYY",
+            key=k("start"),
+            persist_state="session",
         )
         end = b.date_input(
             t("roadmap.col.end", lang),
             format="DD/MM/YYYY",
             value=dt.date.fromisoformat(d.end_on) if d else today + dt.timedelta(days=183),
+            key=k("end"),
+            persist_state="session",
         )
-        progress = st.slider(t("roadmap.col.progress", lang), 0, 100, int(d.progress) if d else 0, step=5)
+        progress = st.slider(
+            t("roadmap.col.progress", lang),
+            0,
+            100,
+            int(d.progress) if d else 0,
+            step=5,
+            key=k("progress"),
+            persist_state="session",
+        )
         indicator = st.text_input(
-            t("roadmap.col.indicator", lang), value=d.indicator if d else "", max_chars=actions.MAX_TEXT
+            t("roadmap.col.indicator", lang),
+            value=d.indicator if d else "",
+            max_chars=actions.MAX_TEXT,
+            key=k("indicator"),
+            persist_state="session",
         )
         a2, b2 = st.columns(2)
-        baseline = a2.text_input(t("roadmap.col.baseline", lang), value=fmt.plain(d.baseline) if d else "")
-        target = b2.text_input(t("roadmap.col.target", lang), value=fmt.plain(d.target) if d else "")
+        baseline = a2.text_input(
+            t("roadmap.col.baseline", lang),
+            value=fmt.plain(d.baseline) if d else "",
+            key=k("baseline"),
+            persist_state="session",
+        )
+        target = b2.text_input(
+            t("roadmap.col.target", lang),
+            value=fmt.plain(d.target) if d else "",
+            key=k("target"),
+            persist_state="session",
+        )
         if not st.form_submit_button(t("roadmap.save" if row else "roadmap.create", lang), type="primary"):
             return
     draft = actions.ActionDraft(
@@ -192,14 +246,15 @@ def action_form(ws: Workspace, actor: auth.Actor, lang: str, row: dict | None = 
     )  # type: ignore[arg-type]
     try:
         if row:
-            actions.update_action(ws, actor, int(row["id"]), draft, int(row["version"]))
+            st.session_state.pop(P + f"version_{row['id']}", None)  # the next form shows what is stored now
+            actions.update_action(ws, actor, int(row["id"]), draft, int(loaded or row["version"]))
         else:
             actions.create_action(ws, actor, draft)
     except EditConflict as error:
         show_error(error, lang)
         for c in error.conflicts:
             st.caption(
-                t("roadmap.conflict_field", lang, field=c["field"], yours=str(c["yours"]), theirs=str(c["theirs"]))
+                t("roadmap.conflict_field", lang, field=md(c["field"]), yours=md(c["yours"]), theirs=md(c["theirs"]))
             )
     except (UserError, auth.PermissionDenied) as error:
         show_error(error, lang)

@@ -182,3 +182,18 @@ def test_company_needs_beside_bmo_and_the_scenario(open_page, ws, built_data_dir
     assert by_family.loc[fams["F13"][0], t("needs.company.col.now", "fr")] == "–"  # nobody answered: missing
     shown = " ".join(m.value for m in at.markdown)
     assert t("status.official", "fr") in shown or ":green-badge[" in shown
+
+
+def test_a_stale_edit_of_an_action_is_refused_with_both_values(open_page, ws):
+    aid = actions.create_action(ws, FAC, actions.ActionDraft(title="Forum alternance", group_code="public_authorities",
+                                                             start_on="2026-01-01", end_on="2026-06-30"))  # fmt: skip
+    at = _ok(open_page("pages/roadmap.py", "fr", FAC))
+    row = actions.get_action(ws, aid)
+    actions.update_action(ws, FAC, aid, actions.draft_of({**row, "title": "Forum **alternance** 2026"}), 1)
+    edit_title = [x for x in at.text_input if x.label == t("roadmap.col.title", "fr") and x.value == "Forum alternance"]
+    edit_title[0].input("Forum de l'alternance")
+    save = next(b for b in at.get("form_submit_button") if b.label == t("roadmap.save", "fr"))
+    _ok(save.click().run())
+    assert any(t("roadmap.error.conflict", "fr", count=1) in e.value for e in at.error)
+    assert any("Forum \\*\\*alternance\\*\\* 2026" in c.value for c in at.caption)  # the stored value, as text
+    assert actions.get_action(ws, aid)["title"] == "Forum **alternance** 2026"
