@@ -9,8 +9,9 @@ import streamlit as st
 
 from components import data
 from components.charts import show
+from components.compare_table import comparison_table
 from components.figure_card import Figure, figure_cards
-from components.provenance import badge, demo_switch, illustrative_notice, sources_list, status_markdown
+from components.provenance import badge, demo_switch, illustrative_notice, sources_list
 from components.session import current_lang, intro
 from components.territory_picker import custom_choices, pick_territory
 from gtec.core import export, fmt
@@ -74,9 +75,12 @@ if not zones.empty:
     st.page_link("pages/occupations.py", label=t("portrait.overlap.occupations", lang), icon=":material/work:")
     badge(srcs[zones["source_id"].iloc[0]], lang)
 
-st.subheader(t("portrait.comparison", lang))
-comparison = pd.DataFrame(indicators.comparison_rows(table, cat, srcs, lang))
-st.dataframe(comparison, hide_index=True, width="stretch")
+abroad, country_level = terr["country"] != "FR", terr["level"] == "country"
+heading = "portrait.comparison_country" if country_level else "portrait.comparison_abroad" if abroad else None
+st.subheader(t(heading or "portrait.comparison", lang))
+rows = indicators.comparison_rows(table, cat, srcs, lang)
+comparison_table(rows, lang, demo_text=t("demo.mark", lang), national=not country_level)  # wraps: fits 390 px
+comparison = pd.DataFrame(rows)
 if table["parent_id"].notna().any():
     st.caption(t("portrait.parent", lang, name=md_names[table["parent_id"].dropna().iloc[0]]))
 st.download_button(
@@ -94,7 +98,7 @@ with left:
         if geometry_source in srcs:
             badge(srcs[geometry_source], lang)
     else:
-        st.info(t("portrait.no_geometry", lang))
+        st.info(t("portrait.no_geometry_uk" if terr["country"] == "UK" else "portrait.no_geometry", lang))
 with right:
     st.subheader(t("portrait.trend_title", lang))
     trend_ids = data.trend_candidates(territory_id, table, show_demo)
@@ -112,13 +116,15 @@ with right:
         if not quarterly.empty:
             show(charts.quarterly_chart(quarterly, names, label, lang), lang)
             st.caption(t("portrait.quarterly_note", lang))
-            st.markdown(" ".join(sorted({status_markdown(srcs[s].status, lang) for s in quarterly["source_id"]})))
+            for source_id in sorted(set(quarterly["source_id"])):
+                badge(srcs[source_id], lang)
         else:
             trend = data.trend(territory_id, ind_id, show_demo)
             if not trend.empty:
-                show(charts.trend_chart(trend, names, label), lang)
+                show(charts.trend_chart(trend, names, t("portrait.index_axis", lang)), lang)
                 st.caption(t("portrait.index_note", lang))
-                st.markdown(" ".join(sorted({status_markdown(srcs[s].status, lang) for s in trend["source_id"]})))
+                for source_id in sorted(set(trend["source_id"])):  # source and vintage under the chart (P4)
+                    badge(srcs[source_id], lang)
 
 used = indicators.portrait_source_ids(table) | (set(zones["source_id"]) if not zones.empty else set())
 sources_list([srcs[s] for s in used], lang, warn=False)
