@@ -30,6 +30,7 @@ import numpy as np
 import pandas as pd
 
 from gtec.build import illustrative
+from gtec.imports.layers import LAYER_PREFIX
 from gtec.scenarios.engine import Inputs
 from gtec.scenarios.params import CRISIS_DRIVER, DRIVERS
 from gtec.storage.reference import ReferenceConnection
@@ -39,6 +40,14 @@ from gtec.storage.reference import ReferenceConnection
 SCENARIO_LEVELS: tuple[str, ...] = ("basin", "zone_emploi", "bmo_bassin", "epci", "departement", "region", "country")
 #: Levels whose members are communes: an EPCI counts in them by the share of its population living there.
 COMMUNE_ZONINGS: tuple[str, ...] = ("zone_emploi", "bmo_bassin")
+
+
+def is_imported_level(levels: pd.Series) -> pd.Series:
+    """True for the levels of imported boundary layers (``WS-LAYER-<n>``, :mod:`gtec.imports.zones`): their zones'
+    members are communes, like the zones d'emploi, and they are offered after the reference levels."""
+    return levels.astype(str).str.startswith(LAYER_PREFIX)
+
+
 BASELINE_SOURCES: tuple[str, ...] = ("gtec-occupation-sizes", "gtec-occupation-calibration", "dares-metiers-2030")
 #: Sources of the official bases (census jobs, regional file of Les métiers en 2030).
 OFFICIAL_SOURCES: tuple[str, ...] = ("insee-rp2018-comparateur", "dares-metiers-2030-regions-file", "gtec-occupations")
@@ -279,7 +288,7 @@ def zoning_members(terr: pd.DataFrame, memberships: pd.DataFrame) -> pd.DataFram
     in the zone's communes, so the zones of a level add up to the EPCIs they cover, like the départements'
     split of EPCIs that straddle them.
     """
-    zones = set(terr.loc[terr["level"].isin(COMMUNE_ZONINGS), "id"])
+    zones = set(terr.loc[terr["level"].isin(COMMUNE_ZONINGS) | is_imported_level(terr["level"]), "id"])
     communes = terr.loc[terr["level"] == "commune", ["id", "parent_id", "population"]].rename(
         columns={"id": "child_id", "parent_id": "epci"}
     )
@@ -330,8 +339,12 @@ def load_base(conn: ReferenceConnection) -> ScenarioBase:
     members = pd.concat([illustrative.french_members(terr, memberships), zoning_members(terr, memberships)])
     members = members.loc[members["child_id"].isin(set(inputs.territory_ids))].reset_index(drop=True)
     with_data = set(members["parent_id"]) | set(inputs.territory_ids)
-    pickable = terr.loc[terr["level"].isin(SCENARIO_LEVELS) & (terr["country"] == "FR") & terr["id"].isin(with_data)]
-    order = {lvl: i for i, lvl in enumerate(SCENARIO_LEVELS)}
+    offered = terr["level"].isin(SCENARIO_LEVELS) | is_imported_level(terr["level"])
+    pickable = terr.loc[offered & (terr["country"] == "FR") & terr["id"].isin(with_data)]
+    order = {lvl: i for i, lvl in enumerate(SCENARIO_LEVELS)} | {
+        lvl: len(SCENARIO_LEVELS) + i
+        for i, lvl in enumerate(sorted(set(terr.loc[offered, "level"]) - set(SCENARIO_LEVELS)))
+    }
     pickable = (
         pickable.assign(_o=pickable["level"].map(order))
         .sort_values(["_o", "name"])

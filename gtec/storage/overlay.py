@@ -81,3 +81,60 @@ def apply_overlay(
             f"CREATE TEMP VIEW {name} AS SELECT {listed} FROM main.{name} UNION ALL SELECT {listed} FROM temp.ws_{name}"
         )
     return int(conn.execute("SELECT COUNT(*) FROM temp.ws_indicator_values").fetchone()[0])
+
+
+#: Columns of imported zones (:mod:`gtec.imports.zones`), in the order of the reference tables.
+TERRITORY_COLUMNS: tuple[str, ...] = (
+    "id", "code", "name", "level", "country", "parent_id", "departement_id", "region_id", "population",
+    "pop_source_id", "grid_row", "grid_col",
+)  # fmt: skip
+_ZONE_TABLES = {
+    "territories": TERRITORY_COLUMNS,
+    "memberships": ("parent_id", "child_id"),
+    "geometries": ("territory_id", "resolution", "geojson", "source_id"),
+}
+
+
+def add_zones(
+    conn: sqlite3.Connection,
+    territories: Iterable[Sequence[object]],
+    memberships: Iterable[Sequence[object]],
+    geometries: Iterable[Sequence[object]],
+    sources: Iterable[Sequence[object]],
+    values: Iterable[Sequence[object]],
+) -> None:
+    """Show imported zones (territories, their member communes, geometries) and their aggregated values and
+    sources through ``conn``, on top of :func:`apply_overlay` (applied empty first when it was not).
+
+    The TEMP views ``territories``, ``memberships`` and ``geometries`` exist only while zones are shown, so a
+    workspace without imported layers reads the reference tables directly. Zone ids (``WS-LAYER-...``) never
+    clash with reference ids.
+    """
+    if conn.execute("SELECT 1 FROM sqlite_temp_master WHERE name = 'ws_sources'").fetchone() is None:
+        apply_overlay(conn, (), (), ())
+    for name, cols in _ZONE_TABLES.items():
+        conn.execute(f"DROP VIEW IF EXISTS temp.{name}")
+        conn.execute(f"DROP TABLE IF EXISTS temp.ws_{name}")
+        conn.execute(f"CREATE TEMP TABLE ws_{name} AS SELECT {', '.join(cols)} FROM main.{name} WHERE 0")
+    rows = {"territories": list(territories), "memberships": list(memberships), "geometries": list(geometries)}
+    for name, cols in _ZONE_TABLES.items():
+        if rows[name]:
+            marks = ", ".join("?" for _ in cols)
+            conn.executemany(f"INSERT INTO temp.ws_{name} ({', '.join(cols)}) VALUES ({marks})", rows[name])
+    conn.execute("CREATE INDEX temp.ws_territories_level ON ws_territories(level)")
+    conn.execute("CREATE INDEX temp.ws_memberships_parent ON ws_memberships(parent_id)")
+    conn.execute("CREATE INDEX temp.ws_geometries_terr ON ws_geometries(territory_id)")
+    src_marks = ", ".join("?" for _ in SOURCE_COLUMNS)
+    conn.executemany(
+        f"INSERT INTO temp.ws_sources ({', '.join(SOURCE_COLUMNS)}) VALUES ({src_marks})",
+        [s for s in sources if conn.execute("SELECT 1 FROM sources WHERE id = ?", (s[0],)).fetchone() is None],
+    )
+    conn.executemany(
+        f"INSERT INTO temp.ws_indicator_values ({', '.join(VALUE_COLUMNS)}) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        list(values),
+    )
+    for name, cols in _ZONE_TABLES.items():
+        listed = ", ".join(cols)
+        conn.execute(
+            f"CREATE TEMP VIEW {name} AS SELECT {listed} FROM main.{name} UNION ALL SELECT {listed} FROM temp.ws_{name}"
+        )
