@@ -410,3 +410,26 @@ def document_rows(ws, actor: auth.Actor, documents: list[dict], lang: str, *, st
         if c2.button(t("space.prepare", lang), key=f"space_get_{doc['id']}"):
             with c2:
                 document_download(ws, actor, int(doc["id"]), lang, store_dir=store_dir, key=key)
+
+
+def members_table(rows: list[dict], lang: str):
+    """The members of a space with translated headers and roles (a DataFrame for ``st.dataframe``)."""
+    import pandas as pd
+
+    frame = pd.DataFrame(rows, columns=["username", "role", "added_by", "added_at"])
+    frame["role"] = [t(f"space.role.{r}", lang) for r in frame["role"]]
+    frame["added_at"] = frame["added_at"].str[:16].str.replace("T", " ")
+    frame.columns = [t(f"space.col.{c}", lang) for c in ("username", "role", "added_by", "added_at")]
+    return frame
+
+
+def access_table(rows: list[dict], lang: str):
+    """The access log with translated headers and actions; a row about the space itself names no document."""
+    import pandas as pd
+
+    frame = pd.DataFrame(rows, columns=["at", "username", "action", "document"])
+    frame["at"] = frame["at"].str[:19].str.replace("T", " ")
+    frame["action"] = [t(f"space.action.{a}", lang) for a in frame["action"]]
+    frame["document"] = [d if isinstance(d, str) and d else t("space.whole_space", lang) for d in frame["document"]]
+    frame.columns = [t(f"space.col.{c}", lang) for c in ("at", "username", "action", "document")]
+    return frame

@@ -6,7 +6,6 @@ from components.shell import page_guard
 
 page_guard()  # first: keep the page inside app.py (components/shell.py)
 
-import pandas as pd
 import streamlit as st
 
 from components import practice_ui, session
@@ -93,7 +92,7 @@ with tab_docs:
             st.rerun()
     practice_ui.document_rows(ws, actor, content["documents"], lang, store_dir=store_dir, key=key)
 with tab_members:
-    st.dataframe(pd.DataFrame(space.members(ws, chosen)), hide_index=True, width="stretch")
+    st.dataframe(practice_ui.members_table(space.members(ws, chosen), lang), hide_index=True, width="stretch")
     if auth.can(actor, "space.manage"):
         with st.form("space_member", clear_on_submit=True):
             who = st.text_input(t("space.field.username", lang))
@@ -122,4 +121,4 @@ with tab_members:
             log = []
         if log:
             st.markdown(f"**{t('space.access_log', lang)}**")
-            st.dataframe(pd.DataFrame(log), hide_index=True, width="stretch")
+            st.dataframe(practice_ui.access_table(log, lang), hide_index=True, width="stretch")

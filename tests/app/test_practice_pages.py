@@ -209,6 +209,9 @@ def test_space_page_upload_then_download_and_outsider_sees_nothing(open_page, ws
     assert button.proto.label
     log = space.access_log(ws, FAC, sid)
     assert ("claire", "download") in [(r["username"], r["action"]) for r in log]
+    headers = [list(d.value.columns) for d in at.dataframe]
+    assert [t(f"space.col.{c}", "fr") for c in ("username", "role", "added_by", "added_at")] in headers
+    assert [t(f"space.col.{c}", "fr") for c in ("at", "username", "action", "document")] in headers
     outsider = open_page("pages/space.py", "fr", auth.Actor("eve", "facilitator"))
     assert not any(md("compte-rendu.txt") in m.value for m in outsider.markdown)
 
