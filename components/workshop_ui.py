@@ -14,8 +14,9 @@ from gtec.workshops import joinurl, links
 
 PHONE_CSS = """
 <style>
-[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], [data-testid="stExpandSidebarButton"]
-{display:none !important}
+[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], [data-testid="stExpandSidebarButton"],
+header[data-testid="stHeader"] {display:none !important}
+/* no app header on the phone (no sidebar to open): it covered the language switch and the session's title */
 .block-container {max-width: 40rem; padding: 1rem .8rem 4rem}
 .stButton button, .stFormSubmitButton button, .stDownloadButton button {min-height: 3.2rem; font-size: 1.1rem}
 [data-testid="stRadio"] label {min-height: 2.6rem; align-items: center; font-size: 1.1rem}
