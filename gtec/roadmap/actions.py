@@ -2,9 +2,9 @@
 an indicator with baseline and target, and a link to the action's origin (a workshop recommendation, a peer-exchange
 follow-up, a needs-matrix cell, a practice, or none).
 
-The owner is an organisation of the partner network (``organisations.id``, migration 0012) when one is linked,
-with a free-text name kept beside it; :func:`organisations` lists the network's organisations when that table
-exists (a merged organisation points at its survivor). Edits carry the row's ``version``: a stale edit is refused
+The owner is an organisation of the partner network (``organisations.id``, migration 0012, checked on every
+save) when one is linked, with a free-text name kept beside it; :func:`organisations` names them (a merged
+organisation is shown under its survivor's name). Edits carry the row's ``version``: a stale edit is refused
 with :class:`~gtec.core.errors.EditConflict`, never silently lost.
 """
 
@@ -13,7 +13,6 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
-import sqlite3
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, replace
 from typing import Any
@@ -118,11 +117,7 @@ def validate(draft: ActionDraft) -> ActionDraft:
 def _check_owner(conn: Connection, draft: ActionDraft) -> None:
     if draft.owner_org_id is None:
         return
-    try:
-        found = conn.scalar("SELECT 1 FROM organisations WHERE id = ?", (draft.owner_org_id,))
-    except sqlite3.OperationalError:  # the partner network is not installed in this workspace
-        found = None
-    if not found:
+    if not conn.scalar("SELECT 1 FROM organisations WHERE id = ?", (draft.owner_org_id,)):
         raise UserError("roadmap.error.owner")
 
 
@@ -178,13 +173,9 @@ def update_action(ws: Workspace, actor: auth.Actor, action_id: int, draft: Actio
 
 
 def organisations(ws: Workspace) -> dict[int, str]:
-    """Organisations of the partner network (id -> name; merged ones resolved to the survivor's name), or {} when
-    the network is not installed."""
-    try:
-        with ws.read() as conn:
-            rows = conn.all("SELECT id, name, merged_into FROM organisations")
-    except sqlite3.OperationalError:
-        return {}
+    """Organisations of the partner network (id -> name; merged ones resolved to the survivor's name)."""
+    with ws.read() as conn:
+        rows = conn.all("SELECT id, name, merged_into FROM organisations")
     names = {int(r["id"]): str(r["name"]) for r in rows}
     parent = {int(r["id"]): r["merged_into"] for r in rows}
     out = {}
@@ -199,11 +190,8 @@ def organisations(ws: Workspace) -> dict[int, str]:
 
 def active_organisations(ws: Workspace) -> dict[int, str]:
     """Organisations an owner may be picked from (not merged into another)."""
-    try:
-        with ws.read() as conn:
-            rows = conn.all("SELECT id, name FROM organisations WHERE merged_into IS NULL ORDER BY name")
-    except sqlite3.OperationalError:
-        return {}
+    with ws.read() as conn:
+        rows = conn.all("SELECT id, name FROM organisations WHERE merged_into IS NULL ORDER BY name")
     return {int(r["id"]): str(r["name"]) for r in rows}
 
 

@@ -53,21 +53,18 @@ def test_create_validate_and_edit_with_versions(ws):
     assert [e["action"] for e in ws.audit_entries()] == ["roadmap.edit", "roadmap.edit"]
 
 
-def test_owner_organisation_of_the_partner_network_when_it_exists(ws):
-    with ws.read() as conn:
-        has_network = conn.scalar("SELECT COUNT(*) FROM sqlite_master WHERE name = 'organisations'")
-    if not has_network:
-        assert actions.organisations(ws) == {}
-        return
-    with ws.write(FAC, "roadmap.edit") as conn:  # a minimal organisation row, as gtec.network stores them
-        cols = {r[1]: r for r in conn.all("PRAGMA table_info(organisations)")}
-        values = {"name": "CCI Morbihan", "name_key": "cci morbihan", "org_type": "public_authority",
-                  "country": "FR", "created_by": "t", "created_at": "2026-01-01"}  # fmt: skip
-        values = {k: v for k, v in values.items() if k in cols}
-        org = conn.scalar(f"INSERT INTO organisations({', '.join(values)}) VALUES ({', '.join('?' * len(values))})"
-                          " RETURNING id", list(values.values()))  # fmt: skip
-    aid = actions.create_action(ws, FAC, _draft(owner_org_id=int(org), owner_name=""))
-    assert next(r for r in actions.list_actions(ws) if r["id"] == aid)["owner"] == "CCI Morbihan"
+def test_owner_organisation_of_the_partner_network(ws):
+    from gtec.network import organisations, vocab
+
+    assert actions.organisations(ws) == {}
+    kind = vocab.ORG_TYPES[0]
+    cci = organisations.create(ws, FAC, organisations.OrganisationDraft(name="CCI Morbihan", org_type=kind))
+    alias = organisations.create(ws, FAC, organisations.OrganisationDraft(name="C.C.I. du Morbihan", org_type=kind))
+    aid = actions.create_action(ws, FAC, _draft(owner_org_id=alias, owner_name=""))
+    assert set(actions.active_organisations(ws)) == {cci, alias}
+    organisations.merge(ws, FAC, cci, alias)
+    assert set(actions.active_organisations(ws)) == {cci}  # a merged organisation is no longer offered
+    assert next(r for r in actions.list_actions(ws) if r["id"] == aid)["owner"] == "CCI Morbihan"  # its survivor
 
 
 def test_filters_and_the_timeline(ws):
