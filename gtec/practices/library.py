@@ -162,7 +162,7 @@ EDITABLE: tuple[str, ...] = (*TEXT_FIELDS, "country", "territory_id", "theme", "
 
 def draft_of(practice: Mapping[str, Any]) -> PracticeDraft:
     """The draft that reproduces a stored practice (the edit form starts from it)."""
-    values = {name: practice.get(name, "") or "" for name in TEXT_FIELDS}
+    values: dict[str, Any] = {name: str(practice.get(name, "") or "") for name in TEXT_FIELDS}
     return PracticeDraft(
         **values,
         country=practice["country"],
