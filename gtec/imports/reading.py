@@ -133,7 +133,9 @@ def read_text_grid(data: bytes, limits: ImportLimits, declared: str | None = Non
             # no quoting and no bare carriage return: the csv module would split each line on the delimiter and
             # nothing else, so str.split does it (several times faster); the line of a row is its position
             lines = text.split("\n")
-            if re.search(rf"\s{re.escape(delimiter)}|{re.escape(delimiter)}[^\S\n]|^[^\S\n]|[^\S\r\n]\r?$", text, re.M):
+            if re.search(
+                rf"[^\S\r\n]{re.escape(delimiter)}|{re.escape(delimiter)}[^\S\r\n]|^[^\S\r\n]|[^\S\r\n]\r?$", text, re.M
+            ):
                 strip = str.strip
                 split = [list(map(strip, line.split(delimiter))) for line in lines]
             else:  # no cell starts or ends with a space: nothing to strip
