@@ -433,3 +433,9 @@ def access_table(rows: list[dict], lang: str):
     frame["document"] = [d if isinstance(d, str) and d else t("space.whole_space", lang) for d in frame["document"]]
     frame.columns = [t(f"space.col.{c}", lang) for c in ("at", "username", "action", "document")]
     return frame
+
+
+def forget_form(form_key: str) -> None:
+    """Empty the practice form ``form_key`` (after a successful save): its widgets start again from their defaults."""
+    for name in [k for k in st.session_state if str(k).startswith(f"{form_key}_")]:
+        del st.session_state[name]

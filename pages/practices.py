@@ -106,11 +106,16 @@ st.subheader(t("practices.contribute", lang))
 if not auth.can(actor, "practice.create"):
     st.info(t("practices.contribute_account", lang), icon=":material/lock:")
 else:
+    saved = st.session_state.pop("practice_saved_id", None)
+    if saved is not None:  # an empty form again, so that a second click cannot store the practice twice
+        st.success(t("practices.saved", lang, id=saved))
     draft = practice_ui.practice_form("practice_new", lang, family_labels, indicator_labels)
     if draft is not None:
         try:
             new_id = library.create_practice(ws, actor, draft)
         except (UserError, auth.PermissionDenied) as error:
-            practice_ui.show_error(error, lang)
+            practice_ui.show_error(error, lang)  # the typing stays in the form
         else:
-            st.success(t("practices.saved", lang, id=new_id))
+            practice_ui.forget_form("practice_new")
+            st.session_state["practice_saved_id"] = new_id
+            st.rerun()

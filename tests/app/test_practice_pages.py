@@ -44,6 +44,7 @@ def test_create_in_french_then_find_from_english_and_without_accents(open_page, 
     next(b for b in at.button if b.label == t("practices.save", "fr")).click()
     _ok(at.run())
     assert [s.value for s in at.success] == [t("practices.saved", "fr", id=6)]
+    assert _by_label(at.text_input, "practices.field.title_fr").value == ""  # emptied: no double save
     en = open_page("pages/practices.py", "en", FAC)
     en.text_input(key="practice_q").input("soudeurs")
     _ok(en.run())
