@@ -106,13 +106,10 @@ def config(lang: str, large: bool = False) -> dict[str, Any]:
 def finish(chart: C, lang: str, large: bool = False) -> C:
     """``chart`` with the app's defaults (replacing any previous top-level configuration)."""
     cfg = config(lang, large)
-    styled: Any = chart  # an Altair top-level chart; its configure_* methods are not typed on the TypeVar
-    return (  # type: ignore[no-any-return]
-        styled.configure(locale=cfg["locale"], font=cfg["font"])
-        .configure_axis(**cfg["axis"])
-        .configure_legend(**cfg["legend"])
-        .configure_header(**cfg["header"])
-        .configure_title(**cfg["title"])
-        .configure_text(**cfg["text"])
-        .configure_view(**cfg["view"])
-    )
+    styled: Any = chart  # an Altair top-level chart; its configure method is not typed on the TypeVar
+    # One configure() call: each configure_* call copies the chart, inline data included (a portrait outline of
+    # 250 communes took 880 ms through seven copies, 87 ms through one; the spec is the same).
+    return styled.configure(  # type: ignore[no-any-return]
+        locale=cfg["locale"], font=cfg["font"], axis=cfg["axis"], legend=cfg["legend"], header=cfg["header"],
+        title=cfg["title"], text=cfg["text"], view=cfg["view"],
+    )  # fmt: skip
