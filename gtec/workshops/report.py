@@ -200,7 +200,8 @@ def to_pdf(r: Report) -> bytes:
 
     def para(value: object, size: float = 10, bold: bool = False, gap: float = 1.5) -> None:
         pdf.set_font(family, "B" if bold else "", size)
-        pdf.multi_cell(0, size * 0.5, txt(value), new_x="LMARGIN", new_y="NEXT")
+        pdf.multi_cell(0, size * 0.5, txt(value), align="L", new_x="LMARGIN", new_y="NEXT")  # ragged right:
+        # fpdf2 justifies by default, which spread a two-line title into gaps
         pdf.ln(gap)
 
     para(f"{t('workshop.report.title', lang)} · {s.title}", 16, True, 3)
