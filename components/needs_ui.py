@@ -83,13 +83,8 @@ def _priority_question(q: bank.Question, lang: str) -> int | None:
     )
 
 
-#: On phones Streamlit's top bar covers the first 4 rem: keep the FR/EN switch below it.
-_PHONE_TOP = "<style>@media (max-width: 640px) {.block-container {padding-top: 4.6rem !important}}</style>"
-
-
 def answer_page(ws: Workspace, lang: str) -> None:
     """The whole respondent's page."""
-    st.html(_PHONE_TOP)
     code = st.query_params.get("s")
     survey = surveys.by_link(ws, code)
     if survey is None:
