@@ -278,12 +278,27 @@ def close_pools() -> None:
 class PgConnection(Connection):
     """:class:`Connection` over psycopg: the same portable SQL, translated once per statement text."""
 
-    def __init__(self, raw: psycopg.Connection[Any]) -> None:
+    def __init__(self, raw: psycopg.Connection[Any], begin: Sequence[str] = ()) -> None:
         self._pg = raw
+        #: Statements opening the transaction (BEGIN, the writer lock), sent with the first query of the block in one
+        #: round trip (pipeline): they cannot fail on their own, and the lock still comes before that query.
+        self._begin = list(begin)
+
+    def take_begin(self) -> list[str]:
+        """The opening statements not sent yet (and forget them)."""
+        begin, self._begin = self._begin, []
+        return begin
 
     def execute(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> Any:
         try:
-            return self._pg.execute(pgsql.translate_query(sql), params)
+            query = pgsql.translate_query(sql)
+            if self._begin:
+                with self._pg.pipeline():
+                    for statement in self.take_begin():
+                        self._pg.execute(statement)
+                    cursor = self._pg.execute(query, params)
+                return cursor  # its results were fetched when the pipeline closed
+            return self._pg.execute(query, params)
         except pg_errors.UniqueViolation as exc:
             raise UniqueViolation(str(exc)) from exc
         except psycopg.OperationalError as exc:
@@ -293,6 +308,8 @@ class PgConnection(Connection):
 
     def executemany(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
         try:
+            for statement in self.take_begin():
+                self._pg.execute(statement)
             with self._pg.cursor() as cur:
                 cur.executemany(pgsql.translate_query(sql), rows)
         except pg_errors.UniqueViolation as exc:
@@ -381,6 +398,30 @@ class PgWorkspace(Workspace):
                 raise
 
     @contextmanager
+    def _write_block(self, audit: Callable[[], tuple] | None = None) -> Iterator[PgConnection]:
+        """A write transaction for domain code: like :meth:`_locked`, with BEGIN and the lock sent along with the
+        block's first statement, and the audit row (``audit``) and COMMIT in one last round trip."""
+        with _writer_lock(self.conninfo, self.schema), self._pool.connection(self.schema) as raw:
+            conn = PgConnection(raw, begin=("BEGIN", f"SELECT pg_advisory_xact_lock({self.lock_key})"))
+            try:
+                yield conn
+                with raw.pipeline():
+                    for statement in conn.take_begin():  # a block that ran no statement still writes its audit row
+                        raw.execute(statement)
+                    if audit is not None:
+                        raw.execute(_AUDIT_SQL, audit())
+                    raw.execute("COMMIT")
+            except psycopg.OperationalError as exc:
+                if raw.broken:
+                    raise WorkspaceError("unavailable", str(exc)) from exc
+                raw.execute("ROLLBACK")
+                raise
+            except BaseException:
+                if not raw.broken and raw.info.transaction_status != TransactionStatus.IDLE:
+                    raw.execute("ROLLBACK")
+                raise
+
+    @contextmanager
     def write(
         self, actor: auth.Actor, action: str, target: str = "", detail: dict | None = None, scope: str | None = None
     ) -> Iterator[Connection]:
@@ -391,8 +432,8 @@ class PgWorkspace(Workspace):
         def audit() -> tuple:
             return (now_iso(), actor.name, actor.role, action, target, json.dumps(detail or {}, ensure_ascii=False))
 
-        with self._locked(audit) as raw:
-            yield PgConnection(raw)
+        with self._write_block(audit) as conn:
+            yield conn
 
     def migrate(self, package: str = MIGRATION_PACKAGE) -> list[int]:
         """Apply pending migrations (translated or overridden), each in its own transaction under the writer lock."""
@@ -459,8 +500,8 @@ class PgWorkspace(Workspace):
 
     @contextmanager
     def _transaction(self) -> Iterator[Connection]:
-        with self._locked() as raw:
-            yield PgConnection(raw)
+        with self._write_block() as conn:
+            yield conn
 
     # -- recovery
 

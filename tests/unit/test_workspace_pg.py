@@ -186,6 +186,16 @@ def test_a_unique_violation_rolls_the_whole_write_back(ws):
     assert len(ws.audit_entries()) == audit_before + 1
 
 
+def test_a_write_block_without_statements_is_still_audited_and_a_refused_one_is_not(ws):
+    with ws.write(ADMIN, "user.manage", target="noop"):
+        pass
+    with pytest.raises(ValueError), ws.write(ADMIN, "user.manage", target="refused"):
+        raise ValueError("refused before any statement")
+    assert [e["target"] for e in ws.audit_entries()] == ["noop"]
+    _put(ws, "after")  # the connection is usable afterwards
+    assert [e["target"] for e in ws.audit_entries()] == ["after", "noop"]
+
+
 def test_a_read_block_refuses_writes(ws):
     refused = (sqlite3.OperationalError, psycopg.errors.ReadOnlySqlTransaction)
     with pytest.raises(refused, match=r"(?i)read.?only"), ws.read() as conn:
