@@ -24,7 +24,8 @@ from components import session
 from gtec.core import config
 from gtec.core.provenance import Source, load_sources, split_source_ids
 from gtec.imports import catalogue as imported
-from gtec.maps import outline
+from gtec.imports import zones
+from gtec.maps import levels, outline
 from gtec.storage.overlay import apply_overlay
 from gtec.storage.reference import ReferenceConnection, connect_reference
 from gtec.storage.workspace import WorkspaceError
@@ -44,7 +45,7 @@ def imports_stamp() -> str:
     now = time.monotonic()
     if now - _IMPORTS["at"] > IMPORT_STAMP_TTL:
         try:
-            stamp = imported.import_stamp(session.workspace())
+            stamp = f"{imported.import_stamp(session.workspace())}-{zones.stamp(session.workspace())}"
         except WorkspaceError:
             stamp = "none"
         _IMPORTS.update(at=now, stamp=stamp)
@@ -101,6 +102,10 @@ def reference() -> ReferenceConnection:
             apply_overlay(conn, *imported.overlay_rows(session.workspace()))
         except WorkspaceError as exc:  # the reference figures still show; the administrator reads the log
             log.error("imported indicators not shown: workspace unusable (%s)", exc.code)
+        try:  # imported boundary layers: levels and territories (their values aggregated from the communes)
+            zones.show_layers(session.workspace(), conn)
+        except Exception:  # a layer that cannot be shown never takes the reference figures down with it
+            log.exception("imported boundary layers not shown")
     return conn
 
 
@@ -132,7 +137,10 @@ def territory(territory_id: str) -> dict | None:
 
 @per_build()
 def _reference_territory(territory_id: str) -> dict | None:
-    return indicators.get_territory(reference(), territory_id)
+    terr = indicators.get_territory(reference(), territory_id)
+    if terr and levels.is_imported(str(terr["level"])):  # a zone of an imported layer: named as such on pages
+        terr = {**terr, "layer": terr["level"], "level": "imported_zone"}
+    return terr
 
 
 @per_build()

@@ -11,7 +11,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from components import import_ui
+from components import data, import_ui
 from gtec.core import fmt
 from gtec.core.auth import Actor
 from gtec.core.errors import UserError
@@ -93,6 +93,7 @@ def layer_step(ws: Workspace, actor: Actor, lang: str) -> None:
         except UserError as error:
             _error(error, lang)
             return
+        data.imports_changed()  # the map, portrait and scenario choices show the layer at once
         _forget()
         st.session_state["lay_done"] = {
             "name": md(st.session_state.get("lay_name") or ""),
@@ -209,6 +210,7 @@ def _run(action, done_key: str, lang: str) -> None:
     except UserError as error:
         _error(error, lang)
         return
+    data.imports_changed()
     st.session_state.pop("lay_delete_name", None)
     st.session_state["lay_versions_done"] = t(done_key, lang, number=result or 0)
     st.rerun()

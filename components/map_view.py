@@ -19,6 +19,7 @@ from components import data, session
 from components.provenance import status_markdown
 from gtec.core.i18n import t
 from gtec.core.text import md
+from gtec.imports import zones
 from gtec.maps import charts, choropleth, geofile, layers, legend, levels, profile, queries, table
 from gtec.maps.choropleth import Figure
 from gtec.maps.palettes import MISSING_COLOUR
@@ -96,7 +97,7 @@ def values_table(key: tuple, formatted: bool = False) -> pd.DataFrame:
 def national_value(indicator_id: str, year: int, level: str, measure: str, show_demo: bool = False) -> float | None:
     """The value of the level's country (centre of a diverging palette); None for a hidden demonstration value."""
     value, _source, status = queries.national_value(
-        data.reference(), indicator_id, year, levels.LEVEL_COUNTRY[level], measure
+        data.reference(), indicator_id, year, levels.country_of(level), measure
     )
     return None if display.is_demo(status) and not show_demo else value
 
@@ -111,6 +112,19 @@ def indicators_for_level(level: str, show_demo: bool = False) -> list[str]:
 def years_for(indicator_id: str, level: str, show_demo: bool = False) -> list[int]:
     """Years of an indicator at ``level`` with a value that may be shown."""
     return queries.years_for(data.reference(), indicator_id, level, show_demo)
+
+
+def map_levels() -> tuple[str, ...]:
+    """The levels the map offers: the reference ones, then the imported boundary layers (read per rerun)."""
+    return (*levels.MAP_LEVELS, *zones.level_names(session.workspace()))
+
+
+def level_label(level: str, lang: str) -> str:
+    """A level's name in the level selector (an imported layer: its name, text from a file shown as plain text)."""
+    if levels.is_imported(level):
+        name = zones.level_names(session.workspace()).get(level, level)
+        return t("map.imported.level", lang, name=name)
+    return t(f"map.level.{level}", lang)
 
 
 def customs() -> list[custom.CustomTerritory]:
@@ -167,7 +181,7 @@ def show_map(level: str, payload: dict, lang: str, select_key: str | None = "map
     """Mount (or update) the one map component with the level's geometry URLs and ``payload``."""
     layer = prepared_layer(level)
     under = levels.LEVEL_BACKGROUND.get(level)
-    center, zoom = levels.view_for(level)
+    center, zoom = levels.view_for(level, layer.bounds)
     body = {
         "height": MAP_HEIGHT,
         "module_url": module_url(),
@@ -240,7 +254,7 @@ def standalone_html(level: str, fig: Figure, lang: str, tiles: bool, selected: s
     under = levels.LEVEL_BACKGROUND.get(level)
     background = layers.outline_json(prepared_layer(under)) if under else None
     m = layers.standalone_map(layer, layer_json, fig.label, fig.legend, lang, outlines, tiles, background,
-                              levels.view_for(level))  # fmt: skip
+                              levels.view_for(level, layer.bounds))  # fmt: skip
     return map_export.map_to_html(m)
 
 

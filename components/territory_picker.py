@@ -7,6 +7,7 @@ import streamlit as st
 
 from components import data, session
 from gtec.core.i18n import t
+from gtec.imports import zones
 from gtec.territories import custom
 from gtec.territories.indicators import PICKABLE_LEVELS
 
@@ -30,13 +31,18 @@ def pick_territory(
     levels: tuple[str, ...] = PICKABLE_LEVELS,
     extra: pd.DataFrame | None = None,
     container=None,
+    imported: bool | None = None,
 ) -> str:
     """Level + territory selectors. The choice is kept in the query parameter ``key`` (validated id).
 
     ``extra`` adds rows shaped like :func:`gtec.territories.indicators.list_territories` (e.g. saved custom territories,
-    level ``custom``). A remembered or linked id that this page does not offer falls back to ``default``.
+    level ``custom``). ``imported`` adds the zones of imported boundary layers (default: on the portrait's
+    levels, :data:`PICKABLE_LEVELS`). A remembered or linked id that this page does not offer falls back to ``default``.
     """
     box = container or st
+    offer = imported if imported is not None else levels == PICKABLE_LEVELS
+    names = zones.level_names(session.workspace()) if offer else {}
+    levels = (*levels, *names)  # imported boundary layers (their zones), after the reference levels
     all_terr = data.territories(levels)
     if extra is not None and not extra.empty:
         all_terr = pd.concat([all_terr, extra], ignore_index=True)
@@ -57,7 +63,9 @@ def pick_territory(
         t("picker.level", lang),
         present,
         index=present.index(current_level),
-        format_func=lambda lvl: t(f"level.{lvl}", lang),
+        format_func=lambda lvl: (
+            t("map.imported.level", lang, name=names[lvl]) if lvl in names else t(f"level.{lvl}", lang)
+        ),
         key=level_key,
         persist_state="session",
         placeholder=t("widget.choose", lang),

@@ -32,10 +32,13 @@ show_demo = demo_switch(lang)
 cat, srcs, saved = data.catalogue(), data.sources(), map_view.customs()
 customs = {c.id: c.members for c in saved}
 c_level, c_ind, c_year, c_measure = st.columns([3, 4, 2, 3])
+level_options = map_view.map_levels()
+if st.session_state.get("map_level") not in level_options:  # a deleted imported layer, a stale link
+    st.session_state["map_level"] = levels.DEFAULT_LEVEL
 level = c_level.selectbox(
     t("map.level_label", lang),
-    levels.MAP_LEVELS,
-    format_func=lambda v: t(f"map.level.{v}", lang),
+    level_options,
+    format_func=lambda v: map_view.level_label(v, lang),
     key="map_level",
     persist_state="session",
     placeholder=t("widget.choose", lang),

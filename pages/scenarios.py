@@ -28,7 +28,7 @@ base = loader.with_custom(scenario_ui.base(), customs)
 scenario_ui.init_state(base.base_year, lang)
 for message in st.session_state.pop("sc_url_errors", []):
     st.warning(message)
-territory_id = pick_territory(lang, levels=loader.SCENARIO_LEVELS, extra=custom_choices("epci"))
+territory_id = pick_territory(lang, levels=loader.SCENARIO_LEVELS, extra=custom_choices("epci"), imported=True)
 with_data, total = base.coverage(territory_id)
 if not with_data:
     st.info(t("scenario.no_data", lang))

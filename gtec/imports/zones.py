@@ -129,11 +129,9 @@ def layer_rows(ws: Workspace, ref: sqlite3.Connection) -> dict[str, list[tuple]]
             continue
         lsid = layer_source_id(layer["id"], layer["current_version"])
         date = str(layer.get("imported_at") or "")[:10]
-        note = {
-            lang: t("map.imported.note", lang, file=layer.get("file_name") or "", version=layer["current_version"],
-                    who=layer.get("imported_by") or "", date=date)
-            for lang in ("fr", "en")
-        }  # fmt: skip
+        about = {"file": layer.get("file_name") or "", "version": layer["current_version"],
+                 "who": layer.get("imported_by") or "", "date": date}  # fmt: skip
+        note = {"fr": t("map.imported.note", "fr", **about), "en": t("map.imported.note", "en", **about)}
         out["sources"].append(
             (lsid, layer["name"], layer["name"], layer.get("imported_by") or "", "", "", date, IMPORTED_STATUS,
              note["fr"], note["en"])

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 #: Levels offered on the map page, in order (i18n keys ``map.level.<level>``). UK regions use a tile grid.
 MAP_LEVELS: tuple[str, ...] = (
     "zone_emploi",
@@ -44,8 +46,35 @@ LEVEL_DEFAULT_INDICATOR: dict[str, str] = {"zone_emploi": "unemployment_rate", "
 DEFAULT_LEVEL = "zone_emploi"
 
 
-def view_for(level: str) -> tuple[tuple[float, float], float]:
-    """``(center, zoom)`` the map opens on for ``level`` (mainland France unless the level says otherwise)."""
+#: Levels of imported boundary layers are their layer's id (:mod:`gtec.imports.zones`), French zones.
+IMPORTED_PREFIX = "WS-LAYER-"
+
+
+def is_imported(level: str) -> bool:
+    """True for the level of an imported boundary layer (``WS-LAYER-<n>``)."""
+    return bool(level) and level.startswith(IMPORTED_PREFIX) and level[len(IMPORTED_PREFIX) :].isdigit()
+
+
+def country_of(level: str) -> str:
+    """The country a level's national value is read from (imported layers: France)."""
+    return LEVEL_COUNTRY.get(level, "FR")
+
+
+def fit_view(bounds: tuple[tuple[float, float], tuple[float, float]]) -> tuple[tuple[float, float], float]:
+    """``(center, zoom)`` that shows ``((south, west), (north, east))`` on a map about 700 px wide."""
+    (south, west), (north, east) = bounds
+    span = max(east - west, (north - south) * 1.6, 0.02)
+    zoom = math.floor(4 * math.log2(700 * 360 / (256 * span))) / 4
+    return ((south + north) / 2, (west + east) / 2), min(max(zoom, 4.0), 12.0)
+
+
+def view_for(
+    level: str, bounds: tuple[tuple[float, float], tuple[float, float]] | None = None
+) -> tuple[tuple[float, float], float]:
+    """``(center, zoom)`` the map opens on for ``level`` (mainland France unless the level says otherwise; an
+    imported layer opens on its ``bounds``)."""
+    if is_imported(level) and bounds:
+        return fit_view(bounds)
     return LEVEL_VIEW.get(level, (FRANCE_CENTER, FRANCE_ZOOM))
 
 

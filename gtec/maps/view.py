@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from gtec.core.i18n import DEFAULT_LANG
-from gtec.maps.levels import MAP_LEVELS, MEASURES
+from gtec.maps.levels import MAP_LEVELS, MEASURES, is_imported
 
 
 @dataclass(frozen=True)
@@ -44,7 +44,7 @@ def parse_view(params: Mapping[str, object]) -> tuple[View, list[tuple[str, str]
     if indicator is not None and not _ID_RE.match(indicator):
         bad.append(("ind", indicator))
         indicator = None
-    if level is not None and level not in MAP_LEVELS:
+    if level is not None and level not in MAP_LEVELS and not is_imported(level):
         bad.append(("level", level))
         level = None
     year = None
