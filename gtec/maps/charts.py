@@ -87,7 +87,7 @@ def tile_grid_frame(positions, table, lang: str, decimals: int | None = None):
         grid["fill"] = grid["fill"].fillna(MISSING_COLOUR)
     return grid.assign(
         territory_id=grid["id"],
-        short=[t(f"map.uk_short.{c}", lang) if c in UK_SHORT else str(c) for c in grid["code"]],
+        short=[t(f"map.uk_short.{str(c).lower()}", lang) if c in UK_SHORT else str(c) for c in grid["code"]],
         value_text=[format_value(v, lang, decimals) for v in grid["value"]],
         ink=grid["fill"].map(ink_colour),
     )
