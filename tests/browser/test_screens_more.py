@@ -1,0 +1,84 @@
+"""Screens review fixes checked in a real browser (issue 11): the portrait's comparison table fits 1280 px and a
+390 px phone with its sources in view (P3, F2), a country portrait has no empty comparison column (P5), and the
+basin builder's member box never adds what was not picked when Enter is pressed (C1)."""
+
+from __future__ import annotations
+
+import pytest
+
+from gtec.core.i18n import t
+from tests.browser.conftest import SCREENSHOTS
+
+pytestmark = pytest.mark.browser
+
+IDLE = "[data-testid='stApp'][data-test-script-state='notRunning']"
+#: Width of the comparison table beyond its container, and whether each row's source line is drawn.
+TABLE_JS = """() => { const tb = document.querySelector('table.gtec-cmp'); if (!tb) return null;
+  const box = tb.parentElement.getBoundingClientRect(); const r = tb.getBoundingClientRect();
+  const srcs = [...tb.querySelectorAll('tbody tr')].map(tr => !!tr.querySelector('.src'));
+  return {over: Math.round(r.right - box.right), docOver: document.documentElement.scrollWidth - innerWidth,
+          heads: [...tb.querySelectorAll('th')].map(th => th.innerText.trim()), rows: srcs.length,
+          withSource: srcs.filter(Boolean).length}; }"""
+
+
+def _open(browser, app_server, width, height, path):
+    context = browser.new_context(viewport={"width": width, "height": height})
+    context.route(
+        "**/*", lambda r: r.continue_() if r.request.url.startswith((app_server, "data:", "blob:")) else r.abort()
+    )
+    page = context.new_page()
+    page.set_default_timeout(60_000)
+    page.goto(f"{app_server}{path}")
+    page.wait_for_selector(IDLE)
+    return context, page
+
+
+@pytest.mark.parametrize(("width", "height"), [(1280, 720), (390, 844)])
+def test_portrait_comparison_fits_with_its_sources(browser, app_server, width, height):
+    context, page = _open(browser, app_server, width, height, "/")
+    try:
+        page.wait_for_selector("table.gtec-cmp")
+        info = page.evaluate(TABLE_JS)
+        page.locator("table.gtec-cmp").scroll_into_view_if_needed()
+        page.screenshot(path=str(SCREENSHOTS / f"screens_more_portrait_table_{width}.png"))
+        assert info["over"] <= 1 and info["docOver"] <= 0, info  # nothing runs off the right edge
+        assert info["rows"] >= 5 and info["withSource"] == info["rows"], info  # each row names its source
+        assert t("portrait.col.status", "fr") in info["heads"]
+        if width < 640:  # on the phone the header row is hidden: each row is a block with its labels
+            assert not page.locator("table.gtec-cmp thead").is_visible()
+    finally:
+        context.close()
+
+
+def test_country_portrait_has_no_empty_comparison_column(browser, app_server):
+    context, page = _open(browser, app_server, 1280, 720, "/?territory=BE")
+    try:
+        page.get_by_role("heading", name=t("portrait.comparison_country", "fr")).wait_for()
+        heads = page.evaluate(TABLE_JS)["heads"]
+        assert t("portrait.col.parent", "fr") not in heads and t("portrait.col.national", "fr") not in heads
+        assert t("portrait.no_geometry_uk", "fr") not in page.locator("body").inner_text()
+    finally:
+        context.close()
+
+
+def test_basin_builder_enter_adds_only_the_highlighted_member(browser, app_server):
+    context, page = _open(browser, app_server, 1280, 720, "/custom-basin")
+    try:
+        page.get_by_role("heading", name=t("custom.title", "fr")).wait_for()
+        page.keyboard.press("Escape")  # a "page not found" notice may cover a deep link (review G7)
+        box = page.locator("[data-testid=stMultiSelect]").last
+        box.click()
+        page.keyboard.type("Arc Sud")
+        page.get_by_role("option").first.wait_for()
+        options = page.get_by_role("option").all_inner_texts()
+        assert not any("match" in o.lower() or "select" in o.lower() for o in options), options
+        assert all("arc sud" in o.lower() for o in options), options  # substring, not fuzzy (Arcachon, Creil...)
+        page.keyboard.press("Enter")
+        page.wait_for_selector(IDLE)
+        page.keyboard.press("Escape")
+        page.get_by_role("heading", name=t("builder.coverage_title", "fr")).wait_for()
+        chips = [x for x in box.inner_text().splitlines() if x.strip() and x.strip() != t("custom.members", "fr")]
+        assert chips == ["Communauté de communes Arc Sud Bretagne"], chips
+        page.get_by_text(t("builder.complete", "fr", n=1)).wait_for()
+    finally:
+        context.close()
