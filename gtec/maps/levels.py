@@ -61,10 +61,12 @@ def country_of(level: str) -> str:
 
 
 def fit_view(bounds: tuple[tuple[float, float], tuple[float, float]]) -> tuple[tuple[float, float], float]:
-    """``(center, zoom)`` that shows ``((south, west), (north, east))`` on a map about 700 px wide."""
+    """``(center, zoom)`` that shows ``((south, west), (north, east))`` whole on a phone-wide map (340 x 560 px;
+    wider screens show it with a margin)."""
     (south, west), (north, east) = bounds
-    span = max(east - west, (north - south) * 1.6, 0.02)
-    zoom = math.floor(4 * math.log2(700 * 360 / (256 * span))) / 4
+    stretch = 1 / max(math.cos(math.radians((south + north) / 2)), 0.2)  # Mercator: latitude degrees look taller
+    span = max(east - west, (north - south) * stretch * 340 / 560, 0.02)
+    zoom = math.floor(4 * math.log2(340 * 360 / (256 * span))) / 4
     return ((south + north) / 2, (west + east) / 2), min(max(zoom, 4.0), 12.0)
 
 

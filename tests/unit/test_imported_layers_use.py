@@ -20,7 +20,7 @@ from gtec.storage.reference import connect_reference
 from gtec.territories import custom, indicators
 
 ADMIN = Actor("admin", "admin")
-EPCIS = ("FR-EPCI-200067932", "FR-EPCI-245614383")  # Golfe du Morbihan - Vannes agglomération, Lorient agglomération
+EPCIS = ("FR-EPCI-200067932", "FR-EPCI-245614383")  # Golfe du Morbihan - Vannes agglomération, Questembert Communauté
 
 
 def _communes(ref, epci: str) -> list[str]:
@@ -88,6 +88,14 @@ def test_map_level_lists_zones_with_aggregated_values(shown):
         own = custom.aggregate_values(ref, members[tid], ["population"], [year])
         value = table.loc[table["territory_id"] == tid, "value"].iloc[0]
         assert value == pytest.approx(float(own["value"].iloc[0])) and value > 10000
+    # every commune of each EPCI found its zone: the zones' populations are the EPCIs' own (census sums)
+    for i, epci in enumerate(EPCIS):
+        own = ref.execute(
+            "SELECT value FROM indicator_values WHERE territory_id = ? AND indicator_id = 'population' AND year = ?",
+            (epci, year),
+        ).fetchone()
+        if own is not None:
+            assert table["value"].iloc[i] == pytest.approx(own[0])
     # status: the weakest of the inputs and "imported"; the source names the imported boundaries
     assert set(table["status"]) <= {"imported", "illustrative"} and "imported" in set(table["status"])
     sid = table["source_id"].iloc[0]
