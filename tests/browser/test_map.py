@@ -160,11 +160,12 @@ def test_basin_builder_previews_outline_and_aggregates(page, app_server, wait_id
     page.goto(f"{app_server}/custom-basin")
     wait_idle(page, timeout=90_000)
     page.get_by_role("heading", name=t("custom.title", "fr")).wait_for()
-    box = page.get_by_label(t("custom.members", "fr")).first
-    for typed in ("Malo Agglo", "meraude"):  # Pays de Saint Malo Agglomération, Côte d'Émeraude
+    page.keyboard.press("Escape")  # a "page not found" notice may cover a deep link
+    box = page.locator("[data-testid=stMultiSelect]").last  # the members box (substring search)
+    for typed, name in (("Malo Agglo", "Saint Malo Agglomération"), ("Côte d'Ém", "Côte d'Émeraude")):
         box.click()
         page.keyboard.type(typed)
-        page.get_by_role("option").filter(has_text=typed).first.click()
+        page.get_by_role("option").filter(has_text=name).first.click()
         wait_idle(page)
     page.keyboard.press("Escape")
     page.get_by_role("heading", name=t("custom.outline", "fr")).wait_for()
