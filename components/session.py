@@ -140,16 +140,21 @@ def ensure_workspace(lang: str) -> Workspace:
 
 
 #: Streamlit leaves about 100 px empty above the title: on a 720 px projector that is a seventh of the screen.
-#: Navigation entries wrap instead of ending in "…" (long French and English page names).
+#: Navigation entries wrap instead of ending in "…" (long French and English page names). Streamlit's English
+#: "Press Enter to apply" under inputs is hidden (it cannot be translated; inputs also apply on leaving the field).
 _PAGE_CSS = """
 [data-testid="stMainBlockContainer"] { padding-top: 2.2rem; }
 [data-testid="stSidebarUserContent"] { padding-top: 1rem; }
 [data-testid="stSidebarNav"] a span { white-space: normal; overflow: visible; text-overflow: clip; line-height: 1.25; }
 [data-testid="stSidebarNav"] a { height: auto; min-height: 2rem; }
+[data-testid="stSidebarNav"] a span { min-width: 0; }
+[data-testid="stSidebarNav"] a [data-testid="stMarkdownContainer"], [data-testid="stSidebarNav"] a p {
+  white-space: normal; overflow: visible; text-overflow: clip; }
 [data-testid="stMetricLabel"] p, [data-testid="stMetricLabel"] div { white-space: normal !important;
   overflow: visible !important; text-overflow: clip !important; }
 [data-testid="stMetricValue"] > div { white-space: normal; overflow: visible; text-overflow: clip; }
 [data-testid="stTabs"] [role="tablist"] { flex-wrap: wrap; }
+[data-testid="InputInstructions"] { display: none; }
 @media (max-width: 640px) { .st-key-gtec_intro { display: none; } h1 { font-size: 2rem !important; } }
 @media (max-width: 640px) { [data-testid="stExpandSidebarButton"], [data-testid="stSidebarCollapsedControl"] button
   { min-width: 44px; min-height: 44px; } }

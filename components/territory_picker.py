@@ -85,6 +85,7 @@ def pick_territory(
         key=select_key,
         persist_state="session",
         placeholder=t("widget.choose", lang),
+        filter_mode="contains",  # typing "Golfe" offers names containing it, not fuzzy neighbours (review P8)
     )
     st.session_state[state_key] = chosen
     if st.query_params.get(key) != chosen:

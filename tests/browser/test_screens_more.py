@@ -82,3 +82,28 @@ def test_basin_builder_enter_adds_only_the_highlighted_member(browser, app_serve
         page.get_by_text(t("builder.complete", "fr", n=1)).wait_for()
     finally:
         context.close()
+
+
+#: Navigation entries reaching past the sidebar's right edge (the text was cut at the edge, review G1).
+NAV_JS = """() => { const sb = document.querySelector('[data-testid=stSidebar]').getBoundingClientRect();
+  return [...document.querySelectorAll('[data-testid=stSidebarNav] a *:not([data-testid=stIconMaterial])')]
+    .filter(e => !e.querySelector("[data-testid=stIconMaterial]"))
+    .filter(e => e.getBoundingClientRect().right > sb.right + 1 || e.scrollWidth > e.clientWidth + 1)
+    .map(e => e.innerText.trim()).filter(Boolean); }"""
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_navigation_entries_wrap_inside_the_sidebar_and_no_press_enter(browser, app_server, lang):
+    context, page = _open(browser, app_server, 1280, 720, f"/alternance-ktp?lang={lang}")
+    try:
+        page.locator("[data-testid=stSidebarNav] a").first.wait_for()
+        assert page.evaluate(NAV_JS) == []
+        page.keyboard.press("Escape")  # a "page not found" notice may cover a deep link (review G7)
+        page.get_by_role("tab").nth(1).click()  # the calculator's tab holds the number inputs
+        field = page.locator("[data-testid=stNumberInput] input:visible").first
+        field.click()
+        page.keyboard.type("7")
+        page.wait_for_timeout(300)  # the instruction shows while the field is edited
+        assert not page.get_by_text("Press Enter to apply").is_visible()
+    finally:
+        context.close()
