@@ -84,11 +84,12 @@ with tab_export:
     c1, c2, c3 = st.columns(3)
     compare_df = comparison.comparison_frame(data, lang)
     c1.download_button(
-        t("alternance.export.compare_csv", lang), ("\ufeff" + to_safe_csv(compare_df)).encode("utf-8"),
+        t("alternance.export.compare_csv", lang), ("\ufeff" + to_safe_csv(compare_df, lang)).encode("utf-8"),
         file_name="alternance_ktp_comparison.csv", mime="text/csv", icon=":material/table:",
     )  # fmt: skip
     c1.download_button(
-        t("alternance.export.split_csv", lang), ("\ufeff" + to_safe_csv(ca.split_table(year_splits, lang))).encode(),
+        t("alternance.export.split_csv", lang),
+        ("\ufeff" + to_safe_csv(ca.split_table(year_splits, lang), lang)).encode(),
         file_name="alternance_ktp_cost_split.csv", mime="text/csv", icon=":material/table:",
     )  # fmt: skip
     split_json, sens_json = split_chart.to_json(), sens_chart.to_json()

@@ -84,7 +84,7 @@ comparison = pd.DataFrame(rows)
 if table["parent_id"].notna().any():
     st.caption(t("portrait.parent", lang, name=md_names[table["parent_id"].dropna().iloc[0]]))
 st.download_button(
-    t("common.download_csv", lang), export.to_safe_csv_bytes(comparison), f"gtec-portrait-{territory_id}.csv",
+    t("common.download_csv", lang), export.to_safe_csv_bytes(comparison, lang), f"gtec-portrait-{territory_id}.csv",
     "text/csv", on_click="ignore", icon=":material/download:",
 )  # fmt: skip
 

@@ -116,7 +116,7 @@ def workbench() -> None:
                 st.dataframe(shown, hide_index=True, width="stretch")
                 st.download_button(
                     t("common.download_csv", lang),
-                    export.to_safe_csv_bytes(shown),
+                    export.to_safe_csv_bytes(shown, lang),
                     file_name=f"scenario-{territory_id}-{settings.horizon}.csv",
                     mime="text/csv",
                     on_click="ignore",

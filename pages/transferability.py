@@ -89,7 +89,7 @@ st.caption(t("alternance.matrix.lang_note", lang))
 frame = comparison.matrix_frame(rows, lang)
 c1, c2 = st.columns(2)
 c1.download_button(
-    t("alternance.matrix.export_csv", lang), ("\ufeff" + to_safe_csv(frame)).encode("utf-8"),
+    t("alternance.matrix.export_csv", lang), ("\ufeff" + to_safe_csv(frame, lang)).encode("utf-8"),
     file_name="transferability_matrix.csv", mime="text/csv", icon=":material/table:",
 )  # fmt: skip
 summary = printable.printable_html(

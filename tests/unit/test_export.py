@@ -27,3 +27,16 @@ def test_csv_bytes_have_a_bom_and_neutralised_formulas():
 def test_csv_bytes_keep_accents():
     raw = export.to_safe_csv_bytes(pd.DataFrame({"nom": ["Cœur des Hauts-de-France", "Péronne"]}))
     assert "Cœur des Hauts-de-France" in raw.decode("utf-8-sig")
+
+
+def test_french_csv_uses_semicolons_comma_decimals_and_whole_numbers():
+    import pandas as pd
+
+    from gtec.core.export import to_safe_csv
+
+    df = pd.DataFrame({"Indicateur": ["=cmd", "Taux"], "Valeur": [2526.0, float("nan")], "Taux": [8.45, 1.5]})
+    fr = to_safe_csv(df, "fr").splitlines()
+    assert fr == ["Indicateur;Valeur;Taux", "'=cmd;2526;8,45", "Taux;;1,5"]
+    en = to_safe_csv(df, "en").splitlines()
+    assert en == ["Indicateur,Valeur,Taux", "'=cmd,2526,8.45", "Taux,,1.5"]
+    assert to_safe_csv(df).splitlines()[1] == "'=cmd,2526.0,8.45"  # without a language: unchanged
