@@ -57,7 +57,8 @@ def tiny_store() -> sqlite3.Connection:
 
 
 def test_one_status_ranking_orders_official_first_and_unknown_last():
-    assert STATUS_RANK == {"official": 0, "estimate": 1, "illustrative": 2}
+    assert STATUS_RANK == {"official": 0, "estimate": 1, "imported": 2, "illustrative": 3}
+    assert weakest_status(["official", "imported"]) == "imported"
     assert weakest_status(["official", "estimate"]) == "estimate"
     assert weakest_status(["official", None, float("nan"), ""]) == "official"
     assert weakest_status(["illustrative", "mystery"]) == "mystery"
@@ -204,7 +205,7 @@ def test_tile_grid_chart_spec_and_frame():
     assert rect["mark"]["type"] == "rect" and rect["encoding"]["color"] == {"field": "fill", "scale": None,
                                                                               "type": "nominal"}  # fmt: skip
     assert spec["params"][0]["name"] == "pick" and spec["params"][0]["select"]["fields"] == ["territory_id"]
-    assert code["encoding"]["text"]["field"] == "code" and value["encoding"]["text"]["field"] == "value_text"
+    assert code["encoding"]["text"]["field"] == "short" and value["encoding"]["text"]["field"] == "value_text"
     assert rect["encoding"]["tooltip"][0]["title"] == t("map.tooltip.territory", "en")
 
 
