@@ -142,6 +142,7 @@ def ensure_workspace(lang: str) -> Workspace:
 #: Streamlit leaves about 100 px empty above the title: on a 720 px projector that is a seventh of the screen.
 #: Navigation entries wrap instead of ending in "…" (long French and English page names). Streamlit's English
 #: "Press Enter to apply" under inputs is hidden (it cannot be translated; inputs also apply on leaving the field).
+#: Pills and segmented controls wrap onto several rows instead of scrolling sideways (review S2).
 _PAGE_CSS = """
 [data-testid="stMainBlockContainer"] { padding-top: 2.2rem; }
 [data-testid="stSidebarUserContent"] { padding-top: 1rem; }
@@ -155,6 +156,8 @@ _PAGE_CSS = """
 [data-testid="stMetricValue"] > div { white-space: normal; overflow: visible; text-overflow: clip; }
 [data-testid="stTabs"] [role="tablist"] { flex-wrap: wrap; }
 [data-testid="InputInstructions"] { display: none; }
+[data-testid="stButtonGroup"] > div { flex-wrap: wrap; overflow-x: visible; row-gap: 0.4rem; }
+[data-testid="stButtonGroup"] button p { white-space: normal; }
 @media (max-width: 640px) { .st-key-gtec_intro { display: none; } h1 { font-size: 2rem !important; } }
 @media (max-width: 640px) { [data-testid="stExpandSidebarButton"], [data-testid="stSidebarCollapsedControl"] button
   { min-width: 44px; min-height: 44px; } }

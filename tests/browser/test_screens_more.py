@@ -107,3 +107,23 @@ def test_navigation_entries_wrap_inside_the_sidebar_and_no_press_enter(browser, 
         assert not page.get_by_text("Press Enter to apply").is_visible()
     finally:
         context.close()
+
+
+#: Button groups (pills, segmented controls) whose options run past their box (scrolling sideways, review S2).
+PILLS_JS = """() => [...document.querySelectorAll('[data-testid=stMain] [data-testid=stButtonGroup] > div')]
+  .filter(d => d.scrollWidth > d.clientWidth + 1).map(d => d.innerText.replace(/\\n/g, ' | ').slice(0, 80))"""
+
+
+@pytest.mark.parametrize(("width", "height"), [(1280, 720), (390, 844)])
+def test_scenario_preset_pills_wrap_and_all_show(browser, app_server, width, height):
+    context, page = _open(browser, app_server, width, height, "/scenarios")
+    try:
+        page.get_by_text(t("scenario.presets", "fr")).first.wait_for()
+        assert page.evaluate(PILLS_JS) == []
+        group = page.locator("[data-testid=stButtonGroup]").filter(has_text=t("scenario.presets", "fr"))
+        box = group.bounding_box()
+        for button in group.locator("button").all():  # every preset drawn inside the group's box
+            b = button.bounding_box()
+            assert b and b["x"] >= box["x"] - 1 and b["x"] + b["width"] <= box["x"] + box["width"] + 1
+    finally:
+        context.close()
