@@ -212,7 +212,18 @@ def page_style(lang: str = DEFAULT_LANG) -> None:
 
     on = presentation_switch(lang)
     st.set_page_config(initial_sidebar_state="collapsed" if on else "auto")
-    st.html("<style>" + _PAGE_CSS + CARD_CSS + (_PRESENT_CSS if on else "") + "</style>")
+    st.html("<style>" + _PAGE_CSS + CARD_CSS + (_PRESENT_CSS if on else "") + _menu_css(lang) + "</style>")
+
+
+def _menu_css(lang: str) -> str:
+    """On a phone the sidebar opens from an unlabelled "»" icon (review F3): the button gets a visible label
+    ("Menu et langue") and a 44 px touch target. The label is a catalogue string, quoted for CSS."""
+    label = t("menu.phone_label", lang).replace("\\", "\\\\").replace('"', '\\"').replace("<", "\\3c ")
+    return (
+        "@media (max-width: 640px) { [data-testid=\"stExpandSidebarButton\"] { width: auto !important; gap: .3rem;"
+        " padding: 0 .6rem !important; border: 1px solid rgba(49,51,63,.3) !important; border-radius: .5rem; }"
+        f' [data-testid="stExpandSidebarButton"]::after {{ content: "{label}"; font-size: 1rem; }} }}'
+    )
 
 
 def intro(text: str) -> None:

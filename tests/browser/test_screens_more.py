@@ -127,3 +127,20 @@ def test_scenario_preset_pills_wrap_and_all_show(browser, app_server, width, hei
             assert b and b["x"] >= box["x"] - 1 and b["x"] + b["width"] <= box["x"] + box["width"] + 1
     finally:
         context.close()
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_phone_menu_button_is_labelled_and_44_px(browser, app_server, lang):
+    context, page = _open(browser, app_server, 390, 844, f"/?lang={lang}")
+    try:
+        button = page.locator("[data-testid=stExpandSidebarButton]").first
+        button.wait_for()
+        label = button.evaluate("b => getComputedStyle(b, '::after').content")
+        assert t("menu.phone_label", lang) in label
+        box = button.bounding_box()
+        assert box["width"] >= 44 and box["height"] >= 44, box
+        page.screenshot(path=str(SCREENSHOTS / f"screens_more_phone_menu_{lang}.png"))
+        button.click()
+        page.locator("[data-testid=stSidebarNav]").first.wait_for(state="visible")
+    finally:
+        context.close()
