@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pandas as pd
 
+from gtec.core.i18n import choose
+
 #: A cell starting with one of these is read as a formula by Excel/LibreOffice (CSV formula injection).
 FORMULA_PREFIXES: tuple[str, ...] = ("=", "+", "-", "@", "\t", "\r", "\n", "\uff1d", "\uff0b", "\uff0d", "\uff20")
 
@@ -43,9 +45,10 @@ def to_safe_csv(df: pd.DataFrame, lang: str | None = None) -> str:
             safe[column] = safe[column].map(neutralise_cell, na_action="ignore")
     # CRLF (RFC 4180): the csv writer then quotes any cell holding a bare \r or \n, so a stray carriage return
     # inside a value can never start a new row in a spreadsheet.
-    if lang == "fr":
-        return safe.to_csv(index=False, lineterminator="\r\n", sep=";", decimal=",")
-    return safe.to_csv(index=False, lineterminator="\r\n")
+    if not lang:
+        return safe.to_csv(index=False, lineterminator="\r\n")
+    sep, decimal = choose(lang, fr=(";", ","), en=(",", "."))
+    return safe.to_csv(index=False, lineterminator="\r\n", sep=sep, decimal=decimal)
 
 
 def to_safe_csv_bytes(df: pd.DataFrame, lang: str | None = None) -> bytes:
