@@ -1,4 +1,5 @@
-"""Browser tier: a real ``streamlit run app.py`` server driven by Playwright in Debian's chromium.
+"""Browser tier: a real Streamlit server (``python -m components.serve``, as ``make run`` starts it) driven by
+Playwright in Debian's chromium.
 
 Requests to anything but the local server are aborted, so the tests prove the app works offline.
 Screenshots go to tests/browser/screenshots/ (git-ignored).
@@ -47,15 +48,14 @@ def browser_workspace(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @contextmanager
 def run_server(data_dir: Path, workspace: Path, log: Path) -> Iterator[str]:
-    """Start ``streamlit run app.py`` on a free port; yield its base URL once healthy; stop it afterwards."""
+    """Start the app as ``make run`` does (``python -m components.serve``: ``streamlit run app.py`` without the
+    legacy pages/ mode) on a free port; yield its base URL once healthy; stop it afterwards."""
     port = _free_port()
     env = {**os.environ, "GTEC_DATA_DIR": str(data_dir), "GTEC_WORKSPACE": str(workspace)}
     cmd = [
         sys.executable,
         "-m",
-        "streamlit",
-        "run",
-        "app.py",
+        "components.serve",
         "--server.headless=true",
         f"--server.port={port}",
         "--server.address=127.0.0.1",
