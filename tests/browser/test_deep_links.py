@@ -38,3 +38,20 @@ def test_first_request_direct_link_goes_through_the_shell(
             assert t("nav.scenarios", "fr") in body
             assert "Morbihan" in body  # the linked view (query parameters) survived the detour through app.py
         context.close()
+
+
+def test_a_scanned_join_link_opens_the_join_page_first_time_on_a_fresh_server(
+    browser, server_factory, built_data_dir, tmp_path
+):
+    """The QR code's URL (/workshop, not the file name workshop_join) is often the very first request of the day."""
+    with server_factory(built_data_dir, tmp_path / "ws.sqlite", tmp_path / "server.log") as url:
+        context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True)
+        page = context.new_page()
+        page.goto(f"{url}/workshop?code=NOPE42")
+        page.wait_for_selector("[data-testid='stApp'][data-test-script-state='notRunning']", timeout=60_000)
+        page.get_by_text(t("workshop.join.heading", "fr")).first.wait_for(timeout=60_000)
+        body = page.inner_text("body")
+        assert "Page not found" not in body
+        assert page.locator("[role='dialog']").count() == 0
+        assert t("auth.error.code_unknown", "fr") in body  # the code from the link was read and checked
+        context.close()
