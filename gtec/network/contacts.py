@@ -228,4 +228,5 @@ def erase(ws: Workspace, actor: auth.Actor, contact_id: int) -> dict[str, int]:
             (now_iso(), actor.name, contact_id),
         )
         detail.update(interactions=len(links), texts=notes)
+    ws.purge_freed()  # the erased values leave the file's free pages and the write-ahead log too
     return {"interactions": len(links), "texts": notes}

@@ -540,6 +540,9 @@ class PgWorkspace(Workspace):
         ).fetchall()
         return {r[0] for r in rows}
 
+    def purge_freed(self) -> None:
+        """PostgreSQL keeps dead row versions until VACUUM: left to the server's autovacuum (docs/postgresql.md)."""
+
     def backup(self, target: Path) -> Path:
         """One SQLite workspace file with this workspace's content, from one consistent snapshot."""
         target = Path(target)

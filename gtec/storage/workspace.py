@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import os
 import re
 import sqlite3
@@ -47,6 +48,7 @@ from typing import Any
 from gtec.core import auth
 from gtec.core.errors import UserError
 
+log = logging.getLogger(__name__)
 BUSY_TIMEOUT_MS = 5000
 #: Idle read-only connections kept per workspace object in server mode (:meth:`Workspace.keep_open`).
 MAX_IDLE_READERS = 8
@@ -371,6 +373,9 @@ class Workspace:
             # app and no fsync waits on every vote (only a power cut can lose the last transactions; never corrupts).
             raw.execute("PRAGMA foreign_keys = ON")
             raw.execute("PRAGMA synchronous = NORMAL")
+            # deleted or overwritten content is zeroed in the file's free pages: an erased contact (right to
+            # erasure, gtec.network.contacts) cannot be read back from the file with a hex editor
+            raw.execute("PRAGMA secure_delete = ON")
         except sqlite3.DatabaseError as exc:
             raw.close()
             _raise_if_damaged(exc)
@@ -540,6 +545,18 @@ class Workspace:
                 "SELECT id, at, actor, role, action, target, detail FROM audit_log ORDER BY id DESC LIMIT ?", (limit,)
             )
         return [dict(r) for r in rows]
+
+    def purge_freed(self) -> None:
+        """Make deleted content unreadable on disk now (after an erasure on request): the connections zero freed
+        space (``secure_delete``); this moves the write-ahead log, which still holds the old pages, into the file
+        and empties it. Best effort: a reader holding an old snapshot delays it to the next checkpoint."""
+        raw = self._connect()
+        try:
+            raw.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        except sqlite3.DatabaseError as exc:
+            log.warning("workspace checkpoint after an erasure failed: %s", exc)
+        finally:
+            raw.close()
 
     # -- recovery
 

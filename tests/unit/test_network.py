@@ -184,6 +184,10 @@ def test_erasure_leaves_no_personal_data_anywhere_in_the_workspace_file(ws):
     for needle in (name, email, "tanguy", "gwenaëlle", "responsable rh"):
         assert needle.casefold() not in text, needle
     assert "yann morvan" in text  # the other person is untouched
+    # not even in the file's bytes, write-ahead log included: freed space is zeroed and the log emptied
+    on_disk = b"".join(p.read_bytes() for p in ws.path.parent.glob(ws.path.name + "*") if p.is_file())
+    for needle in (email, "Tanguy-Riou"):
+        assert needle.encode() not in on_disk, needle
     log = interactions.list_interactions(ws, FAC)
     assert log[0]["anonymous"] == 1 and log[0]["people"] == ["Yann Morvan"]  # an anonymous trace remains
     assert "deux apprentis" in log[0]["notes"] and contacts.REDACTED in log[0]["notes"]
