@@ -148,7 +148,7 @@ _PAGE_CSS = """
 [data-testid="stSidebarUserContent"] { padding-top: 1rem; }
 [data-testid="stSidebarNav"] a span { white-space: normal; overflow: visible; text-overflow: clip; line-height: 1.25; }
 [data-testid="stSidebarNav"] a { height: auto; min-height: 2rem; }
-[data-testid="stSidebarNav"] a span { min-width: 0; }
+[data-testid="stSidebarNav"] a > span:has(> [data-testid="stMarkdownContainer"]) { min-width: 0; }
 [data-testid="stSidebarNav"] a [data-testid="stMarkdownContainer"], [data-testid="stSidebarNav"] a p {
   white-space: normal; overflow: visible; text-overflow: clip; }
 [data-testid="stMetricLabel"] p, [data-testid="stMetricLabel"] div { white-space: normal !important;
@@ -220,7 +220,7 @@ def _menu_css(lang: str) -> str:
     ("Menu et langue") and a 44 px touch target. The label is a catalogue string, quoted for CSS."""
     label = t("menu.phone_label", lang).replace("\\", "\\\\").replace('"', '\\"').replace("<", "\\3c ")
     return (
-        "@media (max-width: 640px) { [data-testid=\"stExpandSidebarButton\"] { width: auto !important; gap: .3rem;"
+        '@media (max-width: 640px) { [data-testid="stExpandSidebarButton"] { width: auto !important; gap: .3rem;'
         " padding: 0 .6rem !important; border: 1px solid rgba(49,51,63,.3) !important; border-radius: .5rem; }"
         f' [data-testid="stExpandSidebarButton"]::after {{ content: "{label}"; font-size: 1rem; }} }}'
     )
