@@ -5,6 +5,7 @@ default and the switch that shows them marked, the zones d'emploi map coloured b
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 from gtec.core import fmt
 from gtec.core.i18n import t
@@ -12,6 +13,8 @@ from gtec.core.text import md
 from gtec.storage import reference
 from gtec.territories import occupations
 from tests.app.cards import cards
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def _texts(at) -> str:
@@ -73,8 +76,10 @@ def test_map_on_zones_d_emploi_is_coloured_by_the_ilo_rate(open_page):
     assert at.select_slider(key="map_year").value == 2023
     legend = at.get("html")[0].proto.body
     assert "Taux de chômage localisé (BIT), 2023 T3" in legend and "officiel" in legend
-    group = json.loads(at.get("component_instance")[0].proto.json_args)["feature_group"]
-    assert "FR-ZE-5318" in group and group.count('"type":"Feature"') >= 300
+    args = json.loads(at.get("bidi_component")[0].proto.json)  # the Leaflet map: values here, geometry by URL
+    geometry = (ROOT / "static" / args["layer_url"].removeprefix("/app/static/")).read_text()
+    assert "FR-ZE-5318" in geometry and geometry.count('"type":"Feature"') >= 300
+    assert sum(str(text).endswith("%") for _, text in args["values"]) >= 290  # French percent, missing kept missing
 
 
 def test_bmo_bassins_map_says_the_figures_are_lower_bounds(open_page):
