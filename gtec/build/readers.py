@@ -315,25 +315,46 @@ def read_insee_ze_composition(path: Path) -> pd.DataFrame:
 # ----------------------------------------------------------------------------------------------------------
 
 BMO_COLUMNS: tuple[str, ...] = ("Code métier BMO", "Nom métier BMO", "Famille_met", "Lbl_fam_met", "REG", "Dept")
-BMO_COLUMNS += ("BE25", "NOMBE25", "met", "xmet", "smet")
+BMO_COLUMNS += ("met", "xmet", "smet")
+#: The survey's sheet (``BMO_2025_open_data``, next year ``BMO_2026_open_data``) and its bassin columns, named
+#: after the vintage of the bassin zoning (``BE25``/``NOMBE25``, later ``BE26``...).
+_BMO_SHEET = re.compile(r"^BMO_(\d{4})_open_data$")
+_BMO_BASSIN = re.compile(r"^BE\d{2}$")
+
+
+def _bmo_sheet(path: Path) -> tuple[str, str]:
+    """The newest ``BMO_<year>_open_data`` sheet of the workbook and its year."""
+    from python_calamine import CalamineWorkbook
+
+    try:
+        names = CalamineWorkbook.from_path(str(path)).sheet_names
+    except Exception as exc:  # python-calamine raises its own error types on unreadable files
+        raise SourceFormatError(f"{path.name}: cannot be read as a spreadsheet ({type(exc).__name__}: {exc})") from exc
+    found = sorted((m.group(1), n) for n in names if (m := _BMO_SHEET.match(str(n).strip())))
+    if not found:
+        raise SourceFormatError(f"{path.name}: no BMO_<year>_open_data sheet (sheets: {names})")
+    year, name = found[-1]
+    return name, year
 
 
 def read_ft_bmo_rows(path: Path) -> pd.DataFrame:
-    """France Travail BMO open data (sheet ``BMO_2025_open_data``): one row per bassin x occupation.
+    """France Travail BMO open data (sheet ``BMO_<year>_open_data``): one row per bassin x occupation.
 
     Returns ``bassin`` (4 characters: numeric ``101`` -> ``0101``), ``bassin_name``, ``met_code``,
     ``met_label``, ``bmo_family``, ``bmo_family_label``, ``fap_domain`` (first letter of the FAP-based
-    code), ``region``, ``departement``, ``projects``, ``difficult``, ``seasonal`` (NaN where secret) and
-    ``projects_secret``, ``difficult_secret``, ``seasonal_secret``.
+    code), ``region``, ``departement``, ``projects``, ``difficult``, ``seasonal`` (NaN where secret),
+    ``projects_secret``, ``difficult_secret``, ``seasonal_secret`` and ``period`` (the survey year of the sheet).
     """
-    raw = _read_excel(path, "BMO_2025_open_data")
+    sheet, year = _bmo_sheet(path)
+    raw = _read_excel(path, sheet)
     df = raw.iloc[1:].copy()
     df.columns = [str(c).strip() for c in raw.iloc[0]]
-    _need(path, df.columns, BMO_COLUMNS)
+    bassin_col = next((c for c in df.columns if _BMO_BASSIN.match(c)), "BE25")
+    _need(path, df.columns, (*BMO_COLUMNS, bassin_col, f"NOM{bassin_col}"))
     out = pd.DataFrame(
         {
-            "bassin": normalise_codes(df["BE25"], 4),
-            "bassin_name": df["NOMBE25"].astype(str).str.strip(),
+            "bassin": normalise_codes(df[bassin_col], 4),
+            "bassin_name": df[f"NOM{bassin_col}"].astype(str).str.strip(),
             "met_code": df["Code métier BMO"].astype(str).str.strip(),
             "met_label": df["Nom métier BMO"].astype(str).str.strip(),
             "bmo_family": df["Famille_met"].astype(str).str.strip(),
@@ -348,20 +369,22 @@ def read_ft_bmo_rows(path: Path) -> pd.DataFrame:
         out[name] = value.to_numpy()
         out[f"{name}_secret"] = secret.to_numpy()
     if out["bassin"].isna().any():
-        raise SourceFormatError(f"{path.name}: empty BE25 bassin codes")
+        raise SourceFormatError(f"{path.name}: empty {bassin_col} bassin codes")
+    out["period"] = year
     return out.reset_index(drop=True)
 
 
 def bmo_tidy(rows: pd.DataFrame, key: str = "bassin") -> pd.DataFrame:
     """Sum BMO rows by ``key`` (bassin, departement or region) into tidy counts: ``hiring_projects``,
-    ``hiring_difficult``, ``hiring_seasonal`` (period 2025); ``secret`` is True where a cell was left out,
-    i.e. the sum is a lower bound."""
+    ``hiring_difficult``, ``hiring_seasonal`` (period: the survey year of the rows); ``secret`` is True where a
+    cell was left out, i.e. the sum is a lower bound."""
+    period = str(rows["period"].iloc[0]) if "period" in rows and len(rows) else "2025"
     parts = []
     names = (("projects", "hiring_projects"), ("difficult", "hiring_difficult"), ("seasonal", "hiring_seasonal"))
     for col, ind in names:
         g = rows.groupby(key)
         part = pd.DataFrame({"value": g[col].sum(min_count=1), "secret": g[f"{col}_secret"].any()}).reset_index()
-        parts.append(part.rename(columns={key: "code"}).assign(indicator=ind, period="2025"))
+        parts.append(part.rename(columns={key: "code"}).assign(indicator=ind, period=period))
     return _tidy(pd.concat(parts, ignore_index=True))
 
 

@@ -21,6 +21,7 @@ from pathlib import Path
 import pytest
 from python_calamine import CalamineWorkbook
 
+from gtec.build import readers
 from gtec.cli.main import main
 from gtec.imports import layers, store
 from gtec.imports.profiles import IMPORTABLE
@@ -115,16 +116,18 @@ def next_unemployment_ze(tmp: Path) -> tuple[Path, Path]:
 
 
 def next_bmo(tmp: Path) -> tuple[Path, Path]:
-    """Revised hiring projects (the reader of the build names the 2025 sheet: the vintage is kept)."""
+    """The 2026 survey: sheet BMO_2026_open_data, bassins of the 2026 zoning (BE26), other hiring projects."""
     src = SOURCES / "france-travail" / "Base_open_data_BMO_2025.xlsx"
     book = CalamineWorkbook.from_path(str(src))
     sheets = {n: [list(r) for r in book.get_sheet_by_name(n).to_python()] for n in book.sheet_names}
-    rows = sheets["BMO_2025_open_data"]
+    rows = sheets.pop("BMO_2025_open_data")
+    rows[0] = [{"BE25": "BE26", "NOMBE25": "NOMBE26"}.get(str(c).strip(), c) for c in rows[0]]
     col = rows[0].index("met")
     for r in rows[1:]:
         if str(r[col]).isdigit():
             r[col] = str(int(r[col]) + 3)
-    return src, write_xlsx(tmp / "Base_open_data_BMO_2025_revised.xlsx", sheets)
+    sheets["BMO_2026_open_data"] = rows
+    return src, write_xlsx(tmp / "Base_open_data_BMO_2026.xlsx", sheets)
 
 
 def next_dares(tmp: Path) -> tuple[Path, Path]:
@@ -368,13 +371,16 @@ def test_python_m_gtec_import_dry_run_exit_code(built_data_dir, workspace_path, 
     assert "not a readable table" in proc.stderr and "Traceback" not in proc.stderr + proc.stdout
 
 
-def test_bmo_of_a_later_year_is_recognised_and_refused_plainly(built_data_dir, workspace_path, tmp_path, capsys):
-    """The build's BMO reader reads the 2025 sheet only: a 2026 file says so instead of importing wrong figures."""
+def test_bmo_of_a_later_year_is_read_with_its_own_year(built_data_dir, workspace_path, tmp_path, capsys):
+    """A 2026 survey (its sheet, its BE26 bassin columns) is read as 2026, never filed under 2025."""
     header = ["annee", "Code métier BMO", "Nom métier BMO", "Famille_met", "Lbl_fam_met", "REG", "NOM_REG", "Dept"]
     header += ["NomDept", "BE26", "NOMBE26", "met", "xmet", "smet"]
     row = [2026.0, "A0X40", "Agriculteurs", "Z", "Autres", "53", "Bretagne", "56", "Morbihan", 5301.0, "VANNES"]
     path = write_xlsx(
         tmp_path / "Base_open_data_BMO_2026.xlsx", {"BMO_2026_open_data": [header, [*row, "1", "0", "0"]]}
     )
-    code, _out, err = _cli(capsys, str(path), "--dry-run")
-    assert code == 2 and "n'a pas la forme attendue du profil ft_bmo" in err
+    rows = readers.read_ft_bmo_rows(path)
+    assert rows["bassin"].tolist() == ["5301"] and rows["period"].tolist() == ["2026"]
+    assert set(readers.read_ft_bmo(path)["period"]) == {"2026"}
+    _code, out, err = _cli(capsys, str(path), "--dry-run", "--lang", "en")
+    assert "Recognised profile: ft_bmo" in out and "Traceback" not in out + err
