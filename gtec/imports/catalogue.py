@@ -13,6 +13,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 from typing import Any
@@ -95,12 +96,17 @@ def delete_layer(ws: Workspace, actor: auth.Actor, layer: str, confirm: str) -> 
 
 
 def import_stamp(ws: Workspace) -> str:
-    """Changes whenever what is current changes (an import, a rollback, a deletion): part of the cache keys."""
+    """Changes whenever what is current changes (an import, a rollback, a deletion of a dataset or a layer): part
+    of the cache keys. Every such change writes an ``import.*`` audit row, whose id only grows; the workspace's
+    address keeps two workspaces (a restored backup, the tests' fresh workspaces) from sharing cached figures."""
     with ws.read() as conn:
         row = conn.one(
             "SELECT COUNT(*) AS n, COALESCE(MAX(id), 0) AS m, COALESCE(SUM(version), 0) AS v FROM import_datasets"
         )
-    return f"{row['n']}.{row['m']}.{row['v']}" if row else "0"
+        last = conn.scalar("SELECT COALESCE(MAX(id), 0) FROM audit_log WHERE action LIKE 'import.%'")
+    counts = f"{row['n']}.{row['m']}.{row['v']}" if row else "0"
+    where = hashlib.sha256(str(ws.path).encode()).hexdigest()[:12]
+    return f"{where}.{last}.{counts}"
 
 
 def indicator_id(dataset_id: int, indicator: str, profile: str) -> str:
