@@ -207,10 +207,14 @@ COMPARATEUR_COLUMNS: dict[str, str] = {
 }
 
 
+_CENSUS_PREFIX = re.compile(r"^P(\d{2})_EMPLT$")
+
+
 def read_insee_comparateur(path: Path) -> pd.DataFrame:
     """INSEE base comparateur de territoires (zip holding ``base_cc_comparateur.CSV``: ASCII, ``;``, CRLF).
 
-    Yields the census counts of :data:`COMPARATEUR_COLUMNS` per commune (CODGEO), period ``2018``; empty
+    Yields the census counts of :data:`COMPARATEUR_COLUMNS` per commune (CODGEO), period ``2018`` (or the year
+    of the newest ``Pyy_`` prefix in the file: next edition's ``P21_`` columns give ``2021``); empty
     cells (secret or not computed) are NaN with ``secret`` True. Arrondissements are dropped (the file
     also lists Paris, Lyon and Marseille as communes).
     """
@@ -224,18 +228,20 @@ def read_insee_comparateur(path: Path) -> pd.DataFrame:
         raise SourceFormatError(f"{path.name}: not a zip archive ({exc})") from exc
     text = data.decode("ascii", errors="replace")
     head = next(csv.reader(io.StringIO(text.split("\n", 1)[0].strip("\r")), delimiter=";"))
-    _need(path, head, ("CODGEO", *COMPARATEUR_COLUMNS))
-    df = pd.read_csv(
-        io.StringIO(text), sep=";", dtype={"CODGEO": str}, usecols=["CODGEO", *COMPARATEUR_COLUMNS], na_values=[""]
-    )
+    # the census year is in the column prefix (P18_ for RP 2018; the next edition's P21_... reads the same way)
+    years = sorted({m.group(1) for c in head if (m := _CENSUS_PREFIX.match(c.strip()))})
+    yy = years[-1] if years else "18"
+    columns = {f"P{yy}_{name.removeprefix('P18_')}": ind for name, ind in COMPARATEUR_COLUMNS.items()}
+    _need(path, head, ("CODGEO", *columns))
+    df = pd.read_csv(io.StringIO(text), sep=";", dtype={"CODGEO": str}, usecols=["CODGEO", *columns], na_values=[""])
     df = df.rename(columns={"CODGEO": "code"})
     df["code"] = normalise_codes(df["code"], 5)
     df = sum_arrondissements(df)
     long = df.melt(id_vars="code", var_name="column", value_name="value")
     long["value"] = pd.to_numeric(long["value"], errors="coerce")
-    long["indicator"] = long["column"].map(COMPARATEUR_COLUMNS)
+    long["indicator"] = long["column"].map(columns)
     long["secret"] = long["value"].isna()
-    return _tidy(long.assign(period="2018"))
+    return _tidy(long.assign(period=f"20{yy}"))
 
 
 def _quarter_period(label: object) -> str | None:

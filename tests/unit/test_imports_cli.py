@@ -70,8 +70,9 @@ def next_comparateur(tmp: Path) -> tuple[Path, Path]:
         member = next(n for n in zf.namelist() if n.lower() == "base_cc_comparateur.csv")
         text = zf.read(member).decode("ascii")
     lines = text.split("\r\n")
+    lines[0] = lines[0].replace("P18_", "P21_")  # the next census edition (RP 2021)
     head = lines[0].split(";")
-    col = head.index("P18_EMPLT")
+    col = head.index("P21_EMPLT")
     for i in range(1, len(lines)):
         cells = lines[i].split(";")
         if len(cells) > col and cells[col]:
