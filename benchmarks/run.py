@@ -62,13 +62,19 @@ def main(argv: list[str] | None = None) -> int:
         from gtec.build import pipeline
 
         pipeline.build_reference()  # the other benchmarks need a store; bench_foundation times this build itself
+    failed: list[str] = []
     for name in modules:
         if only and name not in only and name.removeprefix("bench_") not in only:
             continue
         print(f"== {name}", flush=True)
         module = importlib.import_module(f"benchmarks.{name}")
         started = time.perf_counter()
-        rows = module.run(context)
+        try:
+            rows = module.run(context)
+        except Exception as exc:  # one broken measurement must not lose the others' figures; the run still fails
+            failed.append(name)
+            print(f"   FAILED: {type(exc).__name__}: {exc}"[:500], flush=True)
+            continue
         for key, row in rows.items():
             print(
                 f"   {key:<28} {row['value']:>10} {row['unit']:<4} baseline {row['baseline']:>10}  x{row['ratio']}"
@@ -86,6 +92,9 @@ def main(argv: list[str] | None = None) -> int:
     }
     RESULTS.write_text(json.dumps(previous, indent=2, ensure_ascii=False) + "\n")
     print(f"wrote {RESULTS}")
+    if failed:
+        print(f"failed (their previous figures are kept): {', '.join(failed)}", file=sys.stderr)
+        return 1
     return 0
 
 
