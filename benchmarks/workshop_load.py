@@ -85,10 +85,11 @@ def _free_port() -> int:
 
 @contextmanager
 def serve(data_dir: Path, workspace: Path, log: Path) -> Iterator[str]:
-    """``streamlit run app.py`` on a free loopback port (output to ``log``); yields its URL once healthy."""
+    """The app as ``make run`` starts it (``python -m components.serve``: no legacy pages/ mode, so the phone's first
+    direct link opens its page) on a free loopback port (output to ``log``); yields its URL once healthy."""
     port = _free_port()
     env = {**os.environ, "GTEC_DATA_DIR": str(data_dir), "GTEC_WORKSPACE": str(workspace)}
-    cmd = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless=true", f"--server.port={port}",
+    cmd = [sys.executable, "-m", "components.serve", "--server.headless=true", f"--server.port={port}",
            "--server.address=127.0.0.1", "--browser.gatherUsageStats=false",
            "--server.fileWatcherType=none"]  # fmt: skip
     with open(log, "wb") as out:
