@@ -21,6 +21,23 @@ from gtec.core import auth
 from gtec.core.errors import UserError
 from gtec.core.i18n import t
 from gtec.core.text import md, md_values
+from gtec.storage.workspace import Workspace
+
+#: Widget key of the workshop code box (its CSS class ``st-key-...`` is styled by :func:`sign_in_style`).
+CODE_KEY = "workshop_code"
+
+#: Sign-in page on a phone (review F4, F5): inputs, the password eye and buttons are 44 px touch targets; the
+#: workshop code shows in capitals as it is typed (Streamlit's text input takes no ``autocapitalize`` or
+#: ``inputmode`` attribute; the code is upper-cased on the server by ``workshops.normalise_code`` anyway).
+SIGN_IN_CSS = f"""
+[data-testid="stTextInputRootElement"] {{ min-height: 44px; }}
+[data-testid="stTextInputRootElement"] input {{ min-height: 42px; font-size: 1rem; }}
+[data-testid="stTextInputRootElement"] button {{ min-width: 44px; min-height: 42px; }}
+[data-testid="stFormSubmitButton"] button, [data-testid="stBaseButton-secondary"],
+[data-testid="stBaseButton-primary"] {{ min-height: 44px; }}
+.st-key-{CODE_KEY} input {{ text-transform: uppercase; letter-spacing: .12em; }}
+.st-key-{CODE_KEY} input::placeholder {{ text-transform: none; letter-spacing: normal; }}
+"""
 
 #: How often a signed-in account is re-read (role changed, account disabled) during a session.
 RECHECK_S = 60
@@ -41,6 +58,19 @@ def client_id() -> str:
         return str(st.context.ip_address or "")
     except Exception:  # no request context (bare AppTest runs)
         return ""
+
+
+def sign_in_style() -> None:
+    """The sign-in page's touch-friendly rules (scoped to that page: the style element leaves with it)."""
+    st.html(f"<style>{SIGN_IN_CSS}</style>")
+
+
+def join_with_code(ws: Workspace, code: str | None) -> tuple[auth.Actor, workshops.WorkshopSession]:
+    """Join the workshop whose code was typed; an empty box asks for the code (review L2) without counting as
+    a wrong code."""
+    if not workshops.normalise_code(code or ""):
+        raise UserError("auth.error.code_empty")
+    return workshops.join_workshop(ws, code or "", client_id(), browser_id())
 
 
 def role_label(role: str, lang: str) -> str:

@@ -40,17 +40,22 @@ if actor.role != "reader":
     st.stop()
 
 st.markdown(t("auth.sign_in.intro", lang))
-workshop_col, staff_col = st.columns(2, gap="large")
+auth_ui.sign_in_style()
+# Participants are most of the visitors: their block comes first and is the larger one (review L3).
+workshop_col, staff_col = st.columns([3, 2], gap="large")
 
 with workshop_col:
     st.subheader(t("auth.workshop.heading", lang))
     st.caption(t("auth.workshop.help", lang))
     with st.form("join_workshop"):
-        code = st.text_input(t("auth.workshop.code", lang), max_chars=12, placeholder="K7M 4QP", autocomplete="off")
+        code = st.text_input(
+            t("auth.workshop.code", lang), max_chars=12, placeholder=t("auth.workshop.placeholder", lang),
+            autocomplete="off", key=auth_ui.CODE_KEY,
+        )  # fmt: skip
         joined = st.form_submit_button(t("auth.workshop.join", lang), type="primary")
     if joined:
         try:
-            participant, workshop = workshops.join_workshop(ws, code or "", auth_ui.client_id(), auth_ui.browser_id())
+            participant, workshop = auth_ui.join_with_code(ws, code)
         except UserError as error:
             st.error(auth_ui.error_text(error, lang))
         else:
@@ -60,9 +65,8 @@ with workshop_col:
             st.rerun()
 
 with staff_col:
-    st.subheader(t("auth.staff.heading", lang))
-    if not accounts.has_admin(ws):
-        st.info(t("auth.staff.no_admin", lang))
+    st.markdown(f"##### {t('auth.staff.heading', lang)}")
+    st.caption(t("auth.staff.ask_admin", lang))  # never says whether an admin exists, never a server command
     with st.form("staff_sign_in"):
         username = st.text_input(t("auth.staff.username", lang), max_chars=64, autocomplete="username")
         password = st.text_input(

@@ -151,9 +151,28 @@ def test_closing_an_unknown_workshop_says_unknown_not_denied(built_data_dir, ws)
     assert info.value.key == "auth.error.code_unknown"
 
 
-def test_the_sign_in_page_shows_no_server_command(app):
-    """With no admin account yet, visitors are told to ask the administrator, never shown a shell command."""
+def test_the_sign_in_page_shows_no_server_command_nor_whether_an_admin_exists(app):
+    """Review L1: visitors are told to ask the administrator; no shell command, no "no admin account exists"."""
     app.switch_page("pages/sign_in.py").run()
     shown = " ".join(x.value for x in [*app.info, *app.markdown, *app.caption, *app.error])
-    assert t("auth.staff.no_admin", "fr") in shown
+    assert t("auth.staff.ask_admin", "fr") in shown
     assert "python -m" not in shown and "--role" not in shown
+    assert "administrateur n'existe" not in shown and not app.info
+
+
+def test_sign_in_page_participant_first_placeholder_not_a_code_and_empty_code_asks_for_it(app):
+    """Review L2, L3: the placeholder cannot be mistaken for a code; an empty submit asks for the code (it used
+    to say "unknown code"); the participant block comes before the staff block, which is the smaller heading."""
+    app.switch_page("pages/sign_in.py").run()
+    box = next(ti for ti in app.text_input if ti.label == t("auth.workshop.code"))
+    placeholder = box.proto.placeholder
+    looks_like_a_code = workshops.normalise_code(placeholder)
+    assert placeholder and not (
+        len(looks_like_a_code) == workshops.CODE_LENGTH and set(looks_like_a_code) <= set(workshops.CODE_ALPHABET)
+    )
+    assert app.subheader[0].value == t("auth.workshop.heading", "fr")
+    assert t("auth.staff.heading", "fr") not in [h.value for h in app.subheader]
+    assert any(m.value.startswith("#####") and t("auth.staff.heading", "fr") in m.value for m in app.markdown)
+    next(b for b in app.button if b.label == t("auth.workshop.join")).click()
+    app.run()
+    assert [e.value for e in app.error] == [t("auth.error.code_empty", "fr")]
