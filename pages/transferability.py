@@ -5,6 +5,8 @@ from components.shell import page_guard
 
 page_guard()  # first: keep the page inside app.py (components/shell.py)
 
+from datetime import UTC, datetime
+
 import pandas as pd
 import streamlit as st
 
@@ -13,7 +15,7 @@ from components import session
 from components.provenance import badge
 from components.session import current_actor, current_lang
 from components.session import intro as session_intro
-from gtec.alternance import comparison, printable
+from gtec.alternance import comparison, matrix_view, printable
 from gtec.core import auth
 from gtec.core.errors import EditConflict
 from gtec.core.export import to_safe_csv
@@ -26,11 +28,14 @@ ws = session.workspace()
 data = ca.bundle()
 st.title(t("alternance.matrix.title", lang))
 session_intro(t("alternance.matrix.intro", lang))
-badge(data.sources["gtec-wbl-assessment"], lang)
+assessment = data.sources["gtec-wbl-assessment"]
+badge(assessment, lang)
 
 edits = comparison.load_edits(ws)
 rows = comparison.current_matrix(data.seeds, edits, lang)
 systems, levels = list(comparison.COMPARED_SYSTEMS), list(comparison.DIFFICULTIES)
+style = "<style>" + matrix_view.MATRIX_CSS + "</style>"
+st.html(style + matrix_view.overview_html(rows, lang))  # the matrix at a glance, in the first screen
 
 if auth.can(actor, "transferability.edit"):
     st.caption(t("alternance.matrix.edit_help", lang))
@@ -82,19 +87,23 @@ if auth.can(actor, "transferability.edit"):
                 st.session_state.pop("wbl_matrix_editor", None)
                 st.rerun()
 else:
+    st.subheader(t("alternance.matrix.details", lang))
+    st.caption(t("alternance.matrix.seed_note", lang, vintage=assessment.vintage_text(lang)))
+    st.html(style + matrix_view.details_html(rows, lang))
     st.info(t("alternance.matrix.read_only", lang), icon=":material/lock:")
-    st.html("<style>" + comparison.TABLE_CSS + "</style>" + comparison.matrix_html(rows, lang))
 st.caption(t("alternance.matrix.lang_note", lang))
 
-frame = comparison.matrix_frame(rows, lang)
+frame = matrix_view.matrix_frame(rows, lang, seed_vintage=assessment.vintage_text(lang))
 c1, c2 = st.columns(2)
 c1.download_button(
     t("alternance.matrix.export_csv", lang), ("\ufeff" + to_safe_csv(frame, lang)).encode("utf-8"),
     file_name="transferability_matrix.csv", mime="text/csv", icon=":material/table:",
 )  # fmt: skip
 summary = printable.printable_html(
-    t("alternance.matrix.title", lang), [("", comparison.matrix_html(rows, lang))],
-    [data.sources["gtec-wbl-assessment"]], lang,
+    t("alternance.matrix.title", lang),
+    [("", matrix_view.overview_html(rows, lang)), (t("alternance.matrix.details", lang),
+     matrix_view.details_html(rows, lang))],
+    [assessment], lang, lead=assessment, dated=datetime.now(UTC).date(), css=matrix_view.MATRIX_CSS,
 )  # fmt: skip
 c2.download_button(
     t("alternance.matrix.export_html", lang), summary.encode("utf-8"),

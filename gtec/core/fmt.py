@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import math
 import numbers
+from datetime import date, datetime
 
 from gtec.core.i18n import choose
 
@@ -58,6 +59,31 @@ def figure(value: float | None, kind: str, unit: str, lang: str, missing: str = 
     if unit in ("%", "% "):
         return percent(text, lang)
     return f"{text} {unit}".strip()
+
+
+MONTHS_EN = (
+    "January", "February", "March", "April", "May", "June",
+    "July", "August", "September", "October", "November", "December",
+)  # fmt: skip
+MONTHS_FR = (
+    "janvier", "février", "mars", "avril", "mai", "juin",
+    "juillet", "août", "septembre", "octobre", "novembre", "décembre",
+)  # fmt: skip
+
+
+def long_date(value: date | str | None, lang: str) -> str:
+    """A calendar date in words (``2 décembre 2026`` / ``2 December 2026``; the 1st is ``1er`` in French).
+    ``value`` may be a date, a datetime or an ISO 8601 text (a time part is ignored); ``""`` if it is not one."""
+    if isinstance(value, str):
+        try:
+            value = datetime.fromisoformat(value.strip())
+        except ValueError:
+            return ""
+    if not isinstance(value, date):
+        return ""
+    month = choose(lang, fr=MONTHS_FR, en=MONTHS_EN)[value.month - 1]
+    day = choose(lang, fr="1er" if value.day == 1 else str(value.day), en=str(value.day))
+    return f"{day} {month} {value.year}"
 
 
 def plain(value: float | None) -> str:

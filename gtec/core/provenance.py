@@ -12,6 +12,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from gtec.core.fmt import MONTHS_EN as _MONTHS_EN
+from gtec.core.fmt import MONTHS_FR as _MONTHS_FR
 from gtec.core.i18n import choose, pick, t
 
 #: The project's confidence marks ([H]/[M]/[L], "[M/L]") and editorial reminders ("(chiffre à vérifier)", "to
@@ -26,14 +28,6 @@ _EDITORIAL = re.compile(
 #: Internal version labels of generated values ("generator v1", "calibration v1 (...)"): not a vintage.
 _INTERNAL_VINTAGE = re.compile(r"^(?:generator|scenario|calibration)\s+v\d+\b", re.IGNORECASE)
 _YEARS = re.compile(r"\d{4}(?:\s*[-–/]\s*\d{2,4})?")
-_MONTHS_EN = (
-    "January", "February", "March", "April", "May", "June",
-    "July", "August", "September", "October", "November", "December",
-)  # fmt: skip
-_MONTHS_FR = (
-    "janvier", "février", "mars", "avril", "mai", "juin",
-    "juillet", "août", "septembre", "octobre", "novembre", "décembre",
-)  # fmt: skip
 #: English words of the curated vintages and their French form (whole phrases first).
 _VINTAGE_WORDS_FR = (
     (re.compile(r"^(\d{4}) cohort$"), r"cohorte \1"),

@@ -79,6 +79,7 @@ def test_transferability_page_read_only_for_readers(page, app_server, wait_idle,
     wait_idle(page, timeout=60_000)
     _dismiss_dialog(page)
     page.get_by_text(t("alternance.matrix.read_only", "fr")).wait_for()
-    assert page.locator("table.wbl tbody tr").count() >= 10
+    assert page.locator("table.tm-grid tbody tr").count() >= 4  # one row per system, coloured by difficulty
+    assert page.locator("section.tm-row").count() >= 10  # then each feature's barriers and actions
     screenshot(page, "transferability_fr")
     assert page.locator("[data-testid='stException']").count() == 0

@@ -9,7 +9,7 @@ import sqlite3
 import pandas as pd
 import pytest
 
-from gtec.alternance import comparison, printable
+from gtec.alternance import comparison, matrix_view, printable
 from gtec.core import auth
 from gtec.core.export import to_safe_csv
 
@@ -182,9 +182,9 @@ def test_reader_cannot_edit_and_invalid_changes_write_nothing(bundle, ws):
 def test_matrix_exports_escape_and_neutralise(bundle):
     rows = comparison.current_matrix(bundle.seeds, [], "en")
     rows[0] = dict(rows[0], feature="<script>alert(1)</script>", barriers="=1+1")
-    out = comparison.matrix_html(rows, "en")
+    out = matrix_view.details_html(rows, "en")
     assert "<script>" not in out and "&lt;script&gt;" in out
-    csv_text = to_safe_csv(comparison.matrix_frame(rows, "en"))
+    csv_text = to_safe_csv(matrix_view.matrix_frame(rows, "en"))
     assert "'=1+1" in csv_text
     page = printable.printable_html("Matrix <b>", [("", out)], [bundle.sources["gtec-wbl-assessment"]], "en")
     assert page.startswith("<!doctype html>") and "Matrix &lt;b&gt;" in page and "@media print" in page
