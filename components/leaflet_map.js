@@ -96,32 +96,44 @@ function setBand(state) {
   state.band.style.display = text ? "" : "none";
 }
 
-function setJumps(state) {
-  // mainland / overseas views: the overseas départements are in the classes and the table, out of the
-  // mainland view; this list brings each into view (keyboard-usable <select>)
-  const jumps = state.data.jumps || [];
-  const key = JSON.stringify(jumps);
-  if (key === state.jumpsKey) return;
-  state.jumpsKey = key;
-  const box = state.jumps;
-  box.textContent = "";
-  box.style.display = jumps.length ? "" : "none";
-  if (!jumps.length) return;
-  const label = document.createElement("label");
-  label.textContent = state.data.jump_label || "";
-  const select = document.createElement("select");
-  jumps.forEach((j, i) => {
-    const o = document.createElement("option");
-    o.value = String(i);
-    o.textContent = j[0];
-    select.appendChild(o);
-  });
-  select.addEventListener("change", () => {
-    const j = jumps[Number(select.value)];
-    if (j) state.map.setView(j[1], j[2]);
-  });
-  label.appendChild(select);
-  box.appendChild(label);
+function setDemo(state) {
+  // demonstration values: the whole canvas is hatched as well as banded (screens review M5)
+  state.root.classList.toggle("gtec-demo", Boolean(state.data.demo_band));
+}
+
+function fitHeight(state) {
+  // the map fills the first screen below what is above it (projector: all of France in 720 px), within
+  // [min, data.height]; a phone gets a fixed share of its screen
+  const d = state.data;
+  const top = state.root.getBoundingClientRect().top;
+  const h = window.innerWidth < 700
+    ? Math.min(d.height, Math.max(300, Math.round(window.innerHeight * 0.55)))
+    : Math.min(d.height, Math.max(d.min_height || 360, Math.round(window.innerHeight - top - 16)));
+  if (String(h) + "px" !== state.root.style.height) {
+    state.root.style.height = h + "px";
+    if (state.map) state.map.invalidateSize({ animate: false });
+  }
+  if (state.provenance) state.provenance.style.maxWidth = Math.max(160, state.root.clientWidth - 140) + "px";
+}
+
+function fitView(state) {
+  const d = state.data;
+  if (d.bounds) state.map.fitBounds(d.bounds, { animate: false, padding: [4, 4] });
+  else state.map.setView(d.view[0], d.view[1], { animate: false });
+}
+
+function drawInsets(state, group) {
+  // overseas boxes (their territories were moved into them in the geometry file): a frame and a name each
+  const L = window.L;
+  for (const [label, bounds] of state.data.insets || []) {
+    L.rectangle(bounds, { interactive: false, fill: true, fillColor: "#ffffff", fillOpacity: 0.6,
+      color: "#8a8a8a", weight: 1 }).addTo(group);
+    const name = document.createElement("span");
+    name.textContent = label;
+    L.marker([bounds[1][0], bounds[0][1]], { interactive: false, keyboard: false,
+      icon: L.divIcon({ className: "gtec-inset-label", html: name, iconSize: null, iconAnchor: [-3, -2] }) })
+      .addTo(group);
+  }
 }
 
 function setTiles(state) {
@@ -139,7 +151,7 @@ function setTiles(state) {
 async function setLayers(state, setTriggerValue) {
   const L = window.L;
   const d = state.data;
-  const key = JSON.stringify([d.layer_url, d.outline_urls, d.background_url]);
+  const key = JSON.stringify([d.layer_url, d.outline_urls, d.background_url, d.insets]);
   if (key === state.layersKey) { refresh(state); return; }
   state.layersKey = key;
   const wanted = key;
@@ -158,6 +170,7 @@ async function setLayers(state, setTriggerValue) {
       style: () => ({ fillColor: "#e4e4df", fillOpacity: 1, color: "#ffffff", weight: 1 }),
     }).addTo(state.group);
   }
+  drawInsets(state, state.group);
   state.choropleth = L.geoJSON(main, {
     smoothFactor: 0.5,
     style: (f) => styleOf(state, f),
@@ -165,7 +178,7 @@ async function setLayers(state, setTriggerValue) {
       layer.bindTooltip(() => {
         const v = valueOf(state, f);
         return tooltipNode(f.properties.name, state.data.alias, v && v[0] >= 0 ? v[1] : state.data.no_data);
-      }, { sticky: true, direction: "auto", className: "gtec-tooltip" });
+      }, { sticky: true, direction: "auto", className: "gtec-tooltip" }); // "auto": left of the pointer on the right half
       layer.on({
         mouseover: (e) => e.target.setStyle({ weight: 3, color: "#111111", fillOpacity: 0.95 }),
         mouseout: (e) => e.target.setStyle(styleOf(state, f)),
@@ -201,7 +214,9 @@ export default function (component) {
   loadLeaflet(data.leaflet_base)
     .then((L) => {
       if (!state.map) {
-        state.map = L.map(state.root, { zoomSnap: 0.25, preferCanvas: false, attributionControl: false });
+        state.map = L.map(state.root, { zoomSnap: 0.25, preferCanvas: false, attributionControl: false,
+          zoomControl: false });
+        L.control.zoom({ position: "topright" }).addTo(state.map); // the top left holds the overseas boxes
         L.control.scale({ imperial: false }).addTo(state.map);
         const prov = L.control({ position: "bottomright" });
         prov.onAdd = () => {
@@ -217,26 +232,19 @@ export default function (component) {
           return div;
         };
         band.addTo(state.map);
-        const jumps = L.control({ position: "topleft" });
-        jumps.onAdd = () => {
-          const div = L.DomUtil.create("div", "gtec-map-jumps");
-          L.DomEvent.disableClickPropagation(div);
-          L.DomEvent.disableScrollPropagation(div);
-          state.jumps = div;
-          return div;
-        };
-        jumps.addTo(state.map);
         state.group = L.featureGroup().addTo(state.map);
         window.gtecMap = state.map; // for tests and debugging in the browser
+        window.addEventListener("resize", () => fitHeight(state));
       }
-      const view = JSON.stringify(data.view);
+      fitHeight(state);
+      const view = JSON.stringify([data.view, data.bounds]);
       if (view !== state.view) { // a new level: its own view; otherwise the user's zoom is kept
         state.view = view;
-        state.map.setView(data.view[0], data.view[1], { animate: false });
+        fitView(state);
       }
       setProvenance(state);
       setBand(state);
-      setJumps(state);
+      setDemo(state);
       setTiles(state);
       return setLayers(state, setTriggerValue);
     })

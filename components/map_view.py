@@ -20,19 +20,22 @@ from components.provenance import status_markdown
 from gtec.core.i18n import t
 from gtec.core.text import md
 from gtec.imports import zones
-from gtec.maps import charts, choropleth, geofile, layers, legend, levels, profile, queries, table
+from gtec.maps import charts, choropleth, geofile, insets, layers, legend, levels, profile, queries, table
 from gtec.maps.choropleth import Figure
 from gtec.maps.palettes import MISSING_COLOUR
 from gtec.territories import custom, display
 from gtec.territories import geometry as territory_geometry
 
 MAP_KEY = "gtec_map"
-MAP_HEIGHT = 640
+MAP_HEIGHT = 640  # at most; the browser fits the map to the first screen (components/leaflet_map.js)
+MAP_MIN_HEIGHT = 380
 
 
 @data.per_build(resource=True, max_entries=16)
 def _prepared(level: str, resolution: str, ids: tuple[str, ...] | None) -> layers.PreparedLayer:
     fc = territory_geometry.layer_feature_collection(data.reference(), level, resolution, ids=ids)
+    if level in insets.LEVELS and ids is None:  # overseas territories drawn in boxes beside the mainland
+        fc = insets.place_overseas(fc)
     return layers.prepare_layer(fc)
 
 
@@ -76,11 +79,12 @@ def figure(
 def _values_table(key: tuple, formatted: bool) -> pd.DataFrame:
     fig = figure(*key)
     decimals = fig.classification.decimals if formatted else None
-    out = table.export_table(fig.table, key[6], data.sources(), formatted=formatted, decimals=decimals)
+    about = (fig.label, fig.unit, key[1])
+    out = table.export_table(fig.table, key[6], data.sources(), formatted=formatted, decimals=decimals, about=about)
     return out  # type: ignore[return-value]
 
 
-@data.per_build(max_entries=64)
+@data.per_build(resource=True, max_entries=64)  # shared, read-only: no copy of ~1,250 features per rerun
 def _payload(key: tuple) -> tuple[list[str], list[list]]:
     fig = figure(*key)
     layer = prepared_layer(key[2])
@@ -138,14 +142,17 @@ _LEAFLET = st.components.v2.component(
     # (resolved against the page: this stub itself runs from a blob: URL)
     js="export default async function (c) {"
     " const m = await import(new URL(c.data.module_url, window.location.href).href); return m.default(c); }",
-    css=".gtec-map{width:100%;background:#f4f4ef;border-radius:4px}"
-    ".gtec-map .gtec-tooltip{font-size:16px;line-height:1.35}"
+    css=".gtec-map{width:100%;background:#f4f4ef;border-radius:4px;font-family:inherit}"
+    ".gtec-map .gtec-tooltip{font-size:16px;line-height:1.35;white-space:normal;width:max-content;max-width:260px}"
     ".gtec-map .gtec-map-provenance{background:rgba(255,255,255,.9);padding:2px 6px;font-size:13px;"
-    "color:#222;max-width:60vw;border-radius:3px}"
+    "color:#222;border-radius:3px}"
     ".gtec-map .gtec-map-band{background:#5b2a86;color:#fff;font-weight:600;padding:4px 10px;border-radius:3px;"
     "font-size:15px;max-width:70vw}"
-    ".gtec-map .gtec-map-jumps label{display:flex;gap:.4em;align-items:center;background:rgba(255,255,255,.92);"
-    "padding:3px 6px;border-radius:3px;font-size:14px}.gtec-map .gtec-map-jumps select{font-size:14px}",
+    ".gtec-map .gtec-inset-label span{display:inline-block;font-size:12px;color:#333;white-space:nowrap;"
+    "background:rgba(255,255,255,.85);padding:0 3px}"
+    # demonstration values: the canvas is hatched, not only banded (screens review M5)
+    ".gtec-map.gtec-demo::after{content:'';position:absolute;inset:0;z-index:450;pointer-events:none;"
+    "background:repeating-linear-gradient(135deg,rgba(91,42,134,.16) 0 2px,transparent 2px 14px)}",
     isolate_styles=False,
 )
 
@@ -182,25 +189,34 @@ def show_map(level: str, payload: dict, lang: str, select_key: str | None = "map
     layer = prepared_layer(level)
     under = levels.LEVEL_BACKGROUND.get(level)
     center, zoom = levels.view_for(level, layer.bounds)
+    bounds = levels.view_bounds(level, layer.bounds)
     body = {
         "height": MAP_HEIGHT,
+        "min_height": MAP_MIN_HEIGHT,
         "module_url": module_url(),
         "leaflet_base": geofile.LEAFLET_URL,
         "layer_url": geometry_url(level),
         "outline_urls": [geometry_url(lvl, with_names=False) for lvl in levels.LEVEL_OUTLINES.get(level, ())],
         "background_url": geometry_url(under, with_names=False) if under else None,
         "view": [list(center), zoom],
+        "bounds": [list(bounds[0]), list(bounds[1])] if bounds else None,
+        "insets": inset_frames(level, lang),
         "missing_colour": MISSING_COLOUR,
         "outline_colour": geofile.OUTLINE_COLOUR,
         "tile_url": geofile.TILE_URL,
         "tile_attribution": geofile.TILE_ATTRIBUTION,
         "clickable": select_key is not None,
-        "jumps": [[t(f"map.jump.{name}", lang), list(c), z] for name, c, z in levels.jumps_for(level)],
-        "jump_label": t("map.jump.label", lang),
         **payload,
     }
     callback = _on_click(set(layer.ids), select_key) if select_key else None
-    _LEAFLET(key=MAP_KEY, data=body, height=MAP_HEIGHT, on_click_change=callback)
+    _LEAFLET(key=MAP_KEY, data=body, height="content", on_click_change=callback)
+
+
+def inset_frames(level: str, lang: str) -> list[list]:
+    """The overseas boxes a level's map draws (:func:`gtec.maps.insets.frames`), named in ``lang``."""
+    if level not in insets.LEVELS:
+        return []
+    return insets.frames({i.name: t(f"map.inset.{i.name}", lang) for i in insets.INSETS})
 
 
 def show_choropleth(
@@ -242,8 +258,12 @@ def _labels(lang: str, alias: str, provenance: str, tiles: bool) -> dict:
     }
 
 
-def standalone_html(level: str, fig: Figure, lang: str, tiles: bool, selected: str | None) -> bytes:
-    """The exported one-file HTML map (folium, built only when the download is asked for)."""
+def standalone_html(
+    level: str, fig: Figure, lang: str, tiles: bool, selected: str | None, sources: str = "", made: str = ""
+) -> bytes:
+    """The exported one-file HTML map (folium, built only when the download is asked for): title, ``sources``
+    (their titles), vintage and status, the date ``made`` (shown as given), boundaries' attribution, legend,
+    the app's view of the level with its overseas boxes, the demonstration band when values are illustrative."""
     from gtec.maps import export as map_export
 
     layer = prepared_layer(level)
@@ -253,9 +273,24 @@ def standalone_html(level: str, fig: Figure, lang: str, tiles: bool, selected: s
     outlines = [layers.outline_json(prepared_layer(lvl)) for lvl in levels.LEVEL_OUTLINES.get(level, ())]
     under = levels.LEVEL_BACKGROUND.get(level)
     background = layers.outline_json(prepared_layer(under)) if under else None
-    m = layers.standalone_map(layer, layer_json, fig.label, fig.legend, lang, outlines, tiles, background,
-                              levels.view_for(level, layer.bounds))  # fmt: skip
+    text = layers.ExportText(
+        f"{fig.legend.title}" + (f" ({fig.legend.unit})" if fig.legend.unit else ""),
+        t("map.export.source", lang, sources=sources, vintage=fig.legend.vintage, status=fig.legend.status_label),
+        t("map.export.made", lang, date=made),
+        t("footer.attribution", lang),
+        t("map.demo_band", lang) if display.is_demo(fig.status) else "",
+    )
+    m = layers.standalone_map(
+        layer, layer_json, fig.label, fig.legend, lang, outlines, tiles, background,
+        levels.view_for(level, layer.bounds), bounds=levels.view_bounds(level, layer.bounds),
+        text=text, frames=inset_frames(level, lang), outline_label=outline_label(level, lang),
+    )  # fmt: skip
     return map_export.map_to_html(m)
+
+
+def outline_label(level: str, lang: str) -> str:
+    """The legend entry of the outlines drawn over ``level`` (the partner basins over the EPCIs), or ""."""
+    return " / ".join(t(f"map.legend.outline.{lvl}", lang) for lvl in levels.LEVEL_OUTLINES.get(level, ()))
 
 
 def show_tile_grid(
@@ -285,10 +320,10 @@ def show_empty_level(level: str, lang: str) -> None:
 
 def show_legend(box: legend.Legend, lang: str, level: str | None = None) -> None:
     """The legend (every string escaped by :func:`gtec.maps.legend.legend_html`, sanitised again by st.html),
-    with an entry for the outlines drawn over ``level`` (the partner basins over the EPCIs)."""
-    outlines = levels.LEVEL_OUTLINES.get(level or "", ())
-    label = " / ".join(t(f"map.legend.outline.{lvl}", lang) for lvl in outlines)
-    st.html(legend.legend_html(box, lang, label))
+    with an entry for the outlines drawn over ``level`` (the partner basins over the EPCIs) and a line naming
+    the overseas boxes."""
+    extra = t("map.inset.title", lang) if (level or "") in insets.LEVELS else ""
+    st.html(legend.legend_html(box, lang, outline_label(level or "", lang), extra))
 
 
 def show_profile(
@@ -300,8 +335,10 @@ def show_profile(
     lang: str,
     customs: dict[str, tuple[str, ...]],
     show_demo: bool = False,
+    y_domain: tuple[float, float] | None = None,
 ) -> set[str]:
-    """The profile of one territory: value vs parent and nation, trend chart, location quotient.
+    """The profile of one territory: value vs parent and nation, trend chart (on ``y_domain`` when given, so
+    two profiles side by side share a scale), its source line, location quotient.
 
     Returns the source ids it displayed (for the page's source list).
     """
@@ -330,9 +367,35 @@ def show_profile(
         return set()
     frame, indexed = profile.trend_frame(df, ind, measure, chain)
     st.markdown(f"**{t('map.profile.trend', lang)}**")
-    st.altair_chart(charts.trend_chart(frame, names, lang, height=240, indexed=indexed), width="stretch")
-    st.markdown(" ".join(sorted({status_markdown(s, lang) for s in df["status"]})))
-    return profile.source_ids(df)
+    chart = charts.trend_chart(frame, names, lang, height=240, indexed=indexed, y_domain=y_domain)
+    st.altair_chart(chart, width="stretch")
+    used = profile.source_ids(df)
+    srcs = data.sources()
+    described = " + ".join(
+        f"{srcs[s].title(lang)}" + (f" ({srcs[s].vintage_text(lang)})" if srcs[s].vintage_text(lang) else "")
+        for s in sorted(used)
+        if s in srcs
+    )
+    status = " ".join(sorted({status_markdown(s, lang) for s in df["status"]}))
+    st.markdown(f"{status} {md(t('map.profile.source', lang, sources=described))}")
+    return used
+
+
+def profile_domain(
+    territory_ids: list[str], indicator_id: str, measure: str, customs: dict[str, tuple[str, ...]], show_demo: bool
+) -> tuple[float, float] | None:
+    """One y scale for the trend charts of the profiles shown side by side (screens review M12)."""
+    if len(territory_ids) < 2:
+        return None
+    conn, ind = data.reference(), data.catalogue()[indicator_id]
+    frames = []
+    for tid in territory_ids:
+        is_custom = tid in customs
+        chain = profile.profile_chain(conn, tid, is_custom)
+        df = profile.series(conn, chain, indicator_id, measure, {tid: customs[tid]} if is_custom else None, show_demo)
+        if not df.empty:
+            frames.append(profile.trend_frame(df, ind, measure, chain)[0])
+    return charts.shared_domain(frames)
 
 
 def pick_territory(container, label: str, key: str, ids: list[str], names: dict[str, str], lang: str) -> str:
@@ -360,7 +423,8 @@ def pick_territory(container, label: str, key: str, ids: list[str], names: dict[
 
 @st.fragment
 def paged_table(out: pd.DataFrame, lang: str) -> None:
-    """A large values table, one page at a time (a page change reruns only this fragment)."""
+    """The values table, one page at a time, the same at every level (a page change reruns only this
+    fragment). ``out`` holds display text (:func:`values_table` with ``formatted=True``)."""
     pages = max(1, -(-len(out) // table.PAGE_ROWS))
     page = 1
     if pages > 1:

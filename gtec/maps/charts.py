@@ -9,10 +9,18 @@ from gtec.maps.legend import format_value
 from gtec.maps.palettes import MISSING_COLOUR, ink_colour
 
 
-def trend_chart(df, names: Mapping[str, str], lang: str, height: int = 240, indexed: bool = False):
+def trend_chart(
+    df,
+    names: Mapping[str, str],
+    lang: str,
+    height: int = 240,
+    indexed: bool = False,
+    y_domain: tuple[float, float] | None = None,
+):
     """Lines of the yearly values (``series`` output) of a territory, its parent and its nation.
 
-    Missing years are simply absent (no line is drawn through a gap as if it were zero).
+    Missing years are simply absent (no line is drawn through a gap as if it were zero). ``y_domain`` fixes
+    the value axis (two profiles compared side by side share it: :func:`shared_domain`).
     """
     import altair as alt
 
@@ -26,7 +34,7 @@ def trend_chart(df, names: Mapping[str, str], lang: str, height: int = 240, inde
             y=alt.Y(
                 "value:Q",
                 title=t("map.chart.index" if indexed else "map.chart.value", lang),
-                scale=alt.Scale(zero=False),
+                scale=alt.Scale(zero=False, domain=list(y_domain)) if y_domain else alt.Scale(zero=False),
             ),
             color=alt.Color(
                 "name:N", title=t("map.chart.territory", lang), sort=order, scale=alt.Scale(scheme="dark2")
@@ -35,6 +43,16 @@ def trend_chart(df, names: Mapping[str, str], lang: str, height: int = 240, inde
         )
         .properties(height=height)
     )
+
+
+def shared_domain(frames) -> tuple[float, float] | None:
+    """``(low, high)`` covering the ``value`` column of every frame, with a 5 % margin; None without values."""
+    values = [float(v) for f in frames for v in f["value"] if v == v and v is not None]
+    if not values:
+        return None
+    lo, hi = min(values), max(values)
+    pad = (hi - lo) * 0.05 or abs(hi) * 0.05 or 1.0
+    return lo - pad, hi + pad
 
 
 #: ITL1 codes with a short name for their tile (i18n ``map.uk_short.<code>``).

@@ -13,7 +13,8 @@ from typing import Any
 from gtec.core.i18n import pick, t
 from gtec.core.provenance import split_source_ids, vintage_text, weakest_status
 from gtec.maps.classify import Classification, colour_table
-from gtec.maps.legend import Legend, format_value, unit_for
+from gtec.maps.legend import Legend, format_value, unit_for, with_unit
+from gtec.maps.palettes import PALETTES, palette_names
 from gtec.maps.table import unique_labels
 from gtec.territories.display import flag_text, indicator_label, period_text, status_text
 
@@ -54,13 +55,21 @@ class Figure:
         return int(self.table["value"].isna().sum())
 
 
-def reference_value(table, national: float | None, kind: str) -> float | None:
-    """The centre of a diverging palette: the national value, else the median of the level; None otherwise."""
-    if kind != "diverging":
-        return None
-    if national is not None:
-        return national
-    return float(table["value"].median()) if table["value"].notna().any() else None
+#: The palette a diverging choice falls back to when the indicator has no meaningful centre.
+SEQUENTIAL_DEFAULT = palette_names("sequential")[0]
+
+
+def diverging_allowed(indicator: Mapping, measure: str, national: float | None) -> bool:
+    """A diverging palette means something only for a rate (%, per thousand) compared with a known national
+    value: the map then shows the signed gap to it. Counts (population, jobs) and a missing national value
+    get the sequential palette (screens review M3)."""
+    return national is not None and unit_for(indicator, measure, "en") in ("%", "‰")
+
+
+def is_total(indicator: Mapping, measure: str) -> bool:
+    """True when the map colours absolute numbers (a count summed over the area): colour then follows the
+    size of the territories as much as anything else, which the legend says (screens review M10)."""
+    return measure == "total" and indicator.get("aggregation") == "sum"
 
 
 def period_label(shown, year: int, lang: str) -> str:
@@ -110,25 +119,39 @@ def compose(
     status and every vintage of the territories that have a value; ``names`` are distinct labels per territory
     (plus ``extra_names``, e.g. saved custom territories).
     """
-    ref = reference_value(table, national, options.kind)
-    coloured, cls = colour_table(table, options.method, options.k, options.palette, lang, ref)
+    diverging = options.kind == "diverging" and diverging_allowed(indicator, measure, national)
+    unit = unit_for(indicator, measure, lang)
+    if diverging:  # classes of the signed gap to the national value, symmetric around 0
+        ref = float(national)  # type: ignore[arg-type]  # diverging_allowed: not None
+        gaps = table.assign(value=table["value"] - ref)
+        coloured, cls = colour_table(gaps, options.method, options.k, options.palette, lang, 0.0)
+        coloured = coloured.assign(value=table["value"])
+    else:
+        palette = options.palette if PALETTES[options.palette][0] == "sequential" else SEQUENTIAL_DEFAULT
+        coloured, cls = colour_table(table, options.method, options.k, palette, lang, None)
     shown = coloured.dropna(subset=["value"])
     status = weakest_status(shown["status"])
     vintages = {vintage_text(v, lang) for v in set(shown["vintage"].dropna())}  # a few distinct vintages
     vintage = " / ".join(sorted(v for v in vintages if v)) or "–"
     label = title_label(indicator, measure, lang)
-    unit = unit_for(indicator, measure, lang)
+    if diverging:
+        national_text = with_unit(format_value(ref, lang), unit, lang)
+        method = t("map.legend.diverging", lang, value=national_text)
+        legend_unit = t("map.unit.points", lang)
+    else:
+        method, legend_unit = t(f"map.method.{options.method}", lang), unit
     legend = Legend(
         f"{label}, {period_label(shown, year, lang)}",
-        unit,
+        legend_unit,
         vintage,
         status,
         status_text(status, lang),
         cls.entries,
         cls.missing,
-        t(f"map.method.{options.method}", lang),
-        t("map.legend.reference", lang, value=format_value(ref, lang)) if ref is not None else "",
+        method,
+        "",
         flags_label(shown, lang),
+        t("map.legend.totals", lang) if is_total(indicator, measure) else "",
     )
     names = unique_labels(list(coloured["territory_id"]), list(coloured["name"]), list(coloured["code"]))
     names |= dict(extra_names or {})

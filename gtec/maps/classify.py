@@ -19,6 +19,8 @@ from gtec.maps.palettes import MISSING_COLOUR, PALETTES, palette_colours
 #: Classification methods offered to users (i18n keys ``map.method.<name>``).
 METHODS: tuple[str, ...] = ("quantiles", "equal", "jenks")
 MIN_CLASSES, MAX_CLASSES, DEFAULT_CLASSES = 3, 7, 5
+#: Share of the territories whose distance to the reference sets the span of diverging classes.
+DIVERGING_SPAN_QUANTILE = 0.9
 
 
 def _finite(values: Iterable[float | None]) -> np.ndarray:
@@ -104,14 +106,17 @@ def jenks_breaks(values: Iterable[float | None], k: int) -> list[float]:
 
 
 def diverging_breaks(values: Iterable[float | None], k: int, reference: float) -> list[float]:
-    """Edges symmetric around ``reference``: equal steps out to the largest distance from it.
+    """Edges symmetric around ``reference``: equal steps out to the distance from it that 90 % of the values
+    stay within (one far territory, Guyane's unemployment, would otherwise push every other one into the
+    middle class: screens review M3). The first and last classes are open: values beyond them are clamped.
 
     With an odd ``k`` the middle class straddles the reference; with an even ``k`` the reference is an edge.
     """
     arr = _finite(values)
     if arr.size == 0:
         return []
-    span = float(np.max(np.abs(arr - reference)))
+    gaps = np.abs(arr - reference)
+    span = float(np.quantile(gaps, DIVERGING_SPAN_QUANTILE)) or float(np.max(gaps))
     if span == 0:
         return [reference, reference]
     return _dedupe(np.linspace(reference - span, reference + span, k + 1))
@@ -205,6 +210,10 @@ def classify(
         lo, hi = edges[i], edges[i + 1] if len(edges) > 1 else edges[i]
         if lo == hi:
             label = format_value(lo, lang, dec)
+        elif reference is not None and nclass > 1 and i == 0:  # open classes (diverging_breaks clamps)
+            label = f"≤ {format_value(hi, lang, dec)}"
+        elif reference is not None and nclass > 1 and i == nclass - 1:
+            label = f"> {format_value(lo, lang, dec)}"
         else:
             label = f"{format_value(lo, lang, dec)} – {format_value(hi, lang, dec)}"
         entries.append(LegendEntry(pal[i], label, lo, hi, counts[i]))

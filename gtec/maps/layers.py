@@ -346,19 +346,59 @@ def fit_bounds(fc: Mapping) -> list[list[float]] | None:
     return [[min(ys), min(xs)], [max(ys), max(xs)]]
 
 
-class _LegendControl(folium.MacroElement):
-    """A fixed legend box inside a standalone map (exported HTML)."""
+#: Sans-serif text in exported maps (Leaflet's default is the browser's serif font).
+EXPORT_FONT = 'system-ui,-apple-system,"Segoe UI",Roboto,"Helvetica Neue",Arial,sans-serif'
+
+
+class _Box(folium.MacroElement):
+    """A fixed box inside a standalone map (exported HTML): ``style`` places it, ``body`` is escaped HTML."""
 
     _template = folium.template.Template(
         """{% macro html(this, kwargs) %}
-<div style="position:fixed;bottom:24px;left:12px;z-index:9999;background:#fff;padding:8px 10px;
-border:1px solid #999;border-radius:4px;max-width:320px">{{ this.body }}</div>
+<div class="{{ this.css_class }}" style="position:fixed;z-index:9999;background:rgba(255,255,255,.95);
+padding:8px 12px;border:1px solid #999;border-radius:4px;{{ this.style }}">{{ this.body }}</div>
 {% endmacro %}"""
     )
 
-    def __init__(self, body: str) -> None:
+    def __init__(self, body: str, style: str, css_class: str = "") -> None:
         super().__init__()
         self.body = body
+        self.style = style
+        self.css_class = css_class
+
+
+@dataclass(frozen=True)
+class ExportText:
+    """What an exported map states besides its legend, plain text (escaped here): its title, the source
+    line (source, vintage, status), when it was made, the boundaries' attribution and, for demonstration
+    values, the band in plain words ("" when official)."""
+
+    title: str
+    source: str
+    made: str
+    boundaries: str
+    demo: str = ""
+
+
+def _header_html(text: ExportText) -> str:
+    parts = [f'<div style="font-size:1.25rem;font-weight:700">{esc(text.title)}</div>']
+    if text.demo:
+        parts.append(
+            '<div style="background:#5b2a86;color:#fff;font-weight:600;padding:2px 8px;margin:4px 0;'
+            f'display:inline-block;border-radius:3px">{esc(text.demo)}</div>'
+        )
+    parts.append(f'<div style="font-size:.9rem">{esc(text.source)}</div>')
+    parts.append(f'<div style="font-size:.8rem;color:#444">{esc(text.made)} · {esc(text.boundaries)}</div>')
+    return "".join(parts)
+
+
+def inset_geojson(frames: Sequence[Sequence]) -> str:
+    """The overseas boxes (:func:`gtec.maps.insets.frames`) as a FeatureCollection of rectangles."""
+    feats = []
+    for _label, ((s, w), (n, e)) in frames:
+        ring = [[w, s], [e, s], [e, n], [w, n], [w, s]]
+        feats.append({"type": "Feature", "properties": {}, "geometry": {"type": "Polygon", "coordinates": [ring]}})
+    return _js_json({"type": "FeatureCollection", "features": feats})
 
 
 def standalone_map(
@@ -371,15 +411,59 @@ def standalone_map(
     tiles: bool = False,
     background: str | None = None,
     view: tuple[tuple[float, float], float] | None = None,
+    *,
+    bounds: Sequence[Sequence[float]] | None = None,
+    text: ExportText | None = None,
+    frames: Sequence[Sequence] = (),
+    outline_label: str = "",
 ) -> OfflineMap:
     """A complete map (base + coloured layer + outlines + legend) for export as one HTML file.
 
-    ``view`` is ``(center, zoom)`` (the app's view of the level: mainland France, the basins, Belgium); without
-    it the map fits the layer's bounds (which, for French layers, include the overseas départements).
+    The map fits ``bounds`` (the app's view of the level: mainland France with the overseas boxes ``frames``,
+    Belgium, the basins), else ``view`` (``(center, zoom)``), else the layer's bounds. ``text`` adds a header
+    (title, source/vintage/status, date, boundaries' attribution, demonstration band); the legend sits on the
+    right so that it never covers the scale bar (bottom left); every text is sans-serif.
     """
     m = base_map(*view, tiles=tiles) if view else base_map(tiles=tiles)
+    m.get_root().header.add_child(  # type: ignore[attr-defined]
+        folium.Element(f"<style>body,.leaflet-container{{font-family:{EXPORT_FONT}}}</style>"), name="gtec_font"
+    )
+    if frames:
+        group = folium.FeatureGroup(name="insets", control=False)
+        group.add_child(OutlineGeoJson(inset_geojson(frames), colour="#8a8a8a", weight=1))
+        for label, ((_s, w), (n, _e)) in frames:
+            folium.Marker(
+                [n, w],
+                icon=folium.DivIcon(
+                    html=f'<span style="font-size:12px;white-space:nowrap;background:#fff;padding:0 3px">'
+                    f"{esc(label)}</span>",
+                    icon_size=(1, 1),
+                    icon_anchor=(-3, -2),
+                ),
+            ).add_to(group)
+        group.add_to(m)
     choropleth_layer(data_json, value_alias, outlines, background=background).add_to(m)
-    if layer.bounds and not view:
-        m.fit_bounds([list(layer.bounds[0]), list(layer.bounds[1])])
-    m.add_child(_LegendControl(legend_html(legend, lang)))
+    target = bounds or (None if view else (layer.bounds and [list(layer.bounds[0]), list(layer.bounds[1])]))
+    if target:
+        corners = [list(target[0]), list(target[1])]
+        if text is not None:  # room for the header (top) and the legend (right)
+            m.fit_bounds(corners, padding_top_left=(10, 120), padding_bottom_right=(310, 10))
+        else:
+            m.fit_bounds(corners)
+    top = "12px"
+    if text is not None and text.demo:  # demonstration values: hatched canvas, as in the app
+        m.get_root().header.add_child(  # type: ignore[attr-defined]
+            folium.Element(
+                "<style>.leaflet-container::after{content:'';position:absolute;inset:0;z-index:450;"
+                "pointer-events:none;background:repeating-linear-gradient(135deg,rgba(91,42,134,.16) 0 2px,"
+                "transparent 2px 14px)}</style>"
+            ),
+            name="gtec_demo",
+        )
+    if text is not None:
+        m.add_child(_Box(_header_html(text), "top:10px;left:60px;max-width:min(70vw,720px)", "gtec-export-header"))
+        top = "140px"
+    m.add_child(
+        _Box(legend_html(legend, lang, outline_label), f"top:{top};right:12px;max-width:300px", "gtec-export-legend")
+    )
     return m

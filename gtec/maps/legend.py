@@ -71,27 +71,37 @@ class Legend:
     method_label: str = ""
     reference_label: str = ""
     flags_label: str = ""
+    note: str = ""  # a plain-words warning shown under the entries (totals coloured by size)
 
 
-def legend_html(legend: Legend, lang: str, outline_label: str = "") -> str:
+def legend_html(legend: Legend, lang: str, outline_label: str = "", inset_label: str = "") -> str:
     """The legend as a small HTML block: every string escaped. Used in the app and in exported maps.
 
-    ``outline_label`` adds an entry for the outlines drawn over the level (the partner basins over EPCIs)."""
+    ``outline_label`` adds an entry for the outlines drawn over the level (the partner basins over EPCIs),
+    ``inset_label`` one for the grey boxes of the overseas territories. Entry labels never wrap inside
+    (``9,10 – 30,00`` stays on one line, screens review M8)."""
     e = esc
     rows = []
     for entry in (*legend.entries, legend.missing):
         dash = "border:1px dashed #333;" if entry is legend.missing else "border:1px solid #777;"
         rows.append(
             f'<div style="display:flex;align-items:center;gap:.5em;margin:.15em 0">'
-            f'<span style="display:inline-block;width:1.6em;height:1.1em;background:{e(entry.colour)};{dash}"></span>'
-            f"<span>{e(entry.label)}</span>"
-            f'<span style="color:#555;font-size:.85em">({entry.count})</span></div>'
+            '<span style="display:inline-block;flex:none;width:1.6em;height:1.1em;'
+            f'background:{e(entry.colour)};{dash}"></span>'
+            f'<span style="white-space:nowrap">{e(entry.label)}</span>'
+            f'<span style="color:#555;font-size:.85em;white-space:nowrap">({entry.count})</span></div>'
         )
     if outline_label:
         rows.append(
             '<div style="display:flex;align-items:center;gap:.5em;margin:.15em 0">'
-            '<span style="display:inline-block;width:1.6em;height:1.1em;border:2.5px solid #111111"></span>'
+            '<span style="display:inline-block;width:1.6em;height:1.1em;border:2.5px solid #111111;flex:none"></span>'
             f"<span>{e(outline_label)}</span></div>"
+        )
+    if inset_label:
+        rows.append(
+            '<div style="display:flex;align-items:center;gap:.5em;margin:.15em 0">'
+            '<span style="display:inline-block;width:1.6em;height:1.1em;border:1px solid #8a8a8a;flex:none"></span>'
+            f"<span>{e(inset_label)}</span></div>"
         )
     unit = f" ({e(legend.unit)})" if legend.unit else ""
     meta = [f"{e(t('map.legend.vintage', lang))} {e(legend.vintage)}", e(legend.status_label)]
@@ -101,9 +111,10 @@ def legend_html(legend: Legend, lang: str, outline_label: str = "") -> str:
         meta.append(e(legend.reference_label))
     if legend.flags_label:
         meta.append(f"<strong>{e(legend.flags_label)}</strong>")
+    note = f'<div style="margin-top:.3em;font-size:.9em">{e(legend.note)}</div>' if legend.note else ""
     return (
         '<div class="gtec-legend" style="font-size:1rem;line-height:1.3">'
         f'<div style="font-weight:600">{e(legend.title)}{unit}</div>'
         + "".join(rows)
-        + f'<div style="color:#444;font-size:.85em;margin-top:.3em">{" · ".join(meta)}</div></div>'
+        + f'<div style="color:#444;font-size:.85em;margin-top:.3em">{" · ".join(meta)}</div>{note}</div>'
     )

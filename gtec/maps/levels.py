@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import math
 
+from gtec.maps import insets
+
 #: Levels offered on the map page, in order (i18n keys ``map.level.<level>``). UK regions use a tile grid.
 MAP_LEVELS: tuple[str, ...] = (
     "zone_emploi",
@@ -93,20 +95,16 @@ def default_indicator(available: list[str], level: str | None = None) -> str:
     return available[0]
 
 
-#: Views the French maps can jump to (i18n ``map.jump.<name>``): mainland France and the overseas départements,
-#: which the mainland view leaves out of sight (their values are in the classes and the table).
-OVERSEAS_VIEWS: tuple[tuple[str, tuple[float, float], float], ...] = (
-    ("mainland", FRANCE_CENTER, FRANCE_ZOOM),
-    ("guadeloupe", (16.2, -61.55), 9.0),
-    ("martinique", (14.65, -61.02), 9.5),
-    ("guyane", (4.0, -53.1), 6.75),
-    ("reunion", (-21.13, 55.53), 9.5),
-    ("mayotte", (-12.82, 45.15), 10.0),
-)
-#: French levels with overseas territories.
-OVERSEAS_LEVELS: frozenset[str] = frozenset({"region", "departement", "epci", "zone_emploi", "bmo_bassin"})
-
-
-def jumps_for(level: str) -> tuple[tuple[str, tuple[float, float], float], ...]:
-    """The views a level's map offers to jump to (none for levels without overseas territories)."""
-    return OVERSEAS_VIEWS if level in OVERSEAS_LEVELS else ()
+def view_bounds(
+    level: str, layer_bounds: tuple[tuple[float, float], tuple[float, float]] | None = None
+) -> tuple[tuple[float, float], tuple[float, float]] | None:
+    """``((south, west), (north, east))`` the map fits when it opens on ``level`` (whatever the map's size):
+    mainland France with the overseas boxes (:mod:`gtec.maps.insets`) for French levels that have overseas
+    territories, the layer itself for Belgium, the basins and imported layers; None for the UK tile grid."""
+    if level in insets.LEVELS:
+        return insets.view_bounds()
+    if is_grid(level):
+        return None
+    if layer_bounds:
+        return layer_bounds
+    return insets.MAINLAND

@@ -5,24 +5,30 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 from gtec.core.i18n import t
+from gtec.core.provenance import vintage_text
 from gtec.core.text import md
+from gtec.maps.classify import assign_classes, quantile_breaks
 from gtec.maps.legend import format_value
 from gtec.territories.display import flag_text, period_text, status_text
 
-#: Up to this many rows the table is drawn as a real HTML table (read by screen readers); larger ones (EPCIs)
-#: use the scrollable grid.
-HTML_TABLE_MAX_ROWS = 120
 
+def export_table(
+    table,
+    lang: str,
+    sources: Mapping,
+    formatted: bool = False,
+    decimals: int | None = None,
+    about: tuple[str, str, int] | None = None,
+) -> object:
+    """The values table of a coloured :func:`level_table`, localised headers, one row per territory.
 
-def export_table(table, lang: str, sources: Mapping, formatted: bool = False, decimals: int | None = None) -> object:
-    """The accessible/exported table of a coloured :func:`level_table`: localised headers, class number,
-    status and source with its vintage. Values stay numeric for the CSV (missing stays empty, never 0);
-    ``formatted=True`` gives display text for ``st.table`` instead (``12 345,6``, "no data"), with the names,
-    codes and source titles escaped for Markdown (:func:`gtec.core.text.md`): ``st.table`` renders cells as
-    Markdown."""
+    ``formatted=False`` is the CSV: territory, code, then (with ``about`` = indicator label, unit, year) the
+    indicator, unit and year, the numeric value (missing stays empty, never 0), a quintile that does not
+    depend on the map's display options (screens review M13), period, status, vintage, note and source.
+    ``formatted=True`` is the screen's table (``st.dataframe``: plain text cells): the value in the language's
+    format (``12 345,6``, "no data"), the map's class, period, status and note; the source and vintage, the
+    same for the whole level, are said once above it (screens review M11)."""
     import pandas as pd
-
-    text = md if formatted else (lambda v: v)
 
     memo: dict[str, str] = {}  # a level shares a few source ids: each is described once, not per row
 
@@ -37,20 +43,39 @@ def export_table(table, lang: str, sources: Mapping, formatted: bool = False, de
             memo[ids] = " + ".join(parts)
         return memo[ids]
 
+    periods = [period_text(None, p, None, lang) if isinstance(p, str) else "" for p in _col(table, "period")]
+    statuses = [status_text(s, lang) for s in table["status"]]
+    notes = [flag_text(f, lang) for f in _col(table, "flag")]
+    head = {t("map.col.name", lang): list(table["name"]), t("map.col.code", lang): list(table["code"])}
+    if formatted:
+        return pd.DataFrame(
+            head
+            | {
+                t("map.col.value", lang): [format_value(v, lang, decimals) for v in table["value"]],
+                t("map.col.class", lang): table["class"].astype("Int64"),
+                t("map.col.period", lang): periods,
+                t("map.col.status", lang): statuses,
+                t("map.col.note", lang): notes,
+            }
+        )
+    values = table["value"].astype(float)
+    edges = quantile_breaks(list(values), 5)
+    quintiles = [None if c is None else c + 1 for c in assign_classes(list(values), edges)] if edges else None
+    meta = {}
+    if about is not None:
+        label, unit, year = about
+        meta = {t("map.col.indicator", lang): label, t("map.col.unit", lang): unit, t("map.col.year", lang): year}
     return pd.DataFrame(
-        {
-            t("map.col.name", lang): [text(v) for v in table["name"]],
-            t("map.col.code", lang): [text(v) for v in table["code"]],
-            t("map.col.value", lang): [format_value(v, lang, decimals) for v in table["value"]]
-            if formatted
-            else table["value"].astype(float).round(3),
-            t("map.col.class", lang): table["class"].astype("Int64"),
-            t("map.col.period", lang): [
-                period_text(None, p, None, lang) if isinstance(p, str) else "" for p in _col(table, "period")
-            ],
-            t("map.col.status", lang): [status_text(s, lang) for s in table["status"]],
-            t("map.col.note", lang): [flag_text(f, lang) for f in _col(table, "flag")],
-            t("map.col.source", lang): [text(source_text(s)) for s in table["source_id"]],
+        head
+        | meta
+        | {
+            t("map.col.value", lang): values.round(3),
+            t("map.col.quintile", lang): pd.array(quintiles or [None] * len(table), dtype="Int64"),
+            t("map.col.period", lang): periods,
+            t("map.col.status", lang): statuses,
+            t("map.col.vintage", lang): [vintage_text(v, lang) for v in _col(table, "vintage")],
+            t("map.col.note", lang): notes,
+            t("map.col.source", lang): [source_text(s) for s in table["source_id"]],
         }
     )
 

@@ -102,7 +102,7 @@ def test_epci_map_has_basin_outlines(built_data_dir, workspace_path):
     assert 1 < len(options) <= 31 and any("Vannes" in o for o in options)
     assert "INSEE" in args["provenance"] and "officiel" in args["provenance"]  # provenance stays on the map
     assert args["demo_band"] == ""  # official values: no demonstration band
-    assert [j[0] for j in args["jumps"]][1:] == ["Guadeloupe", "Martinique", "Guyane", "La Réunion", "Mayotte"]
+    assert [f[0] for f in args["insets"]] == ["Guadeloupe", "Martinique", "Guyane", "La Réunion", "Mayotte"]
     assert t("map.legend.outline.basin", "fr").replace("'", "&#x27;") in at.get("html")[0].proto.body
 
 

@@ -66,13 +66,15 @@ def test_map_draws_recolours_keeps_zoom_and_opens_profile(page, app_server, wait
     assert frame.evaluate("() => typeof L !== 'undefined' && L.version") == "1.9.3"
     screenshot(page, "map_epci_fr")
 
-    # the overseas départements are one choice away (they are in the classes and the table)
-    jumps = page.locator("div.gtec-map .gtec-map-jumps select")
-    jumps.select_option(label="Guyane")
-    page.wait_for_function("() => window.gtecMap.getCenter().lat < 10")
-    screenshot(page, "map_epci_guyane")
-    jumps.select_option(label="France métropolitaine")
-    page.wait_for_function("() => window.gtecMap.getCenter().lat > 40 && !window.gtecMap._animatingZoom")
+    # the overseas EPCIs are drawn in their boxes beside the mainland, inside the first view (M2)
+    inset = frame.evaluate(
+        """() => { let n = 0, inside = 0; const v = window.gtecMap.getBounds();
+        for (const l of Object.values(window.map._layers)) {
+          if (l.feature && l.getBounds && String(l.feature.id).startsWith('FR-EPCI-2497')) {
+            n++; if (v.contains(l.getBounds())) inside++; } }
+        return {n, inside}; }"""
+    )
+    assert inset["n"] >= 1 and inset["inside"] == inset["n"], inset
 
     # zoom in twice, then change the indicator: the layer is recoloured and the zoom is kept
     start = frame.evaluate("() => window.map.getZoom()")

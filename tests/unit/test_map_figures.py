@@ -13,7 +13,6 @@ import pytest
 
 from gtec.core.i18n import t
 from gtec.core.provenance import STATUS_RANK, split_source_ids, weakest_status
-from gtec.core.text import md
 from gtec.maps import charts, choropleth, legend, palettes, profile, queries, table
 from gtec.scenarios import kpi
 from gtec.territories import charts as territory_charts
@@ -120,10 +119,9 @@ def test_compose_describes_the_coloured_level(tiny_store):
     diverging = choropleth.compose(
         tbl, ind, 2023, "rate", choropleth.Options("equal", 3, "diverging", "rdbu"), "fr", national=10.0
     )
-    assert diverging.legend.reference_label == t("map.legend.reference", "fr", value="10")
+    assert diverging.legend.method_label == t("map.legend.diverging", "fr", value="10\u202f%")
+    assert diverging.legend.unit == t("map.unit.points", "fr")
     assert diverging.label.endswith(f"({t('map.measure.rate', 'fr').lower()})")
-    assert choropleth.reference_value(tbl, None, "diverging") == 25.0  # no national value: the median
-    assert choropleth.reference_value(tbl, 3.0, "sequential") is None
     assert choropleth.selectable(["a", "b"], ["WS-1", "a"]) == ["a", "b", "WS-1"]
 
 
@@ -136,13 +134,13 @@ def test_value_text_uses_the_one_formatter_and_units_by_language():
     assert legend.unit_for({"rate_per": 1000}, "rate", "fr") == "‰"
 
 
-def test_table_for_st_table_escapes_data_strings():
+def test_screen_table_is_plain_text_for_the_grid():
     tbl = pd.DataFrame(
         {"territory_id": ["a"], "code": ["*1*"], "name": [XSS], "value": [1.0], "class": [1], "status": ["official"],
          "source_id": ["s"]}
     )  # fmt: skip
     shown = table.export_table(tbl, "en", {}, formatted=True)
-    assert shown.iloc[0, 0] == md(XSS) and shown.iloc[0, 1] == md("*1*")
+    assert shown.iloc[0, 0] == XSS and shown.iloc[0, 1] == "*1*"  # st.dataframe cells are plain text
     raw = table.export_table(tbl, "en", {})
     assert raw.iloc[0, 0] == XSS  # the CSV keeps the plain text
 
