@@ -8,7 +8,7 @@ import streamlit as st
 from components import data, session
 from gtec.core.i18n import t
 from gtec.imports import zones
-from gtec.territories import custom
+from gtec.territories import custom, related
 from gtec.territories.indicators import PICKABLE_LEVELS
 
 DEFAULT_TERRITORY = "FR-BASIN-VANNES"
@@ -21,6 +21,26 @@ def custom_choices(member_level: str | None = None) -> pd.DataFrame:
         keep = {c.id for c in customs if c.member_level == member_level}
         return custom.list_for_choices(session.workspace())[lambda df: df["id"].isin(keep)]
     return custom.list_for_choices(session.workspace())
+
+
+@data.per_build(resource=True)  # one read-only frame per process and build: never changed in place
+def _hierarchy() -> pd.DataFrame:
+    return related.load_hierarchy(data.reference())
+
+
+@data.per_build(resource=True)
+def _overlaps() -> pd.DataFrame:
+    return related.load_overlaps(data.reference())
+
+
+def related_choice(current: str, ids: list[str], default: str) -> str:
+    """The territory of the newly chosen level to open: related to ``current`` (review P7, S11), never simply
+    the first name in the alphabet (:func:`gtec.territories.related.related_territory`)."""
+    found = related.related_territory(
+        _hierarchy(), current, ids, members=data.members(current),
+        overlapping=related.overlapping_ids(_overlaps(), current), default=default,
+    )  # fmt: skip
+    return found if found in ids else ids[0]
 
 
 def pick_territory(
@@ -73,9 +93,9 @@ def pick_territory(
     options = all_terr[all_terr["level"] == level]
     ids = list(options["id"])
     labels = dict(zip(options["id"], options["name"], strict=True))
-    index = ids.index(current) if current in ids else 0
+    index = ids.index(current) if current in ids else ids.index(related_choice(current, ids, default))
     select_key = f"{key}_select_{level}"
-    if st.session_state.get(select_key) not in ids:
+    if level != current_level or st.session_state.get(select_key) not in ids:  # a new level: a related one
         st.session_state.pop(select_key, None)
     chosen = col_terr.selectbox(
         t("picker.territory", lang),
