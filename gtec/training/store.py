@@ -127,11 +127,16 @@ def rows(ws: Workspace, number: int | None = None) -> pd.DataFrame:
             " WHERE v.number = ? ORDER BY r.line",
             (number,),
         )
+    # By position (the SELECT lists ROW_COLUMNS, then hand): a row read by column name scans the names each
+    # time, which was half of the training page's time for a 5,000-row offer.
+    n, families_at = len(ROW_COLUMNS), ROW_COLUMNS.index("families")
     records = []
     for r in got:
-        item = {c: r[c] for c in ROW_COLUMNS}
-        item["mapped_by_hand"] = r["hand"] is not None
-        item["families"] = (r["hand"] if r["hand"] is not None else r["families"] or "").split()
+        values = tuple(r)
+        hand = values[n]
+        item = dict(zip(ROW_COLUMNS, values[:n], strict=True))
+        item["mapped_by_hand"] = hand is not None
+        item["families"] = (hand if hand is not None else values[families_at] or "").split()
         records.append(item)
     return pd.DataFrame(records, columns=cols)
 
