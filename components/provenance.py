@@ -48,6 +48,18 @@ def _vintage(source: Source, lang: str) -> str:
     return f" · {t('provenance.vintage', lang)} {md(text)}" if text else ""
 
 
+def source_line(sources: Iterable[Source], lang: str, status: str | None = None) -> str:
+    """One Markdown line for under a chart or a figure: the status badge (``status``, else the weakest of the
+    sources), then each source's title, publisher and vintage ("Source : … · millésime 2022 ; …")."""
+    from gtec.core.provenance import weakest_status
+
+    srcs = list({s.id: s for s in sources}.values())
+    status = status or (weakest_status(s.status for s in srcs) if srcs else "estimate")
+    parts = [md(s.title(lang)) + (f" ({md(s.publisher)})" if s.publisher else "") + _vintage(s, lang) for s in srcs]
+    text = f" {t('card.source', lang)} " + t("provenance.list_sep", lang).join(parts) if parts else ""
+    return f"{status_markdown(status, lang)}{text}"
+
+
 def illustrative_notice(sources: Iterable[Source], lang: str) -> None:
     """A visible warning, placed before the figures, when any of them is illustrative."""
     if any(display.is_demo(s.status) for s in sources):

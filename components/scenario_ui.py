@@ -8,14 +8,15 @@ import pandas as pd
 import streamlit as st
 
 from components import data, session
-from components.provenance import status_markdown
+from components.charts import show
+from components.provenance import source_line, status_markdown
 from gtec.core import auth, fmt
 from gtec.core.errors import UserError
 from gtec.core.i18n import t
-from gtec.core.provenance import weakest_status
-from gtec.core.text import md_values
+from gtec.core.provenance import Source, weakest_status
+from gtec.core.text import html, md_values
 from gtec.maps.layers import round_geometry
-from gtec.scenarios import engine, loader, params, store
+from gtec.scenarios import charts, engine, loader, params, store
 from gtec.storage.workspace import name_key
 from gtec.territories import geometry as territory_geometry
 
@@ -31,9 +32,9 @@ def base() -> loader.ScenarioBase:
 
 
 @data.per_build(max_entries=32)
-def features(level: str, ids: tuple[str, ...]) -> dict:
-    """GeoJSON of some territories at national resolution, coordinates rounded (cached per selection)."""
-    fc = territory_geometry.layer_feature_collection(data.reference(), level, "national", ids=ids)
+def features(level: str, ids: tuple[str, ...], resolution: str = "national") -> dict:
+    """GeoJSON of some territories at ``resolution``, coordinates rounded (cached per selection)."""
+    fc = territory_geometry.layer_feature_collection(data.reference(), level, resolution, ids=ids)
     for feat in fc["features"]:
         feat["geometry"] = round_geometry(feat["geometry"], 3)
     return fc
@@ -54,7 +55,7 @@ def apply_settings(settings: params.Settings) -> None:
     """Put settings into the widgets' session state (callbacks only: before the widgets are drawn)."""
     for p in params.PARAMETERS:
         value = settings[p.name]
-        st.session_state[PREFIX + p.name] = round(value) if _is_int(p) else float(value)
+        st.session_state[PREFIX + p.name] = round(value) if _is_int(p) else _snap(value)
     st.session_state[f"{PREFIX}horizon"] = settings.horizon
 
 
@@ -106,22 +107,34 @@ def sliders(lang: str) -> None:
             for p in params.PARAMETERS:
                 if p.group != group:
                     continue
-                is_int = _is_int(p)
-                cast = int if is_int else float
-                st.slider(
-                    f"{p.label(lang)} ({p.unit(lang)})",
-                    min_value=cast(p.min),
-                    max_value=cast(p.max),
-                    step=cast(p.step),
-                    key=PREFIX + p.name,
-                    help=p.help(lang),
-                    format=f"%.{p.decimals}f" if not is_int else "%d",
-                    persist_state="session",
-                )
+                label = f"{p.label(lang)} ({p.unit(lang)})"
+                if _is_int(p):
+                    st.slider(
+                        label, min_value=int(p.min), max_value=int(p.max), step=int(p.step), key=PREFIX + p.name,
+                        help=p.help(lang), format="%d", persist_state="session",
+                    )  # fmt: skip
+                    continue
+                # A decimal driver: its steps as options, so the value reads "-0,10" in French (st.slider's printf
+                # format always draws a dot: screens review S10).
+                st.select_slider(
+                    label, options=_steps(p), key=PREFIX + p.name, help=p.help(lang), persist_state="session",
+                    format_func=lambda v, p=p: fmt.number(v, lang, p.decimals),
+                )  # fmt: skip
 
 
 def _is_int(p: params.Param) -> bool:
     return float(p.step).is_integer() and float(p.min).is_integer()
+
+
+def _steps(p: params.Param) -> list[float]:
+    """Every value a decimal parameter may take (its min to its max by its step), rounded like the settings."""
+    n = round((float(p.max) - float(p.min)) / float(p.step))
+    return [_snap(float(p.min) + i * float(p.step)) for i in range(n + 1)]
+
+
+def _snap(value: float) -> float:
+    """A decimal value as the sliders' options hold it (so that a value from the URL or a preset is one of them)."""
+    return round(float(value), 6) + 0.0  # + 0.0: no "-0.0" option
 
 
 def _load_saved(lang: str) -> None:
@@ -202,20 +215,89 @@ def saved_panel(
     return saved
 
 
-def status_line(lang: str, base: loader.ScenarioBase, settings: params.Settings) -> str:
-    """The status badge of the scenario figures: the weakest status of what they were made from.
+def used_sources(base: loader.ScenarioBase, settings: params.Settings) -> list[Source]:
+    """The sources the scenario figures are made from: the base (census jobs, regional family structure) always;
+    the drivers' sensitivities (project assumptions) only when a driver is moved away from zero."""
+    srcs = data.sources()
+    return [srcs[s] for s in base.source_ids if s in srcs and (s != SENSITIVITIES_SOURCE or drivers_moved(settings))]
 
-    The base (census jobs, regional family structure) always counts; the drivers' sensitivities (project
-    assumptions) count only when a driver is moved away from zero.
-    """
+
+def figure_status(base: loader.ScenarioBase, settings: params.Settings) -> str:
+    """The status of the scenario figures: the weakest status of what they were made from."""
     srcs = data.sources()
     used = [s for s in base.source_ids if s != SENSITIVITIES_SOURCE or drivers_moved(settings)]
-    status = weakest_status(srcs[s].status if s in srcs else None for s in used)
+    return weakest_status(srcs[s].status if s in srcs else None for s in used)
+
+
+def status_line(lang: str, base: loader.ScenarioBase, settings: params.Settings) -> str:
+    """The status badge of the scenario figures (:func:`figure_status`) and what they are made from."""
+    status = figure_status(base, settings)
     note = "scenario.status_note.illustrative" if status == "illustrative" else "scenario.status_note.estimate"
     return f"{status_markdown(status, lang)} {t(note, lang)}"
 
 
+#: Five headline cards in one row on a wide screen (the grid's default fits four), two a row on a phone.
+CARDS_CSS = """<style>
+@media (min-width: 900px) { .st-key-sc_cards .gtec-cards.cols-4 {
+  grid-template-columns: repeat(auto-fill, minmax(8.6rem, 1fr)); } }
+</style>"""
+
+
+def chart(chart_: object, lang: str, sources: list[Source], status: str) -> None:
+    """A scenario chart and, under it, its source line: status badge, sources and vintages (screens review S12)."""
+    show(chart_, lang)
+    st.caption(source_line(sources, lang, status))
+
+
+def results_html(table: pd.DataFrame, lang: str) -> str:
+    """The results table as a wrapping HTML table (``components.compare_table`` styles): it fits 1280 px without
+    a sideways scroll, and on a phone each family becomes a block with the column names beside the values.
+    ``table``: text cells, the first column is the family."""
+    from components.compare_table import CSS
+
+    cols = list(table.columns)
+    head = "".join(f"<th>{html(c)}</th>" for c in cols)
+    rows = []
+    for rec in table.itertuples(index=False):
+        cells = [f'<td class="first" data-label="{html(cols[0])}">{html(rec[0])}</td>']
+        cells += [
+            f'<td class="num" data-label="{html(c)}">{html(v)}</td>' for c, v in zip(cols[1:], rec[1:], strict=True)
+        ]
+        rows.append("<tr>" + "".join(cells) + "</tr>")
+    body = "".join(rows)
+    table_ = (
+        f'<table class="gtec-cmp sc-results {html(lang)}"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
+    )
+    return f"<style>{CSS}{RESULTS_CSS}</style>{table_}"
+
+
+#: The family column wide enough for whole words, the figures right-aligned (on a wide screen).
+RESULTS_CSS = """
+@media (min-width: 641px) {
+  .sc-results td.first { width: 34%; overflow-wrap: normal; hyphens: auto; }
+  .sc-results td.num, .sc-results th:not(:first-child) { text-align: right; }
+}
+"""
+
+
+def features_for(level: str, ids: tuple[str, ...]) -> dict:
+    """The map's geometry: detailed outlines for a close-up of a few territories (the national layer's coarse
+    simplification drew white triangles in the Golfe du Morbihan), the national layer otherwise."""
+    return features(level, ids, charts.map_resolution(len(ids)))
+
+
 SENSITIVITIES_SOURCE = "gtec-scenario-sensitivities"
+#: Sources of the outlines drawn on the scenario map (France, Belgium).
+GEOMETRY_SOURCES: tuple[str, ...] = ("ign-admin-express",)
+
+
+def sources_text(sources: list[Source], lang: str) -> str:
+    """Sources in plain text for an exported file: "title (publisher, vintage)" joined by "; "."""
+    parts = []
+    for s in sources:
+        extra = ", ".join(x for x in (s.publisher, s.vintage_text(lang)) if x)
+        parts.append(f"{s.title(lang)} ({extra})" if extra else s.title(lang))
+    return t("provenance.list_sep", lang).join(parts)
 
 
 def drivers_moved(settings: params.Settings) -> bool:

@@ -8,9 +8,8 @@ import pandas as pd
 import streamlit as st
 
 from components import data, scenario_ui, session
-from components.charts import show
 from components.figure_card import Figure, figure_cards
-from components.provenance import sources_list
+from components.provenance import source_line, sources_list, status_markdown
 from components.session import current_actor, current_lang
 from components.territory_picker import custom_choices, pick_territory
 from gtec.core import export, fmt
@@ -19,6 +18,7 @@ from gtec.core.text import md
 from gtec.scenarios import charts, engine, loader, params
 from gtec.scenarios import kpi as kpi_
 from gtec.territories import custom
+from gtec.territories.display import status_text
 
 lang, actor = current_lang(), current_actor()
 st.title(t("scenario.title", lang))
@@ -56,23 +56,30 @@ def workbench() -> None:
     )
     fam = charts.family_frame(result, base.families, lang)
     tot, ref = result.territory_totals().iloc[0], reference.territory_totals().iloc[0]
+    status, used = scenario_ui.figure_status(base, settings), scenario_ui.used_sources(base, settings)
     with head:
         st.markdown(f"### {md(base.name(territory_id))} · {base.base_year} → {settings.horizon}")
         st.markdown(scenario_ui.status_line(lang, base, settings))
-        srcs = data.sources()
-        kpi_sources = tuple(srcs[i] for i in base.source_ids if i in srcs)
+        headline = [*kpi_.kpis(tot, ref, lang), kpi_.worst_year_kpi(result.yearly(), reference.yearly(), lang)]
+        st.html(scenario_ui.CARDS_CSS)
         figure_cards(
             [
                 Figure(
-                    t(f"scenario.kpi.{k.key}", lang), k.value, delta=k.delta, delta_sign=k.sign, sources=kpi_sources,
-                    method=t(f"scenario.kpi_help.{k.key}", lang),
+                    t(f"scenario.kpi.{k.key}", lang), k.value, delta=k.delta, delta_sign=k.sign, period=k.period,
+                    sources=tuple(used), status=status, method=t(f"scenario.kpi_help.{k.key}", lang),
                 )
-                for k in kpi_.kpis(tot, ref, lang)
+                for k in headline
             ],
-            lang, columns=4,
+            lang, columns=4, container=st.container(key="sc_cards"),
         )  # fmt: skip
         share = kpi_.departures_share(tot)
-        st.caption(t("scenario.kpi.departures_share", lang, share=fmt.number(share, lang, 0)))
+        st.caption(
+            f"{status_markdown(status, lang)} "
+            + t("scenario.kpi.departures_share", lang, share=fmt.number(share, lang, 0))
+        )
+        if note := kpi_.crisis_note(settings, base.base_year):
+            st.info(t(note, lang), icon=":material/trending_down:")
+    src = data.sources()
     with right:
         tab_keys = ("families", "territories", "compare", "sensitivity", "table", "method")
         tabs = st.tabs([t(f"scenario.tab.{k}", lang) for k in tab_keys], key="sc_tab", on_change="rerun")
@@ -80,43 +87,51 @@ def workbench() -> None:
         if opened["families"].open is not False:
             with opened["families"]:
                 st.markdown(f"**{t('scenario.chart.openings', lang)}**")
-                show(charts.openings_chart(fam, lang), lang)
+                scenario_ui.chart(charts.openings_chart(fam, lang), lang, used, status)
                 st.markdown(f"**{t('scenario.chart.imbalance', lang)}**")
-                show(charts.imbalance_chart(fam, lang), lang)
+                scenario_ui.chart(charts.imbalance_chart(fam, lang), lang, used, status)
         if opened["territories"].open is not False:
             with opened["territories"]:
                 level, groups = base.units(territory_id)
                 agg = engine.compute(base.inputs, settings).aggregate(groups)
                 names = base.territories.set_index("id")["name"]
                 rates = agg.territory_totals().set_index("territory_id")["imbalance_rate"]
-                st.markdown(f"**{t('scenario.chart.map', lang, level=t(f'level.{level}', lang))}**")
-                fc = scenario_ui.features(level, tuple(sorted(groups)))
-                show(charts.map_chart(fc, rates, names, lang), lang)
                 heat = pd.concat(
                     [charts.family_frame(agg, base.families, lang, i).assign(territory=names.get(u, u))
                      for i, u in enumerate(agg.territory_ids)]
                 )  # fmt: skip
+                bound = charts.rate_bound(rates, heat["imbalance_rate"])  # one colour scale for map and heatmap
+                st.markdown(f"**{t('scenario.chart.map', lang, level=t(f'level.{level}', lang))}**")
+                fc = scenario_ui.features_for(level, tuple(sorted(groups)))
+                geo = [src[i] for i in scenario_ui.GEOMETRY_SOURCES if i in src]
+                scenario_ui.chart(charts.map_chart(fc, rates, names, lang, bound=bound), lang, [*used, *geo], status)
                 st.markdown(f"**{t('scenario.chart.heatmap', lang)}**")
-                show(charts.heatmap_chart(heat, lang), lang)
+                scenario_ui.chart(charts.heatmap_chart(heat, lang, bound=bound), lang, used, status)
         if opened["compare"].open is not False:
             with opened["compare"]:
                 table = engine.tornado(inputs, settings)
                 band = engine.band(inputs, settings, table)
                 st.markdown(f"**{t('scenario.chart.band', lang)}**")
-                show(charts.band_chart(band, reference.yearly(), lang), lang)
+                scenario_ui.chart(charts.band_chart(band, reference.yearly(), lang), lang, used, status)
                 st.caption(t("scenario.band_help", lang))
         if opened["sensitivity"].open is not False:
             with opened["sensitivity"]:
                 st.markdown(f"**{t('scenario.chart.tornado', lang)}**")
-                show(charts.tornado_chart(engine.tornado(inputs, settings), lang), lang)
+                bands = [src[i] for i in (params.BANDS_SOURCE,) if i in src]  # the -/+ bands are assumptions
+                tornado = charts.tornado_chart(engine.tornado(inputs, settings), lang)
+                scenario_ui.chart(tornado, lang, [*used, *bands], status)
                 st.caption(t("scenario.tornado_help", lang))
         if opened["table"].open is not False:
             with opened["table"]:
-                shown = charts.results_table(fam, lang)
-                st.dataframe(shown, hide_index=True, width="stretch")
+                st.html(scenario_ui.results_html(charts.display_table(fam, lang), lang))
+                st.caption(source_line(used, lang, status))
+                csv = charts.export_table(
+                    fam, lang, territory=base.name(territory_id), base_year=base.base_year, settings=settings,
+                    status=status_text(status, lang), sources=scenario_ui.sources_text(used, lang),
+                )  # fmt: skip
                 st.download_button(
                     t("common.download_csv", lang),
-                    export.to_safe_csv_bytes(shown, lang),
+                    export.to_safe_csv_bytes(csv, lang),
                     file_name=f"scenario-{territory_id}-{settings.horizon}.csv",
                     mime="text/csv",
                     on_click="ignore",

@@ -19,7 +19,9 @@ C = TypeVar("C")
 
 #: Font sizes (px) for the normal screen and for presentation mode (read from the back of a room).
 SIZES = {False: {"label": 14, "title": 15, "heading": 17}, True: {"label": 17, "title": 18, "heading": 22}}
-FONT = "Source Sans Pro, Source Sans 3, sans-serif"
+#: Streamlit draws chart text in its own "Source Sans" (CSS on the SVG); Vega must measure labels in the same font,
+#: or it reserves too little room and long axis labels are cut at the left edge (measured: 111 px vs 148 px).
+FONT = '"Source Sans", "Source Sans Pro", "Source Sans 3", sans-serif'
 
 
 def locale(lang: str) -> dict[str, Any]:
@@ -113,3 +115,23 @@ def finish(chart: C, lang: str, large: bool = False) -> C:
         locale=cfg["locale"], font=cfg["font"], axis=cfg["axis"], legend=cfg["legend"], header=cfg["header"],
         title=cfg["title"], text=cfg["text"], view=cfg["view"],
     )  # fmt: skip
+
+
+#: Vega expression that draws an axis label on several lines where :func:`wrap_label` put a ``|``.
+SPLIT_LABEL = "split(datum.label, '|')"
+
+
+def wrap_label(text: str, width: int = 24, max_lines: int | None = None) -> str:
+    """``text`` broken into lines of at most about ``width`` characters at spaces, lines joined by ``|`` (an
+    axis with ``labelExpr=SPLIT_LABEL`` draws them one under the other, so long names are neither cut nor
+    stretching the plot away). A word longer than ``width`` stays whole. With ``max_lines`` the lines are made
+    longer rather than more numerous (a third line ran into the next row of a bar chart)."""
+    lines: list[str] = []
+    for word in text.split():
+        if lines and len(lines[-1]) + 1 + len(word) <= width:
+            lines[-1] += " " + word
+        else:
+            lines.append(word)
+    if max_lines and len(lines) > max_lines:
+        return wrap_label(text, width + 2, max_lines)
+    return "|".join(lines) if lines else text

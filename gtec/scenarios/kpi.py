@@ -9,8 +9,11 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
+import pandas as pd
+
 from gtec.core import fmt
 from gtec.core.i18n import t
+from gtec.scenarios.params import Settings
 
 #: (key, column of ``territory_totals()``, decimals); keys name the i18n strings ``scenario.kpi.<key>``.
 KPIS: tuple[tuple[str, str, int], ...] = (
@@ -32,6 +35,40 @@ class Kpi:
     delta: str | None  # None when the change would print as 0
     delta_color: str  # "normal" or "inverse" (st.metric)
     sign: int = 0  # +1 when the change is good news, -1 when bad, 0 without change
+    period: str | None = None  # the year a single-year figure is about
+
+
+def worst_year(yearly: pd.DataFrame) -> tuple[int, float]:
+    """The projection year with the smallest net job creation (all families) and that creation (jobs; negative
+    means jobs lost). ``yearly`` from :meth:`gtec.scenarios.engine.Result.yearly`.
+
+    A crisis moves this figure, not the averages: the jobs lost in the crisis year are created again during the
+    recovery, so when the recovery ends before the horizon the yearly averages and the cumulated imbalance barely
+    change (screens review S3)."""
+    row = yearly.loc[yearly["creation"].idxmin()]
+    return int(row["year"]), float(row["creation"])
+
+
+def worst_year_kpi(yearly: pd.DataFrame, reference: pd.DataFrame, lang: str) -> Kpi:
+    """The "worst year" headline: net job creation in the scenario's worst year, against the reference's worst
+    year (fewer jobs is bad news)."""
+    year, value = worst_year(yearly)
+    delta = value - worst_year(reference)[1]
+    shown, sign = None, 0
+    if abs(delta) >= 0.5:
+        shown = f"{'+' if delta > 0 else ''}{fmt.number(delta, lang, 0)} {t('scenario.kpi.vs_ref', lang)}"
+        sign = 1 if delta > 0 else -1
+    text = f"{'+' if value > 0.5 else ''}{fmt.number(value, lang, 0)}"
+    return Kpi("worst_year", text, shown, "normal", sign, t("scenario.kpi.worst_year_period", lang, year=year))
+
+
+def crisis_note(settings: Settings, base_year: int) -> str | None:
+    """The catalogue key of the sentence that says why the crisis leaves the averages (nearly) unchanged, or
+    None without a crisis. ``...recovered`` when the recovery ends by the horizon, ``...lasting`` otherwise."""
+    if settings["crisis_depth"] <= 0:
+        return None
+    recovered = settings["crisis_recovery"] < settings.horizon - base_year
+    return "scenario.crisis_note.recovered" if recovered else "scenario.crisis_note.lasting"
 
 
 def kpis(totals: Mapping[str, float], reference: Mapping[str, float], lang: str) -> list[Kpi]:

@@ -35,6 +35,8 @@ MAX_HORIZON = 2040
 DEFAULT_HORIZON = 2030
 PRESET_IDS: tuple[str, ...] = ("reference", "low_carbon", "digital_ai", "crisis_recovery", "reindustrialisation")
 MAX_NAME_LENGTH = 80
+#: Source of the -/+ uncertainty bands of the parameters (the tornado chart and the low/high variants).
+BANDS_SOURCE = "gtec-scenario-assumptions"
 
 
 def _param(

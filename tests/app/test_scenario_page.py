@@ -42,11 +42,35 @@ def ready(built_data_dir, workspace_path):
 def test_page_renders_every_slider_and_kpi_in_french(ready):
     at = open_page()
     assert at.title[0].value == t("scenario.title", "fr")
-    assert {s.key for s in at.slider} >= {f"sc_{p.name}" for p in params.PARAMETERS}
+    keys = {s.key for s in at.slider} | {s.key for s in at.select_slider}
+    assert keys >= {f"sc_{p.name}" for p in params.PARAMETERS}
     assert [m.label for m in cards(at)] == [
-        t(f"scenario.kpi.{k}", "fr") for k in ("openings", "entrants", "imbalance", "rate")
+        t(f"scenario.kpi.{k}", "fr") for k in ("openings", "entrants", "imbalance", "rate", "worst_year")
     ]
     assert all(m.value and m.value != "0" for m in cards(at))
+
+
+def test_decimal_sliders_read_french_decimals(ready):
+    """Screens review S10: "-0,10", not "-0.10", on a French page (st.slider's format always draws a dot)."""
+    at = open_page({"growth_adjust": "-0.1"})
+    growth = at.select_slider(key="sc_growth_adjust")
+    assert growth.value == pytest.approx(-0.1)
+    assert growth.format_func(growth.value) == "-0,10"
+    assert at.select_slider(key="sc_crisis_depth").format_func(2.5) == "2,5"
+
+
+def test_the_crisis_moves_a_headline_figure_and_says_why_the_averages_stay(ready):
+    """Screens review S3: a 10 % crisis left the four headline figures unchanged."""
+    at = open_page()
+    before = {m.label: m.value for m in cards(at)}
+    assert not at.info
+    at.select_slider(key="sc_crisis_depth").set_value(10.0)
+    at.run()
+    assert not at.exception
+    after = {m.label: m.value for m in cards(at)}
+    worst = t("scenario.kpi.worst_year", "fr")
+    assert after[worst] != before[worst] and after[worst].startswith("-")
+    assert any(i.value == t("scenario.crisis_note.recovered", "fr") for i in at.info)
 
 
 def test_page_in_english(ready):
@@ -71,6 +95,7 @@ def test_a_preset_sets_the_sliders(ready):
     at.run()
     assert at.slider(key="sc_reindustrialisation").value == 100
     assert at.slider(key="sc_apprenticeship_share").value == 35
+    assert at.select_slider(key="sc_attractiveness").value == pytest.approx(0.1)
     assert any(t("scenario.preset.reindustrialisation.description", "fr") in c.value for c in at.caption)
 
 
