@@ -178,6 +178,11 @@ class Session:
         from streamlit.proto.WidgetStates_pb2 import WidgetState
 
         wid, proto = self.widget(key)
+        if list(proto.options):  # st.select_slider: the browser sends the chosen option's label
+            state = WidgetState(id=wid)
+            state.string_array_value.data.append(rng.choice(list(proto.options)))
+            self.states[wid] = state
+            return
         steps = max(1, round((proto.max - proto.min) / (proto.step or 1)))
         value = proto.min + rng.randrange(steps + 1) * (proto.step or 1)
         state = WidgetState(id=wid)

@@ -93,7 +93,7 @@ with left:
     st.subheader(t("portrait.map_title", lang))
     features = data.outline_features(territory_id)
     if features["features"]:
-        show(charts.outline_chart(features), lang)
+        show(charts.outline_spec(features), lang)
         geometry_source = indicators.geometry_source_id(terr["country"])
         if geometry_source in srcs:
             badge(srcs[geometry_source], lang)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import altair as alt
 import pandas as pd
 
@@ -9,23 +11,36 @@ OUTLINE_COLOUR = "#1f4e79"
 MEMBER_FILL = "#cfe0f1"
 
 
-def outline_chart(features: dict, height: int = 320) -> alt.LayerChart:
-    """Territory outline over its members, Mercator projection; works offline (no tiles)."""
+def outline_spec(features: dict, height: int = 320) -> dict[str, Any]:
+    """Vega-Lite spec of the territory outline over its members, Mercator projection; works offline (no tiles).
+
+    Written as the dict Altair would produce: a portrait opens a new territory on most reruns, and Altair's
+    copies and schema validation of the inline GeoJSON were most of that rerun's time (issue 17)."""
     feats = features.get("features", [])
     members = [f for f in feats if f["properties"].get("role") == "member"]
     outline = [f for f in feats if f["properties"].get("role") == "outline"]
-    layers = []
+    layers: list[dict[str, Any]] = []
     if members:
         layers.append(
-            alt.Chart(alt.Data(values=members))
-            .mark_geoshape(fill=MEMBER_FILL, stroke="#ffffff", strokeWidth=0.6)
-            .encode(tooltip=[alt.Tooltip("properties.name:N", title="")])
+            {
+                "data": {"values": members},
+                "mark": {"type": "geoshape", "fill": MEMBER_FILL, "stroke": "#ffffff", "strokeWidth": 0.6},
+                "encoding": {"tooltip": [{"field": "properties.name", "title": "", "type": "nominal"}]},
+            }
         )
     if outline:
         layers.append(
-            alt.Chart(alt.Data(values=outline)).mark_geoshape(filled=False, stroke=OUTLINE_COLOUR, strokeWidth=2.5)
+            {
+                "data": {"values": outline},
+                "mark": {"type": "geoshape", "filled": False, "stroke": OUTLINE_COLOUR, "strokeWidth": 2.5},
+            }
         )
-    return alt.layer(*layers).project(type="mercator").properties(height=height)  # type: ignore[return-value]
+    return {"layer": layers, "height": height, "projection": {"type": "mercator"}}
+
+
+def outline_chart(features: dict, height: int = 320) -> alt.LayerChart:
+    """:func:`outline_spec` as an Altair chart (for pages that compose it further)."""
+    return alt.LayerChart.from_dict(outline_spec(features, height), validate=False)
 
 
 def trend_chart(df: pd.DataFrame, names: dict[str, str], y_title: str, height: int = 280) -> alt.Chart:

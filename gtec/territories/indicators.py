@@ -229,17 +229,33 @@ def compare_figures(
     wanted = [i for i in indicator_ids if i in cat]
     if indicator_ids is PORTRAIT_INDICATORS:  # the default portrait also shows the indicators people imported
         wanted += [i for i in cat if is_imported(i)]
-    own = visible(conn, own, show_demo)
+    own = visible(conn, own, show_demo).dropna(subset=["value"])
     others = visible(conn, values(conn, [i for i in (parent_id, national_id) if i], wanted), show_demo)
+    # One pass over each table (a mask per indicator was most of a new territory's portrait time, issue 17):
+    # the latest row per indicator, and the first non-missing row per (territory, indicator, year).
+    latest_rows: dict[str, dict] = {}
+    for rec in own.sort_values("year", kind="stable").to_dict("records"):
+        latest_rows[rec["indicator_id"]] = rec
+    at: dict[tuple, dict] = {}
+    for rec in others.dropna(subset=["value"]).to_dict("records"):
+        at.setdefault((rec["territory_id"], rec["indicator_id"], int(rec["year"])), rec)
+
+    def figure_at(territory: str | None, ind: str, year: int) -> Figure:
+        if not territory:
+            return Figure(None, None, None)
+        rec = at.get((territory, ind, year))
+        if rec is None:
+            return Figure(None, year, None)
+        period, flag = _text(rec.get("period")), _text(rec.get("flag"))
+        return Figure(float(rec["value"]), year, str(rec["source_id"]), period, flag)
+
     rows = []
     for ind in wanted:
-        sub = own[(own["indicator_id"] == ind)].dropna(subset=["value"])
-        if sub.empty:
+        last = latest_rows.get(ind)
+        if last is None:
             continue
-        last = sub.sort_values("year").iloc[-1]
         year, value = int(last["year"]), float(last["value"])
-        par = at_year(others, parent_id, ind, year) if parent_id else Figure(None, None, None)
-        nat = at_year(others, national_id, ind, year) if national_id else Figure(None, None, None)
+        par, nat = figure_at(parent_id, ind, year), figure_at(national_id, ind, year)
         share = None
         if cat[ind]["kind"] == "count" and nat.value:
             share = 100.0 * value / nat.value
