@@ -17,6 +17,7 @@ guards.protect_server_caches()  # no client may clear the caches every user shar
 legacy_first_run = shell.mark_shell()
 lang = session.language_switch()
 session.page_style(lang)
+shell.builtin_text_style(lang)  # the file uploader's English texts, in the reader's language
 session.ensure_store(lang)
 session.ensure_workspace(lang)
 actor = session.current_actor()

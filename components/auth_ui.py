@@ -30,9 +30,9 @@ CODE_KEY = "workshop_code"
 #: workshop code shows in capitals as it is typed (Streamlit's text input takes no ``autocapitalize`` or
 #: ``inputmode`` attribute; the code is upper-cased on the server by ``workshops.normalise_code`` anyway).
 SIGN_IN_CSS = f"""
-[data-testid="stTextInputRootElement"] {{ min-height: 44px; }}
-[data-testid="stTextInputRootElement"] input {{ min-height: 42px; font-size: 1rem; }}
-[data-testid="stTextInputRootElement"] button {{ min-width: 44px; min-height: 42px; }}
+[data-testid="stTextInputRootElement"] {{ min-height: 46px; }}
+[data-testid="stTextInputRootElement"] input {{ min-height: 44px; font-size: 1rem; }}
+[data-testid="stTextInputRootElement"] button {{ min-width: 44px; min-height: 44px; }}
 [data-testid="stFormSubmitButton"] button, [data-testid="stBaseButton-secondary"],
 [data-testid="stBaseButton-primary"] {{ min-height: 44px; }}
 .st-key-{CODE_KEY} input {{ text-transform: uppercase; letter-spacing: .12em; }}

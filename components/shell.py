@@ -14,6 +14,9 @@ from pathlib import Path
 
 import streamlit as st
 
+from gtec.core.fmt import number
+from gtec.core.i18n import t
+
 SHELL_FLAG = "_gtec_shell"
 DEEP_LINK = "_gtec_deep_link"
 
@@ -50,3 +53,30 @@ def page_guard() -> None:
 def pending_deep_link() -> tuple[str, dict[str, str]] | tuple[None, None]:
     """The page file a guarded direct link asked for, with its query parameters (consumed once)."""
     return st.session_state.pop(DEEP_LINK, (None, None))
+
+
+def _css_text(text: str) -> str:
+    """A catalogue string as a CSS ``content`` value (quoted; backslashes, quotes and ``<`` escaped)."""
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("<", "\\3c ") + '"'
+
+
+def uploader_css(lang: str, limit_mb: float) -> str:
+    """Rules that replace the file uploader's built-in English ("Drag and drop file here", "Browse files",
+    "Limit 25MB per file", review G4): ``st.file_uploader`` takes no text for them, so they are hidden and the
+    catalogue's line, with the size limit in the reader's number format, is drawn in their place."""
+    hint = t("upload.hint", lang, limit=number(limit_mb, lang))
+    button = t("upload.browse", lang)
+    zone = '[data-testid="stFileUploaderDropzone"]'
+    return (
+        f'{zone} [data-testid="stFileUploaderDropzoneInstructions"] > div > * {{ display: none; }}'
+        f' {zone} [data-testid="stFileUploaderDropzoneInstructions"] > div::after {{ content: {_css_text(hint)};'
+        " font-size: 0.9rem; color: rgba(49, 51, 63, 0.8); }"
+        f' {zone} button [data-testid="stMarkdownContainer"] {{ display: none; }}'
+        f" {zone} button > div::after {{ content: {_css_text(button)}; margin-left: 0.35rem; }}"
+    )
+
+
+def builtin_text_style(lang: str) -> None:
+    """Called by app.py on every run: Streamlit's built-in English texts that CSS can replace, in ``lang``."""
+    limit = float(st.get_option("server.maxUploadSize") or 200)
+    st.html(f"<style>{uploader_css(lang, limit)}</style>")
