@@ -341,7 +341,7 @@ def compare_panel(lang: str, base: loader.ScenarioBase, saved: list[store.SavedS
             t("scenario.kpi.openings", lang): fmt.number(tot["openings_per_year"], lang),
             t("scenario.kpi.entrants", lang): fmt.number(tot["entrants_per_year"], lang),
             t("scenario.kpi.imbalance", lang): fmt.number(tot["imbalance_per_year"], lang),
-            t("scenario.kpi.rate", lang): fmt.number(tot["imbalance_rate"], lang, 1) + " %",
+            t("scenario.kpi.rate", lang): fmt.percent(fmt.number(tot["imbalance_rate"], lang, 1), lang),
         }
     st.dataframe(pd.DataFrame(rows), width="stretch")
     diff = store.compare_settings(by_id[a].settings, by_id[b].settings)

@@ -167,7 +167,7 @@ def imbalance_chart(df: pd.DataFrame, lang: str, height: int | None = None) -> a
     data = df.assign(
         side=np.where(df["imbalance"] >= 0, t("scenario.legend.shortage", lang), t("scenario.legend.surplus", lang)),
         value_text=[fmt.number(v, lang) for v in df["imbalance"]],
-        rate_text=[fmt.number(v, lang, 1) + " %" for v in df["imbalance_rate"]],
+        rate_text=[fmt.percent(fmt.number(v, lang, 1), lang) for v in df["imbalance_rate"]],
         family_label=[chartstyle.wrap_label(f, WRAP, 2) for f in df["family"]],
     )
     order = list(data.sort_values("imbalance", ascending=False)["family_label"])
@@ -223,7 +223,7 @@ def heatmap_chart(df: pd.DataFrame, lang: str, height: int | None = None, bound:
     territories = list(dict.fromkeys(df["territory"]))
     few = len(territories) <= 4
     data = df.assign(
-        rate_text=[fmt.number(v, lang, 1) + " %" for v in df["imbalance_rate"]],
+        rate_text=[fmt.percent(fmt.number(v, lang, 1), lang) for v in df["imbalance_rate"]],
         family_label=[chartstyle.wrap_label(f, WRAP, 2) for f in df["family"]],
         territory_label=[chartstyle.wrap_label(short_name(n), 18) if few else short_name(n) for n in df["territory"]],
     )
@@ -406,7 +406,7 @@ def map_chart(
             "id": tid,
             "name": str(names.get(tid, tid)),
             "rate": None if missing else round(float(value), 2),
-            "rate_text": t("common.missing", lang) if missing else fmt.number(value, lang, 1) + " %",
+            "rate_text": t("common.missing", lang) if missing else fmt.percent(fmt.number(value, lang, 1), lang),
         }
         feats.append({"type": "Feature", "geometry": feat["geometry"], "properties": props})
     bound = bound if bound is not None else rate_bound(rates)
@@ -477,9 +477,12 @@ def display_table(fam: pd.DataFrame, lang: str) -> pd.DataFrame:
         if dec < 0:
             out[t(key, lang)] = values
             continue
-        suffix = " %" if col == "imbalance_rate" else ""
+        rate = col == "imbalance_rate"
         out[t(key, lang)] = [
-            t("common.missing", lang) if pd.isna(v) else fmt.number(float(v), lang, dec) + suffix for v in values
+            t("common.missing", lang)
+            if pd.isna(v)
+            else (fmt.percent(fmt.number(float(v), lang, dec), lang) if rate else fmt.number(float(v), lang, dec))
+            for v in values
         ]
     return out
 

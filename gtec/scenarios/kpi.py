@@ -76,7 +76,7 @@ def kpis(totals: Mapping[str, float], reference: Mapping[str, float], lang: str)
     out = []
     for key, col, dec in KPIS:
         value, delta = float(totals[col]), float(totals[col]) - float(reference[col])
-        text = fmt.number(value, lang, dec) + (" %" if key == "rate" else "")
+        text = fmt.percent(fmt.number(value, lang, dec), lang) if key == "rate" else fmt.number(value, lang, dec)
         shown, sign = None, 0
         if abs(delta) >= 0.5 * 10**-dec:
             unit = f" {t('scenario.kpi.points', lang)}" if key == "rate" else ""  # a change of a rate is in points

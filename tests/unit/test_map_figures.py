@@ -231,7 +231,7 @@ def test_scenario_kpis_against_the_reference():
     same = kpi.kpis(tot, tot, "fr")
     assert [k.key for k in same] == ["openings", "entrants", "imbalance", "rate"]
     assert all(k.delta is None for k in same)
-    assert same[0].value == "1\u202f200" and same[3].value == "33,3 %"
+    assert same[0].value == "1\u202f200" and same[3].value == "33,3\u202f%"  # French spacing (fmt.percent)
     moved = kpi.kpis({**tot, "imbalance_rate": 35.0}, tot, "en")
     assert moved[3].delta == f"+1.7 pt {t('scenario.kpi.vs_ref', 'en')}" and moved[3].delta_color == "inverse"
     assert moved[3].sign == -1  # a larger imbalance is bad news (a change of a rate is in points)

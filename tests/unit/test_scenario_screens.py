@@ -178,7 +178,8 @@ def test_table_on_screen_has_five_columns_in_the_readers_format(fam):
         t("scenario.flow.imbalance", "fr"),
         t("scenario.col.imbalance_rate", "fr"),
     ]
-    assert all(v.endswith(" %") and "." not in v for v in table.iloc[:, 4])
+    assert all(v.endswith("\u202f%") and "." not in v for v in table.iloc[:, 4])  # "12,6 %", French spacing
+    assert all(v.endswith("%") and "\u202f" not in v for v in charts.display_table(frame, "en").iloc[:, 4])
 
 
 def test_csv_has_whole_headcounts_and_its_context_inside(fam):
