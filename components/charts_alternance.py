@@ -8,8 +8,9 @@ once, in ``data/wbl_parameters.csv``.
 
 from __future__ import annotations
 
-import base64
 import html
+import json
+from datetime import date
 
 import altair as alt
 import pandas as pd
@@ -17,11 +18,13 @@ import streamlit as st
 
 from components.data import per_build, reference
 from components.figure_card import Figure, figure_cards
-from gtec.alternance import calculator, comparison, costsplit, outcomes, printable
+from gtec.alternance import calculator, compare_view, comparison, costsplit, outcomes, summary
+from gtec.alternance.compare_view import eur, pct
 from gtec.core import chartstyle
-from gtec.core.fmt import number, plain
+from gtec.core.fmt import long_date, number, plain
 from gtec.core.i18n import t
 from gtec.core.params import InvalidParams, Param
+from gtec.core.provenance import Source
 from gtec.core.text import md_values
 
 PARTY_COLOURS = {"learner": "#8c564b", "company": "#1f77b4", "training": "#2ca02c", "public": "#ff7f0e"}
@@ -35,28 +38,45 @@ def bundle() -> comparison.Bundle:
     return comparison.load_from_store(reference())
 
 
-@per_build()
+@per_build(max_entries=4)
+def sources(lang: str) -> dict[str, Source]:
+    """The page's sources in the reader's language (publisher, vintage, licence, note: ``wbl_source_text``)."""
+    return compare_view.localised_sources(bundle(), compare_view.load_source_text(reference()), lang)
+
+
+@per_build(max_entries=4)
 def comparison_html(lang: str) -> str:
-    return "<style>" + comparison.TABLE_CSS + "</style>" + comparison.comparison_html(bundle(), lang)
+    """The detailed comparison table with its CSS (page font, sources at 14 px, a phone layout)."""
+    return "<style>" + compare_view.TABLE_CSS + "</style>" + compare_view.table_html(bundle(), sources(lang), lang)
 
 
 def _source_line(table_param: Param, lang: str) -> str:
-    sources = bundle().sources
+    found = sources(lang)
     parts = []
     for sid in table_param.sources:
-        s = sources[sid]
+        s = found[sid]
+        vintage = s.vintage_text(lang)
         parts.append(
-            f"{s.title(lang)} ({s.publisher}), {t('provenance.vintage', lang)} {s.vintage_text(lang)}, "
-            + t(f"status.{s.status}", lang)
-        )
-    return f"{table_param.help(lang)}\n\n{t('provenance.source', lang)} : " + " ; ".join(parts)
+            f"{s.title(lang)} ({s.publisher})" + (f", {t('provenance.vintage', lang)} {vintage}" if vintage else "")
+            + ", " + t(f"status.{s.status}", lang)
+        )  # fmt: skip
+    return f"{table_param.help(lang)}\n\n{t('provenance.source', lang)}{t('card.colon', lang)}" + " ; ".join(parts)
 
 
-def param_widget(p: Param, lang: str, container=None) -> object:
-    """One widget for one parameter (key ``wbl_<name>``); returns its raw value for validation."""
+def widget_label(p: Param, lang: str) -> str:
+    """The input's label with its unit in brackets when it has one (``Durée du KTP (mois)``)."""
+    unit = p.unit(lang)
+    return p.label(lang) + (f" ({unit})" if unit else "")
+
+
+def param_widget(p: Param, lang: str, container=None, optional: bool = False) -> object:
+    """One widget for one parameter (key ``wbl_<name>``); returns its raw value for validation.
+
+    Number inputs carry no ``min_value``/``max_value``: Streamlit would silently refuse a value out of bounds
+    (red border, English hint, figures unchanged); the table's validation says what is wrong in FR/EN instead.
+    An optional input starts empty (``value=None``): no default figure exists for it."""
     target = container or st
-    label = p.label(lang) + (f" ({p.unit(lang)})" if p.unit(lang) else "")
-    key, help_text = f"wbl_{p.name}", _source_line(p, lang)
+    label, key, help_text = widget_label(p, lang), f"wbl_{p.name}", _source_line(p, lang)
     if p.kind == "choice":
         values = [o.value for o in p.options]
         return target.selectbox(
@@ -71,31 +91,33 @@ def param_widget(p: Param, lang: str, container=None) -> object:
         )
     if p.kind == "bool":
         return target.toggle(label, value=bool(p.default), key=key, help=help_text, persist_state="session")
+    placeholder = t("alternance_page.input.placeholder", lang) if optional else None
     if p.kind == "int":
         return target.number_input(
-            label, min_value=int(p.min), max_value=int(p.max), value=int(p.default), step=int(p.step or 1),
-            key=key, help=help_text, persist_state="session"
+            label, value=None if optional else int(p.default), step=int(p.step or 1), key=key, help=help_text,
+            persist_state="session", placeholder=placeholder,
         )  # fmt: skip
     decimals = 2 if (p.step or 1) < 0.1 else (1 if (p.step or 1) < 1 else 0)
     return target.number_input(
-        label, min_value=float(p.min), max_value=float(p.max), value=float(p.default), step=float(p.step or 1),
-        format=f"%.{decimals}f", key=key, help=help_text, persist_state="session"
+        label, value=None if optional else float(p.default), step=float(p.step or 1), format=f"%.{decimals}f",
+        key=key, help=help_text, persist_state="session", placeholder=placeholder,
     )  # fmt: skip
 
 
-def param_widgets(table: calculator.CalculatorTable, sections: tuple[str, ...], lang: str, columns: int = 3) -> dict:
-    """Main parameters of ``sections`` in columns, the advanced ones in an expander. Returns raw values."""
+def param_widgets(table: calculator.CalculatorTable, sections: tuple[str, ...], lang: str, columns: int = 2) -> dict:
+    """Main parameters of ``sections`` in columns (two: labels and options are never cut), the advanced ones in
+    an expander. Returns raw values."""
     raw: dict[str, object] = {}
     main = [p for s in sections for p in table.section(s, advanced=False)]
     cols = st.columns(columns)
     for i, p in enumerate(main):
-        raw[p.name] = param_widget(p, lang, cols[i % columns])
+        raw[p.name] = param_widget(p, lang, cols[i % columns], optional=p.name in table.optional)
     advanced = [p for s in sections for p in table.section(s, advanced=True)]
     if advanced:
         with st.expander(t("alternance.calc.advanced", lang)):
             cols = st.columns(columns)
             for i, p in enumerate(advanced):
-                raw[p.name] = param_widget(p, lang, cols[i % columns])
+                raw[p.name] = param_widget(p, lang, cols[i % columns], optional=p.name in table.optional)
     return raw
 
 
@@ -125,22 +147,21 @@ def split_frame(results: tuple[costsplit.CostSplit, ...], lang: str) -> pd.DataF
 
 
 def split_chart(results: tuple[costsplit.CostSplit, ...], lang: str) -> alt.Chart:
-    """Stacked horizontal bars: per system, the EUR paid by each party (tooltip: line items)."""
+    """Stacked horizontal bars: per system, the EUR paid by each party (tooltip: line items). Parties that pay
+    nothing in either system get no legend entry."""
     df = split_frame(results, lang)
     df = df[df["eur"] != 0]
-    order = [t(f"alternance.party.{p}", lang) for p in costsplit.PARTIES]
-    colours = [PARTY_COLOURS[p] for p in costsplit.PARTIES]
+    paying = [p for p in costsplit.PARTIES if p in set(df["party_code"])]
+    order = [t(f"alternance.party.{p}", lang) for p in paying]
+    colours = [PARTY_COLOURS[p] for p in paying]
     chart = (
         alt.Chart(df, title=t("alternance.chart.split_title", lang))
         .mark_bar()
         .encode(
-            y=alt.Y("system:N", title=None, sort=None, axis=alt.Axis(labelLimit=260)),
+            y=alt.Y("system:N", title=None, sort=None),
             x=alt.X("sum(eur):Q", title=t("alternance.chart.eur", lang), axis=alt.Axis(format=",.0f")),
             color=alt.Color(
-                "party:N",
-                title=t("alternance.chart.party", lang),
-                scale=alt.Scale(domain=order, range=colours),
-                legend=alt.Legend(orient="bottom", columns=2, labelLimit=360),
+                "party:N", title=t("alternance.chart.party", lang), scale=alt.Scale(domain=order, range=colours)
             ),
             order=alt.Order("party_code:N"),
             tooltip=[
@@ -150,7 +171,7 @@ def split_chart(results: tuple[costsplit.CostSplit, ...], lang: str) -> alt.Char
                 alt.Tooltip("eur:Q", title="EUR", format=",.0f"),
             ],
         )
-        .properties(height=alt.Step(56), width=640)
+        .properties(height=alt.Step(48), width="container")
     )
     return chartstyle.finish(chart, lang)
 
@@ -158,7 +179,8 @@ def split_chart(results: tuple[costsplit.CostSplit, ...], lang: str) -> alt.Char
 def sensitivity_frame(
     rows: list[outcomes.SensitivityRow], table: calculator.CalculatorTable, lang: str
 ) -> pd.DataFrame:
-    """Tornado data: one row per (system, parameter) with the result at the low and high ends."""
+    """Tornado data: one row per (system, parameter) with the result at the low and high ends. ``param`` is the
+    input's label and its range on two lines (``|`` splits them), ``row`` is unique per system."""
     records = []
     for r in rows:
         p = table[r.param]
@@ -166,43 +188,71 @@ def sensitivity_frame(
         records.append(
             {
                 "system": t(f"alternance.system.{r.system}", lang),
-                "param": f"{p.label(lang)} ({plain(r.low)}–{plain(r.high)}{unit})",
+                "param": f"{p.label(lang)}|({plain(r.low)}–{plain(r.high)}{unit})",
+                "row": f"{r.system}:{r.param}",
                 "result_low": r.result_low,
                 "result_high": r.result_high,
                 "base": r.base,
             }
         )
-    return pd.DataFrame.from_records(records, columns=["system", "param", "result_low", "result_high", "base"])
+    return pd.DataFrame.from_records(records, columns=["system", "param", "row", "result_low", "result_high", "base"])
 
 
 def sensitivity_chart(
     rows: list[outcomes.SensitivityRow], table: calculator.CalculatorTable, metric: str, lang: str
 ) -> alt.Chart:
-    """Tornado chart per system: how the metric moves across each input's range (others kept)."""
+    """Tornado chart: how the metric moves across each input's range (others kept), both systems on ONE euro
+    scale (coloured by system) so that their bars compare; the black tick is the current value."""
     df = sensitivity_frame(rows, table, lang).dropna(subset=["result_low", "result_high"])
-    charts = []
-    for code in costsplit.SYSTEMS:
-        name = t(f"alternance.system.{code}", lang)
-        part = df[df["system"] == name]
-        if part.empty:
-            continue
-        base = alt.Chart(part).encode(y=alt.Y("param:N", title=None, sort=None, axis=alt.Axis(labelLimit=330)))
-        bars = base.mark_bar(color=SYSTEM_COLOURS[code], opacity=0.75, height=16).encode(
-            x=alt.X(
-                "result_low:Q", title=t(f"alternance.metric.{metric}", lang) + " (EUR)", axis=alt.Axis(format=",.0f")
-            ),
-            x2="result_high:Q",
-            tooltip=[
-                alt.Tooltip("param:N", title=t("alternance.chart.input", lang)),
-                alt.Tooltip("result_low:Q", title=t("alternance.chart.at_low", lang), format=",.0f"),
-                alt.Tooltip("result_high:Q", title=t("alternance.chart.at_high", lang), format=",.0f"),
-            ],
-        )
-        rule = base.mark_tick(color="black", thickness=2, size=22).encode(x="base:Q")
-        charts.append((bars + rule).properties(title=name, width=380, height=alt.Step(28)))
-    if not charts:
-        return alt.Chart(pd.DataFrame({"x": []})).mark_point()
-    return chartstyle.finish(alt.vconcat(*charts), lang)
+    if df.empty:
+        return chartstyle.finish(alt.Chart(pd.DataFrame({"x": []})).mark_point(), lang)
+    labels = dict(zip(df["row"], df["param"], strict=True))
+    present = [c for c in costsplit.SYSTEMS if t(f"alternance.system.{c}", lang) in set(df["system"])]
+    names, colours = [t(f"alternance.system.{c}", lang) for c in present], [SYSTEM_COLOURS[c] for c in present]
+    y = alt.Y(
+        "row:N", title=None, sort=list(df["row"]),
+        axis=alt.Axis(labelExpr=f"split({json.dumps(labels)}[datum.value], '|')", labelLimit=300, labelPadding=6),
+    )  # fmt: skip
+    base = alt.Chart(df).encode(y=y)
+    bars = base.mark_bar(opacity=0.8, height=18).encode(
+        x=alt.X("result_low:Q", title=t(f"alternance.metric.{metric}", lang) + " (EUR)", axis=alt.Axis(format=",.0f")),
+        x2="result_high:Q",
+        color=alt.Color("system:N", title=None, scale=alt.Scale(domain=names, range=colours)),
+        tooltip=[
+            alt.Tooltip("system:N", title=t("alternance.chart.system", lang)),
+            alt.Tooltip("param:N", title=t("alternance.chart.input", lang)),
+            alt.Tooltip("result_low:Q", title=t("alternance.chart.at_low", lang), format=",.0f"),
+            alt.Tooltip("result_high:Q", title=t("alternance.chart.at_high", lang), format=",.0f"),
+        ],
+    )
+    tick = base.mark_tick(color="black", thickness=2, size=24).encode(x="base:Q")
+    chart = (bars + tick).properties(
+        title=t("alternance_page.chart.sens_title", lang, metric=t(f"alternance.metric.{metric}", lang)),
+        width="container", height=alt.Step(44),
+    )  # fmt: skip
+    return chartstyle.finish(chart, lang)
+
+
+def export_spec(chart: alt.Chart, lines: list[str]) -> str:
+    """``chart`` as a Vega-Lite JSON for a PNG/SVG file: a fixed width (no container to fill) and, under its
+    title, the lines that say its source, status and date (screens review A11)."""
+    spec = chart.to_dict()
+    title = spec.get("title")
+    text = title.get("text", "") if isinstance(title, dict) else (title or "")
+    spec["title"] = {"text": text, "subtitle": lines, "subtitleFontSize": 13, "subtitleColor": "#31333f"}
+    spec["width"] = 760
+    return json.dumps(spec)
+
+
+def export_lines(status: str, source_ids: list[str], lang: str) -> list[str]:
+    """Source, status and date lines for an exported chart."""
+    found = sources(lang)
+    names = " ; ".join(dict.fromkeys(f"{found[s].publisher}" for s in source_ids if s in found))
+    return [
+        t("alternance_page.export.chart_source", lang, sources=names),
+        t("alternance_page.export.chart_status", lang, status=t(f"status.{status}", lang),
+          date=long_date(date.today(), lang)),
+    ]  # fmt: skip
 
 
 def to_png(spec_json: str) -> bytes:
@@ -244,18 +294,56 @@ def issue_messages(exc: InvalidParams, table: calculator.CalculatorTable, lang: 
     return out
 
 
-def show_issues(exc: InvalidParams, table: calculator.CalculatorTable, lang: str) -> None:
-    """Each validation problem as a plain-language error naming the input."""
-    for message in issue_messages(exc, table, lang):
-        st.error(message, icon=":material/error:")
+def validated(table: calculator.CalculatorTable, raw: dict, lang: str) -> tuple[calculator.Inputs, list[str]]:
+    """The inputs to compute with and the problems to show. A value out of its bounds is not used: the figures
+    keep the last valid inputs of this session (or the defaults) and the page says they did not update."""
+    try:
+        inputs = table.validate(raw)
+    except InvalidParams as exc:
+        last = st.session_state.get("alt_last_valid")
+        return (last if isinstance(last, calculator.Inputs) else table.defaults()), issue_messages(exc, table, lang)
+    st.session_state["alt_last_valid"] = inputs
+    return inputs, []
 
 
-def _eur(value: float | None, lang: str) -> str:
-    return t("common.missing", lang) if value is None else f"{number(value, lang)} EUR"
+def show_issues(messages: list[str], lang: str) -> None:
+    """The problems, then one line saying the figures shown are those of the last valid inputs."""
+    if messages:
+        st.error("\n\n".join(messages) + "\n\n" + t("alternance_page.input.not_updated", lang), icon=":material/error:")
 
 
-def _pct(share: float | None, lang: str) -> str:
-    return t("common.missing", lang) if share is None else f"{number(share * 100, lang)} %"
+def system_statuses(table: calculator.CalculatorTable, illustrative: list[str]) -> dict[str, str]:
+    """Each system's result status: ``illustrative`` while an input it uses is still a demonstration value."""
+    out = dict.fromkeys(costsplit.SYSTEMS, "estimate")
+    for name in illustrative:
+        for system in outcomes.relevant_systems(table[name]):
+            out[system] = "illustrative"
+    return out
+
+
+def show_headline(items: list[compare_view.HeadlineItem], lang: str) -> None:
+    """The first screen of the page: four cards per system (see :func:`gtec.alternance.compare_view.headline`)."""
+    found = sources(lang)
+    st.html(HEAD_CSS)
+    with st.container(key="alt_head"):
+        for system in compare_view.HEADLINE_SYSTEMS:
+            st.html(f'<div class="alt-sys">{html.escape(t(f"alternance.system.{system}", lang))}</div>')
+            figure_cards(
+                [Figure(i.label, i.value, note=i.note or None, sources=tuple(found[s] for s in i.source_ids),
+                        status=i.status, method=i.method or None) for i in items if i.system == system],
+                lang, columns=3,
+            )  # fmt: skip
+
+
+HEAD_CSS = """<style>
+.st-key-alt_head .alt-sys{font-size:1.15rem;font-weight:600;margin:0.1rem 0 -0.45rem 0}
+.st-key-alt_head .gtec-cards{margin:0.2rem 0 0.3rem 0}
+.st-key-alt_head .gtec-card{padding:0.45rem 0.75rem 0.4rem}
+.st-key-alt_head .gtec-card .val{font-size:1.65rem}
+.st-key-alt_head .gtec-card .lbl{min-height:0}
+.st-key-alt_head .gtec-card summary{font-size:0.8rem}
+.st-key-alt_head [data-testid="stVerticalBlock"]{gap:0.3rem}
+</style>"""
 
 
 def show_split(split: costsplit.CostSplit, lang: str, status: str = "estimate") -> None:
@@ -265,24 +353,25 @@ def show_split(split: costsplit.CostSplit, lang: str, status: str = "estimate") 
     method = t("alternance.calc.method", lang)
     figure_cards(
         [
-            Figure(t("alternance.calc.total_year", lang, months=split.months), _eur(split.total_eur, lang),
+            Figure(t("alternance.calc.total_year", lang, months=split.months), eur(split.total_eur, lang),
                    status=status, method=method),
-            Figure(t("alternance.party.company", lang), _eur(by_party["company"], lang), status=status, method=method,
-                   compare=t("alternance.calc.share", lang, share=_pct(shares["company"], lang))),
-            Figure(t("alternance.party.public", lang), _eur(by_party["public"], lang), status=status, method=method,
-                   compare=t("alternance.calc.share", lang, share=_pct(shares["public"], lang))),
+            Figure(t("alternance.party.company", lang), eur(by_party["company"], lang), status=status, method=method,
+                   compare=t("alternance.calc.share", lang, share=pct(shares["company"], lang))),
+            Figure(t("alternance.party.public", lang), eur(by_party["public"], lang), status=status, method=method,
+                   compare=t("alternance.calc.share", lang, share=pct(shares["public"], lang))),
         ],
         lang,
     )  # fmt: skip
-    others = [f"{t(f'alternance.party.{p}', lang)} : {_eur(by_party[p], lang)}" for p in ("training", "learner")]
+    colon = t("card.colon", lang)
+    others = [f"{t(f'alternance.party.{p}', lang)}{colon}{eur(by_party[p], lang)}" for p in ("training", "learner")]
     st.caption(" · ".join(others))
     if split.system == "fr_appr":
         st.caption(
-            t("alternance.calc.appr_pay", lang, pay=_eur(split.learner_pay_eur, lang), pct=number(split.rate, lang))
+            t("alternance.calc.appr_pay", lang, pay=eur(split.learner_pay_eur, lang), pct=number(split.rate, lang))
         )
     else:
         st.caption(t("alternance.calc.ktp_rate", lang, rate=number(split.rate * 100, lang),
-                     native=number(split.total_native, lang), pay=_eur(split.learner_pay_eur, lang)))  # fmt: skip
+                     native=number(split.total_native, lang), pay=eur(split.learner_pay_eur, lang)))  # fmt: skip
 
 
 def split_table(results: tuple[costsplit.CostSplit, ...], lang: str) -> pd.DataFrame:
@@ -294,27 +383,42 @@ def split_table(results: tuple[costsplit.CostSplit, ...], lang: str) -> pd.DataF
     return df
 
 
-def show_territory(result: outcomes.TerritoryResult, lang: str, status: str = "estimate") -> None:
-    """Cost per learner retained and per job created (total and public) for one system."""
+def show_territory(result: outcomes.TerritoryResult, table: calculator.CalculatorTable, lang: str,
+                   status: str = "estimate") -> None:  # fmt: skip
+    """Cost per learner retained and per job created (total and public) for one system, each card with its
+    status; while the retention is not entered the retention card says what is missing."""
     st.markdown(f"#### {t(f'alternance.system.{result.system}', lang)}")
-    source = bundle().sources[result.retention_source]
+    source = sources(lang)[result.retention_source]
     colon = t("card.colon", lang)
     method = t("alternance.calc.method", lang)
+    if result.missing:
+        needed = ", ".join(t("alternance_page.result.input_name", lang, label=table[n].label(lang))
+                           for n in result.missing)  # fmt: skip
+        retained = Figure(t("alternance.metric.cost_per_retained", lang), t("alternance_page.result.to_enter", lang),
+                          note=t("alternance_page.result.missing", lang, inputs=needed), sources=(source,),
+                          status="estimate", method=method)  # fmt: skip
+    else:
+        retained = Figure(
+            t("alternance.metric.cost_per_retained", lang),
+            eur(result.cost_per_retained, lang),
+            compare=t("alternance.metric.public_per_retained", lang) + colon + eur(result.public_per_retained, lang),
+            sources=(source,),
+            status=status,
+            method=method,
+        )
     figure_cards(
         [
-            Figure(t("alternance.metric.cost_per_retained", lang), _eur(result.cost_per_retained, lang),
-                   compare=t("alternance.metric.public_per_retained", lang) + colon
-                   + _eur(result.public_per_retained, lang), sources=(source,), status=status, method=method),
-            Figure(t("alternance.metric.cost_per_job", lang), _eur(result.cost_per_job, lang),
-                   compare=t("alternance.metric.public_per_job", lang) + colon + _eur(result.public_per_job, lang),
-                   sources=(source,), status=status, method=method),
+            retained,
+            Figure(t("alternance.metric.cost_per_job", lang), eur(result.cost_per_job, lang),
+                   compare=t("alternance.metric.public_per_job", lang) + colon + eur(result.public_per_job, lang),
+                   status=status, method=method),
         ],
         lang,
     )  # fmt: skip
+    retention = pct(result.retention, lang) if result.retention is not None else t("alternance_page.result.no", lang)
     st.caption(
-        t("alternance.territory.basis", lang, total=_eur(result.total_eur, lang),
-          retention=_pct(result.retention, lang), jobs=number(result.jobs, lang, 2), source=source.title(lang),
-          status=t(f"status.{source.status}", lang))
+        t("alternance.territory.basis", lang, total=eur(result.total_eur, lang), retention=retention,
+          jobs=number(result.jobs, lang, 2), source=source.title(lang), status=t(f"status.{source.status}", lang))
     )  # fmt: skip
 
 
@@ -326,24 +430,21 @@ def page_source_ids(data: comparison.Bundle) -> list[str]:
 
 def summary_page(
     data: comparison.Bundle,
+    inputs: calculator.Inputs,
+    illustrative: list[str],
     splits: tuple[costsplit.CostSplit, ...],
     results: dict[str, outcomes.TerritoryResult],
-    split_json: str,
+    split_png: bytes | None,
     lang: str,
 ) -> str:
-    """The one-page printable summary: comparison, cost split (table + chart as an image), territory results."""
-    png = base64.b64encode(png_cached(split_json)).decode("ascii")
-    image = f'<img alt="{html.escape(t("alternance.chart.split_title", lang))}" src="data:image/png;base64,{png}">'
-    sections = [
-        (t("alternance.tab.compare", lang), comparison.comparison_html(data, lang)),
-        (t("alternance.calc.result_title", lang), printable.split_html(splits, lang) + image),
-        (t("alternance.territory.result_title", lang), printable.territory_html(results, lang)),
-        (t("alternance.calc.simplifications", lang),
-         "<ul>" + "".join(f"<li>{html.escape(t(f'alternance.note.{n}', lang))}</li>" for s in splits for n in s.notes)
-         + "</ul>"),
-    ]  # fmt: skip
-    sources = [data.sources[s] for s in page_source_ids(data)]
-    return printable.printable_html(t("alternance.title", lang), sections, sources, lang)
+    """The one-page printable summary (:func:`gtec.alternance.summary.summary_html`) for the current inputs."""
+    statuses = system_statuses(data.table, illustrative)
+    return summary.summary_html(
+        table=data.table, inputs=inputs, illustrative=illustrative, splits=splits, results=results,
+        statuses=statuses, items=compare_view.headline(data, splits, statuses, lang), sources=sources(lang),
+        source_ids=page_source_ids(data), notes=[t(f"alternance.note.{n}", lang) for s in splits for n in s.notes],
+        chart_png=split_png, lang=lang, dated=date.today(),
+    )  # fmt: skip
 
 
 def conflict_frame(conflicts: list[dict], lang: str) -> pd.DataFrame:

@@ -26,20 +26,29 @@ MESSAGES = messages_under("alternance.error")
 
 @dataclass(frozen=True)
 class Inputs:
-    """A complete, validated set of calculator inputs (hashable, so Streamlit can cache on it)."""
+    """A complete, validated set of calculator inputs (hashable, so Streamlit can cache on it). An optional
+    input the user left empty (no default figure exists, e.g. the French apprentice retention) is ``None``."""
 
-    values: tuple[tuple[str, Value], ...]
+    values: tuple[tuple[str, Value | None], ...]
 
     def __getitem__(self, name: str) -> Value:
+        """The value of ``name``; ``LookupError`` when it is an optional input left empty (use :meth:`maybe`)."""
+        value = self.maybe(name)
+        if value is None:
+            raise LookupError(f"input {name!r} was left empty")
+        return value
+
+    def maybe(self, name: str) -> Value | None:
+        """The value of ``name``, ``None`` for an optional input left empty (``KeyError`` for an unknown name)."""
         for key, value in self.values:
             if key == name:
                 return value
         raise KeyError(name)
 
-    def as_dict(self) -> dict[str, Value]:
+    def as_dict(self) -> dict[str, Value | None]:
         return dict(self.values)
 
-    def replace(self, **changes: Value) -> Inputs:
+    def replace(self, **changes: Value | None) -> Inputs:
         """A copy with some values changed (unknown names raise ``KeyError``)."""
         current = self.as_dict()
         for key in changes:
@@ -51,11 +60,15 @@ class Inputs:
 
 @dataclass(frozen=True)
 class CalculatorTable:
-    """The calculator's parameters (display order) and the apprentice pay grid ``(age band, year) -> % of SMIC``."""
+    """The calculator's parameters (display order) and the apprentice pay grid ``(age band, year) -> % of SMIC``.
+
+    ``optional`` names the inputs declared with no default (an empty ``default_value``): no published figure
+    exists, so the user enters one or the results that need it say it is missing."""
 
     params: ParamTable
     pay_grid: tuple[tuple[str, int, float], ...]
     pay_grid_source: str = "fr-remuneration-apprentis"
+    optional: frozenset[str] = frozenset()
 
     def __getitem__(self, name: str) -> Param:
         return self.params[name]
@@ -73,19 +86,26 @@ class CalculatorTable:
         return self.params.source_ids() | {self.pay_grid_source}
 
     def defaults(self) -> Inputs:
-        return Inputs(tuple(self.params.defaults().items()))
+        """Every input at its default (``None`` for the optional inputs, which have none)."""
+        values = self.params.defaults()
+        return Inputs(tuple((k, None if k in self.optional else v) for k, v in values.items()))
 
     def coerce(self, name: str, raw: object) -> Value:
         """The valid value of input ``name`` from ``raw``. Raises :class:`UserError`."""
         return self.params.coerce(name, raw)
 
     def validate(self, raw: Mapping[str, object]) -> Inputs:
-        """Coerce and check every value of ``raw`` (missing names take their default).
+        """Coerce and check every value of ``raw`` (missing names take their default; an optional input that is
+        missing or empty is ``None``).
 
         Raises :class:`InvalidParams` listing every problem (bounds, types, choices, unknown names), or, when
         each value is valid alone, the cross-checks such as a contract year beyond the contract's length.
         """
-        inputs = Inputs(tuple(self.params.validate(raw).items()))
+        given = {k: v for k, v in raw.items() if not (k in self.optional and _blank(v))}
+        values: dict[str, Value | None] = dict(self.params.validate(given))
+        for name in self.optional - set(given):
+            values[name] = None
+        inputs = Inputs(tuple(values.items()))
         problems = check_inputs(inputs)
         if problems:
             raise InvalidParams(problems)
@@ -97,6 +117,12 @@ class CalculatorTable:
             if band == age_band and y == year:
                 return pct
         raise KeyError((age_band, year))
+
+
+def _blank(value: object) -> bool:
+    if isinstance(value, str):
+        return not value.strip()
+    return value is None or (isinstance(value, float) and value != value)
 
 
 def months_in_year(total_months: int, year: int) -> int:
@@ -149,8 +175,11 @@ def make_table(
             (int(r["rank"]), Option(str(r["value"]), r["label_fr"], r["label_en"]))
         )
     ranked = []
+    optional: set[str] = set()
     for r in param_rows:
         name, kind = r["name"], r["kind"]
+        if kind in ("float", "int") and _blank(r.get("default_value")):
+            optional.add(name)  # no default figure: the placeholder below only satisfies the table's own check
         if r["section"] not in SECTIONS:
             raise ValueError(f"parameter {name}: unknown section {r['section']!r}")
         param = Param(
@@ -161,7 +190,11 @@ def make_table(
             kind=kind,
             unit_fr=r.get("unit_fr") or "",
             unit_en=r.get("unit_en") or "",
-            default=_parse_default(kind, str(r["default_value"])),
+            default=(
+                _opt_float(r.get("min_value")) or 0.0
+                if name in optional
+                else _parse_default(kind, str(r["default_value"]))
+            ),
             min=_opt_float(r.get("min_value")),
             max=_opt_float(r.get("max_value")),
             step=_opt_float(r.get("step")),
@@ -177,7 +210,7 @@ def make_table(
     ranked.sort(key=lambda x: x[0])
     params = ParamTable(tuple(p for _, p in ranked), MESSAGES)  # checks every default against its bounds
     grid = tuple(sorted((r["age_band"], int(r["contract_year"]), float(r["pct_smic"])) for r in pay_rows))
-    table = CalculatorTable(params, grid)
+    table = CalculatorTable(params, grid, optional=frozenset(optional))
     for age in (o.value for o in table["appr_age"].options):
         for year in (1, 2, 3):
             table.pay_pct(age, year)
@@ -191,6 +224,8 @@ def parameter_markdown(table: CalculatorTable, source_titles: Mapping[str, str],
         if p.kind == "choice":
             default = p.option_label(str(p.default), lang)
             bounds = " / ".join(o.label(lang) for o in p.options)
+        elif p.name in table.optional:
+            default = ""
         else:
             default = (
                 plain(float(p.default))
@@ -211,7 +246,9 @@ def illustrative_inputs(table: CalculatorTable, inputs: Inputs, statuses: Mappin
     uses them is illustrative, not an estimate. ``statuses`` maps source id -> status."""
     out = []
     for p in table.params:
-        value = inputs[p.name]
+        value = inputs.maybe(p.name)
+        if value is None:
+            continue
         at_default = p.kind in ("float", "int") and value == p.default and value != 0
         if at_default and p.sources and statuses.get(p.sources[0]) == "illustrative":
             out.append(p.name)

@@ -23,8 +23,8 @@ class TerritoryResult:
     system: str
     total_eur: float
     public_eur: float
-    retention: float  # share of learners staying in the region (0-1)
-    retention_source: str  # source id of the retention figure used
+    retention: float | None  # share of learners staying in the region (0-1); None: not entered (no figure)
+    retention_source: str  # source id of the retention figure used (or that would be used once entered)
     jobs: float  # jobs per learner: hired by the host (+ other jobs per KTP project)
     cost_per_retained: float | None
     public_per_retained: float | None
@@ -34,17 +34,29 @@ class TerritoryResult:
     def metric(self, name: str) -> float | None:
         return getattr(self, name)
 
+    @property
+    def missing(self) -> tuple[str, ...]:
+        """Names of the inputs the user still has to enter before the retention results exist."""
+        if self.retention is not None:
+            return ()
+        return (RETENTION_INPUT[self.system],)
 
-def _ratio(numerator: float, denominator: float) -> float | None:
-    return numerator / denominator if denominator > 0 else None
+
+#: The retention input of each system. No published French figure exists for apprentices staying in their
+#: region, so the French one is the territory's own figure with no default (never the UK graduate figure).
+RETENTION_INPUT: dict[str, str] = {"fr_appr": "territory_retention_pct", "uk_ktp": "retention_pct"}
+RETENTION_SOURCE: dict[str, str] = {"fr_appr": "gtec-territory-retention", "uk_ktp": "hesa-graduate-outcomes"}
 
 
-def retention_used(inputs: Inputs, system: str) -> tuple[float, str]:
-    """Retention share used for ``system`` and its source: the territory's own figure for apprentices when
-    chosen, otherwise the published graduate range parameter."""
-    if system == "fr_appr" and inputs["appr_retention_basis"] == "territory":
-        return float(inputs["territory_retention_pct"]) / 100.0, "gtec-territory-retention"
-    return float(inputs["retention_pct"]) / 100.0, "hesa-graduate-outcomes"
+def _ratio(numerator: float, denominator: float | None) -> float | None:
+    return numerator / denominator if denominator is not None and denominator > 0 else None
+
+
+def retention_used(inputs: Inputs, system: str) -> tuple[float | None, str]:
+    """Retention share used for ``system`` and its source id: for apprentices the territory's own figure
+    (``None`` while it is not entered), for the KTP the UK graduate figure (HESA) that KTP associates belong to."""
+    value = inputs.maybe(RETENTION_INPUT[system])
+    return (None if value is None else float(value) / 100.0), RETENTION_SOURCE[system]
 
 
 def territory_results(table: CalculatorTable, inputs: Inputs) -> dict[str, TerritoryResult]:
@@ -122,6 +134,8 @@ def sensitivity(table: CalculatorTable, inputs: Inputs, metric: str = "cost_per_
         for system in relevant_systems(p):
             r_low, r_high = at_low[system].metric(metric), at_high[system].metric(metric)
             b = base[system].metric(metric)
+            if r_low is None and r_high is None:
+                continue  # a result that needs an input still missing (the retention): nothing to show
             if (
                 r_low is not None
                 and r_high is not None

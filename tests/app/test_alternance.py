@@ -36,19 +36,19 @@ def test_changing_company_size_changes_the_shares(open_page):
     at = open_page("pages/alternance.py")
     company = t("alternance.party.company", "fr")
     before = _metrics(at, company)
-    assert before == ["7\u202f209 EUR", "39\u202f719 EUR"]  # apprentice year 1 (SME); KTP year 1 (67% grant)
+    assert before == ["7\u202f209\u00a0EUR", "39\u202f719\u00a0EUR"]  # apprentice year 1 (SME); KTP year 1 (67% grant)
     at.selectbox(key="wbl_company_size").select("large").run()
     after = _metrics(at, company)
-    assert after == ["10\u202f209 EUR", "60\u202f180 EUR"]  # aid 2,000 instead of 5,000; KTP grant 50%
+    assert after == ["10\u202f209\u00a0EUR", "60\u202f180\u00a0EUR"]  # aid 2,000 instead of 5,000; KTP grant 50%
     shares = [sub for m in cards(at) for sub in m.subs if sub.startswith("soit ")]
-    assert "soit 50 % du total" in shares
+    assert "soit 50\u202f% du total" in shares
 
 
 def test_entering_the_npec_turns_the_result_into_an_estimate(open_page):
     at = open_page("pages/alternance.py", "en")
     at.number_input(key="wbl_npec_eur").set_value(9500.0).run()
     assert not [w for w in at.warning if "Illustrative value still in use" in w.value]
-    assert _metrics(at, "Public and mutualised funding")[0] == "13,750 EUR"  # 5,000 aid + 9,500 - 750
+    assert _metrics(at, "Public and mutualised funding")[0] == "EUR 13,750"  # 5,000 aid + 9,500 - 750
 
 
 def test_impossible_contract_year_gives_a_plain_message(open_page):
@@ -59,13 +59,28 @@ def test_impossible_contract_year_gives_a_plain_message(open_page):
     assert any("dépasse la durée du contrat (12 mois)" in e.value for e in at.error)
 
 
-def test_territory_figure_switch(open_page):
+def test_french_retention_has_no_uk_default_and_is_entered_by_the_territory(open_page):
+    """Screens review A5: no UK graduate figure stands in; the result says what is missing until it is entered."""
     at = open_page("pages/alternance.py", "en")
-    before = _metrics(at, "Cost per learner retained in the region")[0]
-    at.selectbox(key="wbl_appr_retention_basis").select("territory").run()
-    after = _metrics(at, "Cost per learner retained in the region")[0]
-    assert before != after
-    assert any("Territory's own figure" in m.value for m in at.markdown)
+    label = "Cost per learner retained in the region"
+    assert next(c.value for c in cards(at) if c.label == label) == "not computed"
+    assert any("No published French statistic" in i.value for i in at.info)
+    assert at.number_input(key="wbl_territory_retention_pct").value is None
+    at.number_input(key="wbl_territory_retention_pct").set_value(80.0).run()
+    assert next(c.value for c in cards(at) if c.label == label) == "EUR 50,811"  # 40,649 / 0.80
+    assert not any("No published French statistic" in i.value for i in at.info)
+
+
+def test_out_of_range_input_says_so_in_french_and_keeps_the_last_figures(open_page):
+    """Screens review A10: a year 7 is refused in plain French, and the figures say they did not update."""
+    at = open_page("pages/alternance.py")
+    company = t("alternance.party.company", "fr")
+    before = _metrics(at, company)
+    at.number_input(key="wbl_appr_year").set_value(7).run()
+    assert not at.exception
+    errors = " ".join(e.value for e in at.error)
+    assert "ne peut pas dépasser 3" in errors and "n'ont pas été mis à jour" in errors
+    assert _metrics(at, company) == before
 
 
 def test_reader_sees_the_matrix_read_only(open_page):

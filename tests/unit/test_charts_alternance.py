@@ -26,8 +26,9 @@ def test_split_chart_stacks_parties_per_system(table, lang):
     enc = spec["encoding"]
     assert spec["title"] == t("alternance.chart.split_title", lang) and spec["mark"]["type"] == "bar"
     assert enc["x"]["field"] == "eur" and enc["x"]["aggregate"] == "sum" and enc["x"]["axis"]["format"] == ",.0f"
-    assert enc["color"]["scale"]["domain"] == [t(f"alternance.party.{p}", lang) for p in costsplit.PARTIES]
-    assert enc["color"]["scale"]["range"] == [ca.PARTY_COLOURS[p] for p in costsplit.PARTIES]
+    paying = ("company", "public")  # the learner and the training centre pay nothing by default: no legend entry
+    assert enc["color"]["scale"]["domain"] == [t(f"alternance.party.{p}", lang) for p in paying]
+    assert enc["color"]["scale"]["range"] == [ca.PARTY_COLOURS[p] for p in paying]
     assert [tip["field"] for tip in enc["tooltip"]] == ["system", "party", "item", "eur"]
     rows = _rows(spec)
     assert all(r["eur"] != 0 for r in rows)  # nothing drawn for a party that pays nothing
@@ -36,20 +37,20 @@ def test_split_chart_stacks_parties_per_system(table, lang):
         assert sum(r["eur"] for r in rows if r["system"] == name) == pytest.approx(split.total_eur, abs=0.05)
 
 
-def test_sensitivity_chart_has_one_panel_per_system_with_ranges_in_labels(table):
-    d = table.defaults()
+def test_sensitivity_chart_puts_both_systems_on_one_scale_with_ranges_in_labels(table):
+    d = table.defaults().replace(territory_retention_pct=80.0)
     rows = outcomes.sensitivity(table, d, "cost_per_retained")
     spec = ca.sensitivity_chart(rows, table, "cost_per_retained", "en").to_dict()
-    panels = spec["vconcat"]
-    assert [p["title"] for p in panels] == [t(f"alternance.system.{s}", "en") for s in costsplit.SYSTEMS]
-    bars, tick = panels[0]["layer"]
+    bars, tick = spec["layer"]  # one chart, one x scale (screens review A8: 0-120k beside 0-800k misled)
     assert bars["encoding"]["x"]["field"] == "result_low" and bars["encoding"]["x2"]["field"] == "result_high"
     assert bars["encoding"]["x"]["title"] == t("alternance.metric.cost_per_retained", "en") + " (EUR)"
+    systems = [t(f"alternance.system.{s}", "en") for s in costsplit.SYSTEMS]
+    assert bars["encoding"]["color"]["scale"]["domain"] == systems
     assert tick["mark"]["type"] == "tick" and tick["encoding"]["x"]["field"] == "base"
     frame = ca.sensitivity_frame(rows, table, "en")
     p = table["retention_pct"]
     lo, hi = p.sensitivity_range()
-    assert f"{p.label('en')} ({lo:g}–{hi:g} {p.unit('en')})" in set(frame["param"])
+    assert f"{p.label('en')}|({lo:g}–{hi:g} {p.unit('en')})" in set(frame["param"])  # two label lines
     empty = ca.sensitivity_chart([], table, "cost_per_retained", "fr").to_dict()
     assert empty["mark"]["type"] == "point"
 

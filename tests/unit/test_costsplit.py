@@ -166,7 +166,7 @@ def test_shares_add_up_to_the_total(raw):
         assert company == pytest.approx(project * (1 - rate), abs=1e-6)
     results = outcomes.territory_results(TABLE, inputs)
     for r in results.values():
-        if r.retention > 0:
+        if r.retention is not None and r.retention > 0:
             assert r.cost_per_retained == pytest.approx(r.total_eur / r.retention)
             assert r.cost_per_retained >= r.total_eur - 1e-6
         else:
@@ -177,37 +177,47 @@ def test_shares_add_up_to_the_total(raw):
 
 
 def test_cost_per_learner_retained_and_per_job(table):
-    d = table.defaults()
+    d = table.defaults().replace(territory_retention_pct=80.0)
     res = outcomes.territory_results(table, d)
     appr = costsplit.split_apprenticeship(table, d, "programme")
     assert res["fr_appr"].total_eur == pytest.approx(appr.total_eur)
-    assert res["fr_appr"].cost_per_retained == pytest.approx(appr.total_eur / 0.51)
+    assert res["fr_appr"].cost_per_retained == pytest.approx(appr.total_eur / 0.80)
     assert res["fr_appr"].cost_per_job == pytest.approx(appr.total_eur / 0.361)
     assert res["uk_ktp"].cost_per_retained == pytest.approx(204_000 * 1.18 / 0.51)
     assert res["uk_ktp"].public_per_job == pytest.approx(136_680 * 1.18 / 0.63)
 
 
-def test_territory_figure_is_used_only_when_chosen_and_flagged(table):
-    d = table.defaults().replace(appr_retention_basis="territory")
+def test_no_uk_graduate_figure_stands_in_for_french_apprentices(table):
+    """Screens review A5: the French retention has no default; the results that need it say what is missing."""
+    d = table.defaults()
+    assert d.maybe("territory_retention_pct") is None and "territory_retention_pct" in table.optional
     res = outcomes.territory_results(table, d)
-    assert res["fr_appr"].retention == pytest.approx(0.80)
-    assert res["fr_appr"].retention_source == "gtec-territory-retention"
-    assert res["uk_ktp"].retention == pytest.approx(0.51)
+    appr = res["fr_appr"]
+    assert appr.retention is None and appr.retention_source == "gtec-territory-retention"
+    assert appr.cost_per_retained is None and appr.public_per_retained is None
+    assert appr.missing == ("territory_retention_pct",)
+    assert appr.cost_per_job is not None  # the job results do not need the retention
+    assert res["uk_ktp"].retention == pytest.approx(0.51) and res["uk_ktp"].retention_source == "hesa-graduate-outcomes"
+    entered = table.validate({"territory_retention_pct": 62})
+    assert outcomes.territory_results(table, entered)["fr_appr"].retention == pytest.approx(0.62)
+    assert table.validate({"territory_retention_pct": ""}).maybe("territory_retention_pct") is None
+    assert table.validate({"territory_retention_pct": None}).maybe("territory_retention_pct") is None
 
 
 def test_zero_retention_or_hiring_gives_missing_not_infinite(table):
-    d = table.defaults().replace(retention_pct=0.0, appr_hiring_pct=0.0)
+    d = table.defaults().replace(retention_pct=0.0, appr_hiring_pct=0.0, territory_retention_pct=0.0)
     res = outcomes.territory_results(table, d)
     assert res["fr_appr"].cost_per_retained is None and res["fr_appr"].cost_per_job is None
     assert res["uk_ktp"].cost_per_retained is None
 
 
 def test_sensitivity_covers_only_inputs_that_move_each_system(table):
-    d = table.defaults()
+    assert not {r.system for r in outcomes.sensitivity(table, table.defaults())} - {"uk_ktp"}  # no FR retention yet
+    d = table.defaults().replace(territory_retention_pct=80.0)
     rows = outcomes.sensitivity(table, d, "cost_per_retained")
     appr = {r.param for r in rows if r.system == "fr_appr"}
     ktp = {r.param for r in rows if r.system == "uk_ktp"}
-    assert {"retention_pct", "npec_eur", "appr_months"} <= appr
+    assert {"npec_eur", "appr_months"} <= appr and "retention_pct" not in appr
     assert {"retention_pct", "ktp_monthly_gbp", "ktp_months", "fx_eur_per_gbp"} <= ktp
     assert "fx_eur_per_gbp" not in appr and "npec_eur" not in ktp
     assert "ktp_grant_sme_pct" not in ktp  # the grant splits the cost, it does not change the total
@@ -216,8 +226,8 @@ def test_sensitivity_covers_only_inputs_that_move_each_system(table):
     for r in rows:
         lo, hi = sorted((r.result_low, r.result_high))
         assert lo - 1e-6 <= r.base <= hi + 1e-6  # base values lie inside the declared ranges: results too
-    retention = next(r for r in rows if r.system == "fr_appr" and r.param == "retention_pct")
-    total = outcomes.territory_results(table, d)["fr_appr"].total_eur
+    retention = next(r for r in rows if r.system == "uk_ktp" and r.param == "retention_pct")
+    total = outcomes.territory_results(table, d)["uk_ktp"].total_eur
     assert retention.result_low == pytest.approx(total / 0.46)
     assert retention.result_high == pytest.approx(total / 0.71)
     with pytest.raises(ValueError):
