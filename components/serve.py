@@ -50,8 +50,21 @@ def serve_one(options: list[str]) -> int:
     from components.guards import protect_server_caches
 
     protect_server_caches()  # before the first client connects
+    _skip_altair_validation()
     app = str(ROOT / "app.py")
     return cli.main.main(args=["run", app, *options], prog_name="streamlit", standalone_mode=False) or 0
+
+
+def _skip_altair_validation() -> None:
+    """Altair validates every object it builds against the Vega-Lite JSON schema ("debug mode"): under a room's
+    load that was a tenth of the server's time, on charts whose builders the tests validate (``to_dict()``).
+    The server turns it off; tests and the CLI keep it."""
+    try:
+        from altair.utils import schemapi
+
+        schemapi.disable_debug_mode()
+    except (ImportError, AttributeError):  # another Altair: validation stays on
+        pass
 
 
 def healthy(url: str, timeout: float = 2.0) -> bool:
