@@ -7,6 +7,10 @@ Every rule that could be broken by two phones at once is checked *inside* the wr
 - no double vote: the primary key ``(contribution_id, participant_id)``; the whole transaction, counter
   included, rolls back;
 - the phase: read in the same transaction as the write, so a post racing the facilitator's "close" is refused.
+
+So these blocks are ``concurrent`` writes (:meth:`gtec.storage.workspace.Workspace.write`): on PostgreSQL a room's
+posts, dots and reactions run side by side, while a phase change, a moderation or an edit (ordinary blocks) still
+runs alone, after the ones in flight and before any that follow.
 """
 
 from __future__ import annotations
@@ -53,6 +57,12 @@ def _ref_id(value: str | None) -> str | None:
 def require_phase(conn: Connection, code: str, allowed: tuple[str, ...], now: datetime | None = None) -> str:
     """The session's phase, read inside the transaction; a :class:`UserError` unless it is one of ``allowed``."""
     row = conn.one("SELECT phase, phase_ends_at FROM workshop_meta WHERE code = ?", (code,))
+    return check_phase(row, allowed, now)
+
+
+def check_phase(row: Mapping[str, Any] | None, allowed: tuple[str, ...], now: datetime | None = None) -> str:
+    """The phase of a ``workshop_meta`` row (``phase``, ``phase_ends_at``) read inside the write transaction, or a
+    :class:`UserError`: unknown session (no row), closed, another phase than ``allowed``, phase timer run out."""
     if row is None:
         raise UserError("auth.error.code_unknown")
     phase = row["phase"]
@@ -65,14 +75,22 @@ def require_phase(conn: Connection, code: str, allowed: tuple[str, ...], now: da
     return str(phase)
 
 
-def _visible_target(conn: Connection, participant: Participant, contribution_id: int) -> dict:
-    row = conn.one(
-        "SELECT id, uid, participant_id, status FROM workshop_contributions WHERE id = ? AND code = ?",
-        (contribution_id, participant.code),
-    )
-    if row is None or row["status"] != "visible":
+# One statement reads what a participant's write checks (phase, and the target contribution or the workshop), inside
+# the write transaction: a write is then one read, its change and the audit row (on PostgreSQL one round trip each).
+_PHASE_AND_TARGET = (
+    "SELECT m.phase, m.phase_ends_at, m.vote_budget, c.id AS target_id, c.participant_id AS target_author,"
+    " c.status AS target_status FROM workshop_meta m LEFT JOIN workshop_contributions c ON c.id = ? AND c.code = m.code"
+    " WHERE m.code = ?"
+)
+_PHASE_AND_TRACK = (
+    "SELECT m.phase, m.phase_ends_at, m.moderation, t.id AS track_id FROM workshop_meta m"
+    " LEFT JOIN workshop_tracks t ON t.id = ? AND t.code = m.code WHERE m.code = ?"
+)
+
+
+def _visible_target(row: Mapping[str, Any]) -> None:
+    if row["target_id"] is None or row["target_status"] != "visible":
         raise UserError("workshop.error.contribution_unknown")
-    return dict(row)
 
 
 def post(
@@ -95,12 +113,14 @@ def post(
         raise UserError("workshop.error.track_unknown")
     uid = f"{participant.code}-{secrets.token_hex(4).upper()}"
     actor = participant.actor
-    with ws.write(actor, "workshop.contribute", target=uid, detail={"track_id": track}, scope=participant.code) as c:
-        require_phase(c, participant.code, ("contribute",))
-        if c.one("SELECT 1 FROM workshop_tracks WHERE id = ? AND code = ?", (track, participant.code)) is None:
+    with ws.write(
+        actor, "workshop.contribute", target=uid, detail={"track_id": track}, scope=participant.code, concurrent=True
+    ) as c:
+        meta = c.one(_PHASE_AND_TRACK, (track, participant.code))
+        check_phase(meta, ("contribute",))
+        if meta["track_id"] is None:
             raise UserError("workshop.error.track_unknown")
-        moderation = c.scalar("SELECT moderation FROM workshop_meta WHERE code = ?", (participant.code,))
-        status = "pending" if moderation == "pre" else "visible"
+        status = "pending" if meta["moderation"] == "pre" else "visible"
         created = now_iso()
         cid = c.scalar(
             "INSERT INTO workshop_contributions(uid, code, track_id, participant_id, author_label, text,"
@@ -169,15 +189,17 @@ def vote(ws: Workspace, participant: Participant, contribution_id: int) -> int:
     Refused (:class:`UserError`) beyond the session's budget and on a second dot on the same contribution.
     """
     actor = participant.actor
-    with ws.write(actor, "workshop.vote", target=str(contribution_id), scope=participant.code) as c:
-        require_phase(c, participant.code, ("vote",))
-        _visible_target(c, participant, contribution_id)
-        spent = c.execute(
-            "UPDATE workshop_participants SET votes_used = votes_used + 1 WHERE id = ? AND votes_used <"
-            " (SELECT vote_budget FROM workshop_meta WHERE code = ?)",
-            (participant.id, participant.code),
-        ).rowcount
-        if spent != 1:
+    with ws.write(actor, "workshop.vote", target=str(contribution_id), scope=participant.code, concurrent=True) as c:
+        meta = c.one(_PHASE_AND_TARGET, (contribution_id, participant.code))
+        check_phase(meta, ("vote",))
+        _visible_target(meta)
+        budget = int(meta["vote_budget"])
+        used = c.scalar(
+            "UPDATE workshop_participants SET votes_used = votes_used + 1 WHERE id = ? AND votes_used < ?"
+            " RETURNING votes_used",
+            (participant.id, budget),
+        )
+        if used is None:
             raise UserError("workshop.error.no_tokens")
         try:
             c.execute(
@@ -186,19 +208,19 @@ def vote(ws: Workspace, participant: Participant, contribution_id: int) -> int:
             )
         except UniqueViolation:
             raise UserError("workshop.error.already_voted") from None  # rolls the counter back too
-        left = c.scalar(
-            "SELECT m.vote_budget - p.votes_used FROM workshop_participants p JOIN workshop_meta m ON m.code = p.code"
-            " WHERE p.id = ?",
-            (participant.id,),
-        )
-    return int(left)
+    return budget - int(used)
 
 
 def unvote(ws: Workspace, participant: Participant, contribution_id: int) -> int:
     """Take one's dot back from a contribution during the *vote* phase. Returns the tokens left."""
     actor = participant.actor
     with ws.write(
-        actor, "workshop.vote", target=str(contribution_id), detail={"undo": True}, scope=participant.code
+        actor,
+        "workshop.vote",
+        target=str(contribution_id),
+        detail={"undo": True},
+        scope=participant.code,
+        concurrent=True,
     ) as c:
         require_phase(c, participant.code, ("vote",))
         removed = c.execute(
@@ -222,10 +244,13 @@ def react(ws: Workspace, participant: Participant, contribution_id: int, reactio
         raise UserError("workshop.error.reaction")
     actor = participant.actor
     detail = {"reaction": reaction}
-    with ws.write(actor, "workshop.react", target=str(contribution_id), detail=detail, scope=participant.code) as c:
-        require_phase(c, participant.code, ("contribute", "vote"))
-        target = _visible_target(c, participant, contribution_id)
-        if target["participant_id"] == participant.id:
+    with ws.write(
+        actor, "workshop.react", target=str(contribution_id), detail=detail, scope=participant.code, concurrent=True
+    ) as c:
+        meta = c.one(_PHASE_AND_TARGET, (contribution_id, participant.code))
+        check_phase(meta, ("contribute", "vote"))
+        _visible_target(meta)
+        if meta["target_author"] == participant.id:
             raise UserError("workshop.error.own_contribution")
         c.execute(
             "INSERT INTO workshop_reactions(contribution_id, participant_id, reaction, updated_at) VALUES (?, ?, ?, ?)"

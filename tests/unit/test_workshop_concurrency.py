@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import random
 import threading
+import time
 from collections import Counter
 
 from gtec.core import auth
@@ -110,3 +111,42 @@ def test_hundred_participants_post_react_and_vote_at_once(ws):
     assert refused["no_tokens"] > 0 and set(refused) <= {"no_tokens", "already_voted"}
     assert audited == len(accepted)  # one audit row per accepted dot, none for refused ones
     assert sum(c.votes for c in contributions.list_contributions(ws, s.code)) == len(accepted)
+
+
+def test_closing_while_a_room_posts_splits_the_posts_cleanly(ws):
+    """Posts run side by side (concurrent blocks) but a phase change still runs alone: every stored idea was
+    committed before the close (its audit row comes first), every later one is refused as closed, none is lost."""
+    s = sessions.create_session(ws, FAC, "Clôture", [sessions.TrackSpec("Atelier")])
+    people = [participants.join(ws, s.code, "company", f"p{i}", s.tracks[0].id, browser=f"c-{i}")[1] for i in range(30)]
+    sessions.set_phase(ws, FAC, s.code, "contribute")
+    outcomes: Counter[str] = Counter()
+    lock = threading.Lock()
+
+    def poster(p):
+        def go():
+            for k in range(6):
+                try:
+                    contributions.post(ws, p, f"Idée {k} de {p.nickname}")
+                    result = "stored"
+                except UserError as err:
+                    result = err.code
+                with lock:
+                    outcomes[result] += 1
+
+        return go
+
+    def closer():
+        while outcomes["stored"] < 20:  # close in the middle of the burst: some ideas stored, others in flight
+            time.sleep(0.001)
+        sessions.set_phase(ws, FAC, s.code, "closed")
+
+    assert _run([poster(p) for p in people] + [closer]) == []
+    with ws.read() as conn:
+        stored = conn.scalar("SELECT COUNT(*) FROM workshop_contributions WHERE code = ?", (s.code,))
+        close_id = conn.scalar(
+            "SELECT MAX(id) FROM audit_log WHERE action = 'workshop.phase' AND detail LIKE '%closed%'"
+        )
+        last_post = conn.scalar("SELECT MAX(id) FROM audit_log WHERE action = 'workshop.contribute'")
+    assert outcomes["stored"] == stored and stored > 0
+    assert set(outcomes) <= {"stored", "closed"} and sum(outcomes.values()) == 30 * 6
+    assert close_id is not None and last_post < close_id  # nothing committed after the close
