@@ -113,15 +113,17 @@ with right:
         )  # fmt: skip
         label = display.indicator_label(cat[ind_id], lang)
         quarterly = data.quarterly(territory_id, ind_id)
+        series = display.series_names(table, names, territory_id, lang)  # legend says which line is which (P6)
         if not quarterly.empty:
-            show(charts.quarterly_chart(quarterly, names, label, lang), lang)
+            show(charts.quarterly_chart(quarterly, series, label, lang), lang)
             st.caption(t("portrait.quarterly_note", lang))
             for source_id in sorted(set(quarterly["source_id"])):
                 badge(srcs[source_id], lang)
         else:
             trend = data.trend(territory_id, ind_id, show_demo)
             if not trend.empty:
-                show(charts.trend_chart(trend, names, t("portrait.index_axis", lang)), lang)
+                axis = t("portrait.index_axis", lang, year=display.index_base_year(trend))  # the base year (P10)
+                show(charts.trend_chart(trend, series, axis), lang)
                 st.caption(t("portrait.index_note", lang))
                 for source_id in sorted(set(trend["source_id"])):  # source and vintage under the chart (P4)
                     badge(srcs[source_id], lang)

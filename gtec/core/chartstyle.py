@@ -121,6 +121,22 @@ def finish(chart: C, lang: str, large: bool = False) -> C:
 SPLIT_LABEL = "split(datum.label, '|')"
 
 
+#: Legal forms shortened in chart labels (the tooltip keeps the full name).
+SHORT_FORMS: tuple[tuple[str, str], ...] = (
+    ("Communauté de communes ", "CC "),
+    ("Communauté d'agglomération ", "CA "),
+    ("Communauté urbaine ", "CU "),
+)
+
+
+def short_name(name: str) -> str:
+    """A territory's name for a chart label: "Communauté de communes Arc Sud Bretagne" -> "CC Arc Sud Bretagne"."""
+    for long, short in SHORT_FORMS:
+        if name.startswith(long):
+            return short + name[len(long) :]
+    return name
+
+
 def wrap_label(text: str, width: int = 24, max_lines: int | None = None) -> str:
     """``text`` broken into lines of at most about ``width`` characters at spaces, lines joined by ``|`` (an
     axis with ``labelExpr=SPLIT_LABEL`` draws them one under the other, so long names are neither cut nor

@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 
 from gtec.core import chartstyle, fmt
+from gtec.core.chartstyle import short_name
 from gtec.core.i18n import pick, t
 from gtec.scenarios.engine import Result
 from gtec.scenarios.params import PARAM_BY_NAME, PARAMETERS, Settings
@@ -39,6 +40,9 @@ ROW = 44
 #: whole chart, axes and legend included, into the given height: without this the rows were squeezed to 28 px
 #: and two-line labels ran into each other.
 FRAME = 150
+#: Pixels per parameter of the tornado chart: a name on two lines and its range on a third, at 17 px in
+#: presentation mode.
+TORNADO_ROW = 64
 #: Characters per line of a wrapped family or parameter label.
 WRAP = 26
 
@@ -195,22 +199,6 @@ def imbalance_chart(df: pd.DataFrame, lang: str, height: int | None = None) -> a
     zero = alt.Chart(pd.DataFrame({"x": [0]})).mark_rule(color="#333", strokeWidth=1.5).encode(x="x:Q")
     chart = alt.layer(bars, zero).properties(height=height or ROW * len(order) + FRAME)
     return _finish(chart, lang)  # type: ignore[return-value]
-
-
-#: Legal forms shortened in chart labels (the tooltip keeps the full name).
-SHORT_FORMS: tuple[tuple[str, str], ...] = (
-    ("Communauté de communes ", "CC "),
-    ("Communauté d'agglomération ", "CA "),
-    ("Communauté urbaine ", "CU "),
-)
-
-
-def short_name(name: str) -> str:
-    """A territory's name for a chart label: "Communauté de communes Arc Sud Bretagne" -> "CC Arc Sud Bretagne"."""
-    for long, short in SHORT_FORMS:
-        if name.startswith(long):
-            return short + name[len(long) :]
-    return name
 
 
 def heatmap_chart(df: pd.DataFrame, lang: str, height: int | None = None, bound: float | None = None) -> alt.Chart:
@@ -384,7 +372,7 @@ def tornado_chart(table: pd.DataFrame, lang: str, top: int = 10) -> alt.LayerCha
         )
     )
     zero = alt.Chart(pd.DataFrame({"x": [0]})).mark_rule(color="#333").encode(x="x:Q")
-    chart = alt.layer(bars, zero).properties(height=max(160, 56 * len(order)) + FRAME)
+    chart = alt.layer(bars, zero).properties(height=max(160, TORNADO_ROW * len(order)) + FRAME)
     return _finish(chart, lang)  # type: ignore[return-value]
 
 

@@ -43,24 +43,34 @@ def outline_chart(features: dict, height: int = 320) -> alt.LayerChart:
     return alt.LayerChart.from_dict(outline_spec(features, height), validate=False)
 
 
-def trend_chart(df: pd.DataFrame, names: dict[str, str], y_title: str, height: int = 280) -> alt.Chart:
+def _legend_order(data: pd.DataFrame, names: dict[str, str]) -> list[str]:
+    """Series in the order of ``names`` (the territory first, then what it is compared with), then the rest."""
+    present = set(data["name"])
+    return [n for n in names.values() if n in present] + [
+        n for n in dict.fromkeys(data["name"]) if n not in names.values()
+    ]
+
+
+def trend_chart(df: pd.DataFrame, names: dict[str, str], y_title: str, height: int = 380) -> alt.Chart:
     """Index lines (first common year = 100) for a territory, its parent and its country."""
     data = df.assign(name=df["territory_id"].map(names).fillna(df["territory_id"]))
-    order = list(dict.fromkeys(data["name"]))
+    order = _legend_order(data, names)
     return (
         alt.Chart(data)
         .mark_line(point=True, strokeWidth=3)
         .encode(
             x=alt.X("year:O", title=None, axis=alt.Axis(labelAngle=0)),
             y=alt.Y("index:Q", title=y_title, scale=alt.Scale(zero=False)),
-            color=alt.Color("name:N", title=None, sort=order, scale=alt.Scale(scheme="dark2")),
+            color=alt.Color(
+                "name:N", title=None, sort=order, scale=alt.Scale(scheme="dark2"), legend=alt.Legend(columns=1)
+            ),
             tooltip=[alt.Tooltip("name:N"), alt.Tooltip("year:O"), alt.Tooltip("index:Q", format=".1f")],
         )
         .properties(height=height)
     )
 
 
-def quarterly_chart(df: pd.DataFrame, names: dict[str, str], y_title: str, lang: str, height: int = 280) -> alt.Chart:
+def quarterly_chart(df: pd.DataFrame, names: dict[str, str], y_title: str, lang: str, height: int = 380) -> alt.Chart:
     """Quarterly values (e.g. the ILO unemployment rate, %) of a territory and the levels it is compared with.
 
     Expects columns territory_id, period, date (first day of the quarter), value; the tooltip shows the
@@ -71,14 +81,16 @@ def quarterly_chart(df: pd.DataFrame, names: dict[str, str], y_title: str, lang:
         name=df["territory_id"].map(names).fillna(df["territory_id"]),
         quarter=[period_text(None, p, None, lang) for p in df["period"]],
     )
-    order = list(dict.fromkeys(data["name"]))
+    order = _legend_order(data, names)
     return (
         alt.Chart(data)
         .mark_line(strokeWidth=2.5)
         .encode(
             x=alt.X("date:T", title=None, axis=alt.Axis(format="%Y")),
             y=alt.Y("value:Q", title=y_title, scale=alt.Scale(zero=False)),
-            color=alt.Color("name:N", title=None, sort=order, scale=alt.Scale(scheme="dark2")),
+            color=alt.Color(
+                "name:N", title=None, sort=order, scale=alt.Scale(scheme="dark2"), legend=alt.Legend(columns=1)
+            ),
             tooltip=[alt.Tooltip("name:N"), alt.Tooltip("quarter:N"), alt.Tooltip("value:Q", format=".1f")],
         )
         .properties(height=height)

@@ -13,6 +13,7 @@ from collections.abc import Mapping
 
 import pandas as pd
 
+from gtec.core.chartstyle import short_name
 from gtec.core.i18n import pick, t
 
 DEMO_STATUS = "illustrative"
@@ -129,3 +130,29 @@ def overlap_text(zone_level: str, name: str, code: str, share: float | None, lan
 
     share_text = fmt.figure(share, "rate", "%", lang, t("common.missing", lang))
     return t(f"portrait.overlap.{zone_level}", lang, name=name, code=code, share=share_text)
+
+
+def series_names(table: pd.DataFrame, names: Mapping[str, str], territory_id: str, lang: str) -> dict[str, str]:
+    """Legend labels of the portrait's comparison charts (review P6), in this order: the territory's name, then
+    "<name> (échelon supérieur)" for the parent and "<name> (niveau national)" for the country, so the legend
+    says which line is which; legal forms shortened ("CA Golfe du Morbihan - ...": one legend line each).
+    ``names`` maps ids to names (:func:`gtec.territories.indicators.comparison_names`);
+    ``table`` has the ``parent_id`` and ``national_id`` columns of the portrait table."""
+    out = {territory_id: short_name(names.get(territory_id, territory_id))}
+    for col, key in (("parent_id", "portrait.series.parent"), ("national_id", "portrait.series.national")):
+        ids = table[col].dropna() if col in table and not table.empty else pd.Series(dtype=object)
+        other = ids.iloc[0] if not ids.empty else None
+        if isinstance(other, str) and other in names and other not in out:
+            out[other] = t(key, lang, name=short_name(names[other]))
+    for other, name in names.items():  # anything else the caller named keeps its name, after these
+        out.setdefault(other, short_name(name))
+    return out
+
+
+def index_base_year(trend: pd.DataFrame) -> int | None:
+    """The year an index series (:func:`gtec.territories.indicators.index_series`) equals 100: the first year
+    every territory has, named on the chart's axis (review P10: "2017 = 100", not an unnamed "first year")."""
+    if trend.empty:
+        return None
+    years = set.intersection(*(set(g["year"]) for _, g in trend.groupby("territory_id")))
+    return int(min(years)) if years else None
