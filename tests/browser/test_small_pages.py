@@ -61,3 +61,23 @@ def test_file_uploader_shows_french_text_and_the_limit_in_french_format(page, ap
     assert "Glissez-déposez" in hint and "25\u00a0Mo" in hint
     button = zone.locator("button > div").first.evaluate("e => getComputedStyle(e, '::after').content")
     assert button == '"Parcourir"'
+
+
+@pytest.mark.parametrize(("width", "height"), [(1280, 720), (390, 844)])
+def test_transferability_first_screen_is_a_readable_matrix(page, app_server, wait_idle, width, height):
+    """Review T1, T3: at 1280x720 several rows of the coloured matrix are in the first screen, difficulty in
+    16 px or more; on a phone the grid becomes a list per system and nothing is wider than the screen."""
+    page.set_viewport_size({"width": width, "height": height})
+    _open(page, f"{app_server}/transferability", wait_idle)
+    rows = page.locator("table.tm-grid tbody tr")
+    rows.first.wait_for()
+    tops = [rows.nth(i).bounding_box()["y"] for i in range(rows.count())]
+    if width >= 1280:
+        assert sum(1 for y in tops if y < height - 40) >= 3, tops
+        head = page.locator("table.tm-grid thead th.high")
+        assert float(head.evaluate("e => parseFloat(getComputedStyle(e).fontSize)")) >= 16
+    else:
+        assert page.locator("table.tm-grid thead").evaluate("e => getComputedStyle(e).display") == "none"
+        assert page.evaluate("() => document.documentElement.scrollWidth") <= width
+    chip = page.locator("section.tm-row .tm-chip").first
+    assert float(chip.evaluate("e => parseFloat(getComputedStyle(e).fontSize)")) >= 16
