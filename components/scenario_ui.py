@@ -239,7 +239,7 @@ def status_line(lang: str, base: loader.ScenarioBase, settings: params.Settings)
 #: Five headline cards in one row on a wide screen (the grid's default fits four), two a row on a phone.
 CARDS_CSS = """<style>
 @media (min-width: 900px) { .st-key-sc_cards .gtec-cards.cols-4 {
-  grid-template-columns: repeat(auto-fill, minmax(8.6rem, 1fr)); } }
+  grid-template-columns: repeat(auto-fit, minmax(8.6rem, 1fr)); } }
 </style>"""
 
 

@@ -138,7 +138,7 @@ def test_tornado_has_zero_and_wrapped_labels():
     bars = spec["layer"][0]["encoding"]
     assert 0 in bars["x"]["axis"]["values"]
     assert isinstance(bars["x"]["title"], list)  # a long axis title on two lines, not cut
-    assert spec["height"] >= 56 * len(bars["y"]["sort"])
+    assert spec["height"] >= charts.TORNADO_ROW * len(bars["y"]["sort"])
 
 
 def test_band_chart_legend_tells_scenario_from_reference():
