@@ -211,7 +211,7 @@ def _state():
 
 
 PAGES = [
-    ("portrait", "territory=FR-EPCI-200067932"),
+    ("", "territory=FR-EPCI-200067932"),  # the portrait is the default page: its page name is empty
     ("map", "level=epci&ind=employment"),
     ("scenarios", "territory=FR-BASIN-VANNES"),
 ]

@@ -51,8 +51,26 @@ def serve_one(options: list[str]) -> int:
 
     protect_server_caches()  # before the first client connects
     _skip_altair_validation()
+    _preload()
     app = str(ROOT / "app.py")
     return cli.main.main(args=["run", app, *options], prog_name="streamlit", standalone_mode=False) or 0
+
+
+#: Modules the pages need, imported before the first session: otherwise the first visitors of a fresh process
+#: wait, all at once, for Altair, folium, the map layers and the scenario engine to load (seconds on 2 cores).
+PRELOAD = ("altair", "components.charts", "components.data", "components.map_view", "components.scenario_ui",
+           "components.territory_picker", "components.figure_card", "gtec.scenarios.engine")  # fmt: skip
+
+
+def _preload() -> None:
+    import importlib
+    import logging
+
+    for name in PRELOAD:
+        try:
+            importlib.import_module(name)
+        except Exception:  # a page that cannot import shows its own error to its visitor, as before
+            logging.getLogger("gtec").warning("preload of %s failed", name, exc_info=True)
 
 
 def _skip_altair_validation() -> None:
