@@ -6,7 +6,6 @@ maps, profiles and custom territories all ask it which of several statuses is th
 
 from __future__ import annotations
 
-import dataclasses
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -102,11 +101,12 @@ class Source:
     note_en: str = ""
 
     def title(self, lang: str) -> str:
-        return pick(dataclasses.asdict(self), "title", lang)
+        # the instance's own fields, not dataclasses.asdict (a deep copy on every call: pages ask often)
+        return pick(vars(self), "title", lang)
 
     def note(self, lang: str) -> str:
         """The note in ``lang``, without the curators' marks (:func:`public_text`)."""
-        return public_text(pick(dataclasses.asdict(self), "note", lang))
+        return public_text(pick(vars(self), "note", lang))
 
     def vintage_text(self, lang: str) -> str:
         """The vintage as readers see it (:func:`vintage_text`)."""
