@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import html
 import json
+import textwrap
 from datetime import date
 
 import altair as alt
@@ -154,14 +155,17 @@ def split_chart(results: tuple[costsplit.CostSplit, ...], lang: str) -> alt.Char
     paying = [p for p in costsplit.PARTIES if p in set(df["party_code"])]
     order = [t(f"alternance.party.{p}", lang) for p in paying]
     colours = [PARTY_COLOURS[p] for p in paying]
-    chart = (
-        alt.Chart(df, title=t("alternance.chart.split_title", lang))
+    chart = (  # no title on screen (the section heading says it; a long title is cut on a phone): see export_spec
+        alt.Chart(df)
         .mark_bar()
         .encode(
             y=alt.Y("system:N", title=None, sort=None),
             x=alt.X("sum(eur):Q", title=t("alternance.chart.eur", lang), axis=alt.Axis(format=",.0f")),
             color=alt.Color(
-                "party:N", title=t("alternance.chart.party", lang), scale=alt.Scale(domain=order, range=colours)
+                "party:N",
+                title=t("alternance.chart.party", lang),
+                scale=alt.Scale(domain=order, range=colours),
+                legend=alt.Legend(columns=1),  # one entry a line: never cut on a 390 px phone
             ),
             order=alt.Order("party_code:N"),
             tooltip=[
@@ -180,7 +184,7 @@ def sensitivity_frame(
     rows: list[outcomes.SensitivityRow], table: calculator.CalculatorTable, lang: str
 ) -> pd.DataFrame:
     """Tornado data: one row per (system, parameter) with the result at the low and high ends. ``param`` is the
-    input's label and its range on two lines (``|`` splits them), ``row`` is unique per system."""
+    input's label (wrapped at 32 characters) and its range on lines split by ``|``; ``row`` is unique per system."""
     records = []
     for r in rows:
         p = table[r.param]
@@ -188,7 +192,7 @@ def sensitivity_frame(
         records.append(
             {
                 "system": t(f"alternance.system.{r.system}", lang),
-                "param": f"{p.label(lang)}|({plain(r.low)}–{plain(r.high)}{unit})",
+                "param": "|".join([*textwrap.wrap(p.label(lang), 32), f"({plain(r.low)}–{plain(r.high)}{unit})"]),
                 "row": f"{r.system}:{r.param}",
                 "result_low": r.result_low,
                 "result_high": r.result_high,
@@ -215,7 +219,7 @@ def sensitivity_chart(
     )  # fmt: skip
     base = alt.Chart(df).encode(y=y)
     bars = base.mark_bar(opacity=0.8, height=18).encode(
-        x=alt.X("result_low:Q", title=t(f"alternance.metric.{metric}", lang) + " (EUR)", axis=alt.Axis(format=",.0f")),
+        x=alt.X("result_low:Q", title="EUR", axis=alt.Axis(format=",.0f")),
         x2="result_high:Q",
         color=alt.Color("system:N", title=None, scale=alt.Scale(domain=names, range=colours)),
         tooltip=[
@@ -226,19 +230,18 @@ def sensitivity_chart(
         ],
     )
     tick = base.mark_tick(color="black", thickness=2, size=24).encode(x="base:Q")
-    chart = (bars + tick).properties(
-        title=t("alternance_page.chart.sens_title", lang, metric=t(f"alternance.metric.{metric}", lang)),
-        width="container", height=alt.Step(44),
-    )  # fmt: skip
+    # The metric is named by the control above the chart (and in the exported file's title): a long title or
+    # axis title would be cut on a phone.
+    chart = (bars + tick).properties(width="container", height=alt.Step(54))
     return chartstyle.finish(chart, lang)
 
 
-def export_spec(chart: alt.Chart, lines: list[str]) -> str:
+def export_spec(chart: alt.Chart, lines: list[str], title: str | None = None) -> str:
     """``chart`` as a Vega-Lite JSON for a PNG/SVG file: a fixed width (no container to fill) and, under its
-    title, the lines that say its source, status and date (screens review A11)."""
+    title (``title``, else the chart's own), the lines that say its source, status and date (screens review A11)."""
     spec = chart.to_dict()
-    title = spec.get("title")
-    text = title.get("text", "") if isinstance(title, dict) else (title or "")
+    own = spec.get("title")
+    text = title or (own.get("text", "") if isinstance(own, dict) else (own or ""))
     spec["title"] = {"text": text, "subtitle": lines, "subtitleFontSize": 13, "subtitleColor": "#31333f"}
     spec["width"] = 760
     return json.dumps(spec)

@@ -96,7 +96,9 @@ with tab_export:
         file_name="alternance_ktp_cost_split.csv", mime="text/csv", icon=":material/table:",
     )  # fmt: skip
     lines = ca.export_lines("illustrative" if illustrative else "estimate", ca.page_source_ids(data), lang)
-    split_spec, sens_spec = ca.export_spec(split_chart, lines), ca.export_spec(sens_chart, lines)
+    sens_title = t("alternance_page.chart.sens_title", lang, metric=t(f"alternance.metric.{metric}", lang))
+    split_spec = ca.export_spec(split_chart, lines, t("alternance.chart.split_title", lang))
+    sens_spec = ca.export_spec(sens_chart, lines, sens_title)
     # Images and the summary are made when their button is clicked (vl-convert takes about a second).
     for key, spec, name in (("split", split_spec, "cost_split"), ("sens", sens_spec, "sensitivity")):
         right.download_button(t(f"alternance.export.{key}_png", lang), lambda spec=spec: ca.png_cached(spec),

@@ -247,6 +247,7 @@ p.wbl-none{font-size:16px;color:#3d404a;margin:6px 0 0 0}
   table.wbl-compare thead{display:none}
   table.wbl-compare tr{border:1px solid #d5d7de;margin-bottom:10px}
   table.wbl-compare th,table.wbl-compare td{border:none;border-top:1px solid #eceef2}
+  table.wbl-compare tbody th{width:auto;background:#eef0f5}
   table.wbl-compare td::before{content:attr(data-sys);display:block;font-weight:600;color:#31333f}
 }
 """

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from pathlib import Path
 
@@ -31,14 +32,16 @@ def test_alternance_page_fr_en_calculator_and_exports(page, app_server, wait_idl
     wait_idle(page, timeout=60_000)
     _dismiss_dialog(page)
     page.get_by_role("heading", name=t("alternance.title", "fr")).wait_for()
-    table = page.locator("table.wbl")
+    table = page.locator("table.wbl-compare")
     table.first.wait_for()
     assert "878\u202f900–889\u202f400 contrats" in table.first.inner_text()
     screenshot(page, "alternance_compare_fr")
 
     _open_tab(page, wait_idle, t("alternance.tab.calc", "fr"))
     page.locator("[data-testid='stVegaLiteChart']").first.wait_for()
-    company = page.locator(".gtec-card").filter(has_text=t("alternance.party.company", "fr"))  # figure cards
+    company = page.locator(".gtec-card").filter(  # the cards labelled exactly "Entreprise" (calculator tab)
+        has=page.locator(".lbl", has_text=re.compile(f"^{t('alternance.party.company', 'fr')}$"))
+    )  # figure cards
     assert "39\u202f719\u00a0EUR" in company.nth(1).inner_text()
     screenshot(page, "alternance_calc_fr")
     page.get_by_test_id("stSelectbox").filter(has_text="Taille de l'entreprise").click()
