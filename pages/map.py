@@ -84,8 +84,9 @@ map_slot, side = col_map.container(), col_side.container()
 with col_map:
     show_demo = demo_switch(lang)
 with col_map.expander(t("map.options", lang)):
-    o1, o2 = st.columns(2)
-    o3, o4 = st.columns(2)
+    o1 = st.container()  # the method's names are long: the whole width (M7)
+    o2, o3 = st.columns(2)
+    o4 = st.container()
     method = o1.selectbox(
         t("map.method_label", lang),
         classify.METHODS,
@@ -105,7 +106,7 @@ with col_map.expander(t("map.options", lang)):
     tiles = st.toggle(t("map.tiles", lang), value=False, help=t("map.tiles_help", lang))
 
 national = map_view.national_value(ind_id, year, level, measure, show_demo) if kind == "diverging" else None
-if kind == "diverging" and not choropleth.diverging_allowed(ind, measure, national):
+if kind == "diverging" and not choropleth.diverging_allowed(ind, measure):
     col_map.caption(t("map.palette.diverging_unavailable", lang))
 fig_key = (ind_id, year, level, measure, show_demo, choropleth.Options(method, k, kind, palette), lang, national,
            tuple((c.id, c.name) for c in saved))  # fmt: skip

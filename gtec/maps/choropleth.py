@@ -59,11 +59,20 @@ class Figure:
 SEQUENTIAL_DEFAULT = palette_names("sequential")[0]
 
 
-def diverging_allowed(indicator: Mapping, measure: str, national: float | None) -> bool:
-    """A diverging palette means something only for a rate (%, per thousand) compared with a known national
-    value: the map then shows the signed gap to it. Counts (population, jobs) and a missing national value
-    get the sequential palette (screens review M3)."""
-    return national is not None and unit_for(indicator, measure, "en") in ("%", "‰")
+def diverging_allowed(indicator: Mapping, measure: str) -> bool:
+    """A diverging palette means something only for a rate (%, per thousand): the map then shows the signed
+    gap to a reference rate. Counts (population, jobs) get the sequential palette (screens review M3)."""
+    return unit_for(indicator, measure, "en") in ("%", "‰")
+
+
+def diverging_reference(table, national: float | None) -> tuple[float, str] | None:
+    """``(value, kind)`` the gaps are measured from: the national rate (``"national"``) when it is known, else
+    the median of the territories shown (``"median"``); None when no territory has a value."""
+    if national is not None:
+        return float(national), "national"
+    if table["value"].notna().any():
+        return float(table["value"].median()), "median"
+    return None
 
 
 def is_total(indicator: Mapping, measure: str) -> bool:
@@ -119,10 +128,11 @@ def compose(
     status and every vintage of the territories that have a value; ``names`` are distinct labels per territory
     (plus ``extra_names``, e.g. saved custom territories).
     """
-    diverging = options.kind == "diverging" and diverging_allowed(indicator, measure, national)
+    centre = diverging_reference(table, national) if diverging_allowed(indicator, measure) else None
+    diverging = options.kind == "diverging" and centre is not None
     unit = unit_for(indicator, measure, lang)
-    if diverging:  # classes of the signed gap to the national value, symmetric around 0
-        ref = float(national)  # type: ignore[arg-type]  # diverging_allowed: not None
+    if diverging:  # classes of the signed gap to the reference rate, symmetric around 0
+        ref, ref_kind = centre  # type: ignore[misc]  # diverging: not None
         gaps = table.assign(value=table["value"] - ref)
         coloured, cls = colour_table(gaps, options.method, options.k, options.palette, lang, 0.0)
         coloured = coloured.assign(value=table["value"])
@@ -135,8 +145,8 @@ def compose(
     vintage = " / ".join(sorted(v for v in vintages if v)) or "–"
     label = title_label(indicator, measure, lang)
     if diverging:
-        national_text = with_unit(format_value(ref, lang), unit, lang)
-        method = t("map.legend.diverging", lang, value=national_text)
+        national_text = with_unit(format_value(ref, lang, 1), unit, lang)  # a rate: one decimal
+        method = t(f"map.legend.diverging_{ref_kind}", lang, value=national_text)
         legend_unit = t("map.unit.points", lang)
     else:
         method, legend_unit = t(f"map.method.{options.method}", lang), unit

@@ -223,14 +223,13 @@ def classify(
 
 
 def _centred_diverging(palette: str, edges: Sequence[float], reference: float) -> list[str]:
-    """Diverging colours where the class holding ``reference`` gets the neutral middle colour."""
+    """Diverging colours where the class holding ``reference`` gets the neutral middle colour and the class
+    farthest from it the palette's end colour (the whole palette is used: no pale map, screens review M3)."""
     nclass = len(edges) - 1
-    full = palette_colours(palette, 2 * nclass + 1)
-    mid = nclass
     ref_class = assign_classes([reference], edges)[0] or 0
-    return [
-        full[mid + (i - ref_class) * 1] if 0 <= mid + (i - ref_class) < len(full) else full[-1] for i in range(nclass)
-    ]
+    half = max(ref_class, nclass - 1 - ref_class)
+    full = palette_colours(palette, 2 * half + 1)
+    return [full[half + i - ref_class] for i in range(nclass)]
 
 
 def colour_table(

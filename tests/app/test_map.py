@@ -215,3 +215,15 @@ def test_demonstration_values_appear_only_with_the_switch_and_marked(built_data_
     assert not at.exception
     assert t("demo.mark", "fr") in at.get("html")[0].proto.body
     assert _map_args(at)["demo_band"] == t("map.demo_band", "fr")  # marked on the map itself too
+
+
+def test_compare_profiles_share_one_y_scale_and_carry_their_source(built_data_dir, workspace_path):
+    """Screens review M12: two profiles side by side plot on the same value axis, each with its source line."""
+    at = _map({"level": "region", "ind": "population", "sel": "FR-REG-53"})
+    at.selectbox(key="map_cmp").set_value("FR-REG-11").run()
+    assert not at.exception
+    charts = [json.loads(c.proto.spec) for c in at.get("vega_lite_chart")]
+    domains = [c["encoding"]["y"]["scale"].get("domain") for c in charts if "line" in str(c.get("mark"))]
+    assert len(domains) == 2 and domains[0] and domains[0] == domains[1], domains
+    sources = [m.value for m in at.markdown if md(t("map.profile.source", "fr", sources="INSEE"))[:-5] in m.value]
+    assert len(sources) == 2, [m.value for m in at.markdown]

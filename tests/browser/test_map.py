@@ -108,7 +108,10 @@ def test_map_draws_recolours_keeps_zoom_and_opens_profile(page, app_server, wait
     frame.wait_for_function(
         "() => Object.values(window.map._layers).some(l => l.feature && l.feature.id === 'FR-BASIN-VANNES')"
     )
-    frame.wait_for_function("() => window.map.getZoom() === 6.5 && !window.map._animatingZoom")  # basin view
+    frame.wait_for_function(  # the basins' view: the level's own bounds, fitted
+        "() => !window.map._animatingZoom && Object.values(window.map._layers).some(l => l.feature"
+        " && l.feature.id === 'FR-BASIN-VANNES' && window.map.getBounds().contains(l.getBounds()))"
+    )
     page.wait_for_timeout(800)  # the pan to the basins' view has finished
     point = frame.evaluate(
         """() => { const l = Object.values(window.map._layers)
@@ -140,6 +143,46 @@ def test_map_draws_recolours_keeps_zoom_and_opens_profile(page, app_server, wait
     assert basins == 3
     assert "Population, 2023" in fresh.locator(".gtec-legend").inner_text()  # a new level opens on its own default
     screenshot(fresh, "map_reopened_from_url")
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_projector_first_screen_shows_all_of_france_and_the_profile_beside_it(
+    browser, app_server, wait_idle, screenshot, lang
+):
+    """Screens review M1: at 1280x720 every corner of mainland France and the overseas boxes are inside the map
+    and the map inside the screen; a click opens the profile to the right of the map, its title on screen."""
+    context = browser.new_context(viewport={"width": 1280, "height": 720}, locale=f"{lang}-FR")
+    context.route("**/*", lambda r: r.continue_() if r.request.url.startswith(app_server) else r.abort())
+    page = context.new_page()
+    page.set_default_timeout(60_000)
+    try:
+        page.goto(f"{app_server}/map?level=departement" + ("&lang=en" if lang == "en" else ""))
+        wait_idle(page, timeout=90_000)
+        frame, handle = _map_frame(page)
+        outside = frame.evaluate(
+            """() => { const v = window.map.getBounds(); const r = document.querySelector('div.gtec-map')
+              .getBoundingClientRect(); const out = [];
+            if (r.bottom > window.innerHeight || r.top < 0) out.push('map ' + r.top + '-' + r.bottom);
+            for (const l of Object.values(window.map._layers)) {
+              if (l.feature && l.getBounds && !v.contains(l.getBounds())) out.push(l.feature.id); }
+            return out; }"""
+        )
+        assert outside == [], outside
+        screenshot(page, f"map_projector_{lang}")
+        point = frame.evaluate(
+            """() => { const l = Object.values(window.map._layers).find(l => l.feature && l.feature.id === 'FR-DEP-56');
+            const p = window.map.latLngToContainerPoint(l.getCenter()); return [p.x, p.y]; }"""
+        )
+        box = handle.bounding_box()
+        page.mouse.click(box["x"] + point[0], box["y"] + point[1])
+        wait_idle(page)
+        heading = page.get_by_role("heading", name=t("map.profile.title", lang, name="Morbihan"))
+        heading.wait_for()
+        where = heading.bounding_box()
+        assert where["x"] >= box["x"] + box["width"] and where["y"] + where["height"] <= 720, (where, box)
+        screenshot(page, f"map_projector_profile_{lang}")
+    finally:
+        context.close()
 
 
 def test_map_in_english_and_uk_grid(page, app_server, wait_idle, screenshot):
@@ -201,7 +244,7 @@ def test_exported_html_map_opens_offline(browser, built_data_dir, tmp_path):
     path.write_bytes(
         map_export.map_to_html(
             layers.standalone_map(
-                layer, data_json, "Unemployment rate", legend, "en", view=(levels.FRANCE_CENTER, levels.FRANCE_ZOOM)
+                layer, data_json, "Unemployment rate", legend, "en", bounds=levels.view_bounds("departement")
             )
         )
     )

@@ -48,7 +48,7 @@ CUT_JS = """() => {
   return out;
 }"""
 FIRST_SCREEN_JS = """(h) => {
-  const sel = '.gtec-card, [data-testid=stMetric], [data-testid=stVegaLiteChart], iframe[title*=folium], .gtec-map, '
+  const sel = '.gtec-card, [data-testid=stMetric], [data-testid=stVegaLiteChart], .gtec-map.leaflet-container, '
     + '[data-testid=stImage]';
   return [...document.querySelectorAll(sel)].filter(el => { const r = el.getBoundingClientRect();
     return r.height > 20 && r.top < h && r.bottom > 0; }).length;

@@ -119,7 +119,7 @@ def test_compose_describes_the_coloured_level(tiny_store):
     diverging = choropleth.compose(
         tbl, ind, 2023, "rate", choropleth.Options("equal", 3, "diverging", "rdbu"), "fr", national=10.0
     )
-    assert diverging.legend.method_label == t("map.legend.diverging", "fr", value="10\u202f%")
+    assert diverging.legend.method_label == t("map.legend.diverging_national", "fr", value="10,0\u202f%")
     assert diverging.legend.unit == t("map.unit.points", "fr")
     assert diverging.label.endswith(f"({t('map.measure.rate', 'fr').lower()})")
     assert choropleth.selectable(["a", "b"], ["WS-1", "a"]) == ["a", "b", "WS-1"]

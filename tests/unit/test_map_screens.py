@@ -75,13 +75,17 @@ def test_diverging_is_the_signed_gap_for_rates_and_refused_for_counts():  # M3
     assert entries[0].label.startswith("≤ -") and entries[-1].label.startswith("> ")  # gaps, open outer classes
     assert entries[0].upper == pytest.approx(-entries[-1].lower)  # symmetric around 0 (the national value)
     assert max(e.count for e in entries) < 0.5 * len(values), "no near-blank map with everything in one class"
+    ends = palettes.palette_colours("rdbu", 5)
+    assert (entries[0].colour, entries[-1].colour) == (ends[0], ends[-1])  # the whole palette, not its pale middle
     assert fig.legend.unit == t("map.unit.points", "fr")
-    assert "7\u202f%" in fig.legend.method_label and "écart" in fig.legend.method_label
+    assert "7,0\u202f%" in fig.legend.method_label and "écart" in fig.legend.method_label
     assert fig.values["GUY"] == 24.3  # the table and tooltips keep the real rate
     # a count has no meaningful centre: sequential colours, the quantile method named
     pop = choropleth.compose(_level_table({"a": 1.0, "b": 5.0, "c": 9.0}), COUNT, 2023, "total", opts, "fr", 5.0)
-    assert not choropleth.diverging_allowed(COUNT, "total", 5.0)
-    assert not choropleth.diverging_allowed(RATE, "total", None)
+    assert not choropleth.diverging_allowed(COUNT, "total") and choropleth.diverging_allowed(RATE, "total")
+    # without a national value the gaps are to the median of the territories shown, and the legend says so
+    median = choropleth.compose(tbl, RATE, 2023, "total", opts, "en", national=None)
+    assert median.legend.method_label == t("map.legend.diverging_median", "en", value="7.0%")
     assert pop.legend.method_label == t("map.method.quantiles", "fr")
     assert all(not e.label.startswith(("≤", ">")) for e in pop.legend.entries)
     assert set(pop.colours.values()) <= set(palettes.palette_colours(choropleth.SEQUENTIAL_DEFAULT, 3))
