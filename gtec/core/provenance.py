@@ -35,8 +35,20 @@ _VINTAGE_WORDS_FR = (
     (re.compile(r"^updated (.+)$"), r"mis à jour le \1"),
     (re.compile(r"press release of "), "communiqué du "),
     (re.compile(r" to "), " à "),
+    (re.compile(r"\bFAP (\d{4}) domains\b"), r"domaines FAP \1"),
     (re.compile(r"\bdomains\b"), "domaines"),
     (re.compile(r"\bproject documents\b"), "documents du projet"),
+    (re.compile(r"^(\d{4}-\d{4}) averages$"), r"moyennes \1"),
+    (re.compile(r"^Jul-Sep (\d{4})$"), r"juillet-septembre \1"),
+)
+#: French words of the curated vintages (official French files) and their English form.
+_VINTAGE_WORDS_EN = (
+    (re.compile(r"^recensement (\d{4})"), r"\1 census"),
+    (re.compile(r"^zonage (\d{4})$"), r"\1 zoning"),
+    (re.compile(r"^PL (\d{4})$"), r"\1 legal population (PL \1)"),
+    (re.compile(r"^(\d{4}) T([1-4])$"), r"\1 Q\2"),
+    (re.compile(r" ; (\d{4}) au (\d{1,2}) octobre$"), r"; \1 to \2 October"),
+    (re.compile(r"^projection (\d{4}-\d{4})$"), r"\1 projection"),
 )
 
 
@@ -61,6 +73,9 @@ def vintage_text(vintage: object, lang: str) -> str:
         for en, fr in zip(_MONTHS_EN, _MONTHS_FR, strict=True):
             text = re.sub(rf"\b{en}\b", fr, text)
         for pattern, repl in _VINTAGE_WORDS_FR:
+            text = pattern.sub(repl, text)
+    else:
+        for pattern, repl in _VINTAGE_WORDS_EN:
             text = pattern.sub(repl, text)
     return text
 
