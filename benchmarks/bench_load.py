@@ -241,10 +241,19 @@ def load(urls: list[str], sessions: int = SESSIONS, reruns: int = RERUNS) -> dic
         )
         return list(results), time.perf_counter() - started
 
+    load_before = os.getloadavg()[0]
     results, seconds = asyncio.run(main())
     times = sorted(t for r in results for t in r)
     p95 = times[min(len(times) - 1, round(0.95 * len(times)) - 1)]
-    return {"p95": p95, "median": statistics.median(times), "per_s": len(times) / seconds, "n": len(times)}
+    load = (load_before, os.getloadavg()[0])  # the machine's 1-minute load average before and after the run
+    n = len(times)
+    return {"p95": p95, "median": statistics.median(times), "per_s": n / seconds, "n": n, "load": load}
+
+
+def _load_note(*runs: dict) -> str:
+    """`` Load average (1 min) before/after each run: 0.4/1.9; ...`` (other work on the machine slows every run)."""
+    shown = "; ".join(f"{r['load'][0]:.1f}/{r['load'][1]:.1f}" for r in runs)
+    return f" Load average (1 min) before/after each run: {shown} on {os.cpu_count()} cores."
 
 
 def map_rerun_bytes(url: str) -> int:
@@ -288,17 +297,17 @@ def run(context: dict) -> dict:
         "load_rerun_p95_ms_30": entry(
             one["p95"], "ms", old["p95"], 2000,
             f"{n}, one process (median {one['median']:.0f} ms); baseline: the same load with the folium map page "
-            f"of {BASELINE_REV} (median {old['median']:.0f} ms)",
+            f"of {BASELINE_REV} (median {old['median']:.0f} ms)." + _load_note(one, old),
         ),
         "load_rerun_p95_ms_30_procs2": entry(
             two["p95"], "ms", one["p95"], 2000,
             f"{n}, two app processes, each session on one (as behind the sticky proxy; median "
-            f"{two['median']:.0f} ms) on {os.cpu_count()} cores; baseline: one process",
+            f"{two['median']:.0f} ms) on {os.cpu_count()} cores; baseline: one process." + _load_note(two, one),
         ),
         "load_reruns_per_s": entry(
             one["per_s"], "reruns/s", old["per_s"], None,
             f"throughput of the same load, one process ({two['per_s']:.1f}/s with two); baseline: the folium map "
-            f"page of {BASELINE_REV} (higher is better)",
+            f"page of {BASELINE_REV} (higher is better)." + _load_note(one, two, old),
         ),
         "map_rerun_bytes": entry(
             map_bytes / 1000, "KB", old_bytes / 1000, 100,
