@@ -340,7 +340,8 @@ def show_headline(items: list[compare_view.HeadlineItem], lang: str) -> None:
 
 HEAD_CSS = """<style>
 .st-key-alt_head .alt-sys{font-size:1.15rem;font-weight:600;margin:0.1rem 0 -0.45rem 0}
-.st-key-alt_head .gtec-cards{margin:0.2rem 0 0.3rem 0}
+.st-key-alt_head .gtec-cards{margin:0.2rem 0 0.3rem 0;grid-template-columns:repeat(auto-fit,minmax(13.5rem,1fr))}
+@media (max-width: 640px){.st-key-alt_head .gtec-cards{grid-template-columns:repeat(2,minmax(0,1fr))}}
 .st-key-alt_head .gtec-card{padding:0.45rem 0.75rem 0.4rem}
 .st-key-alt_head .gtec-card .val{font-size:1.65rem}
 .st-key-alt_head .gtec-card .lbl{min-height:0}
