@@ -15,6 +15,7 @@ the time its write transaction committed, on one monotonic clock.
 
 from __future__ import annotations
 
+import json
 import os
 import random
 import re
@@ -84,11 +85,14 @@ def _free_port() -> int:
 
 
 @contextmanager
-def serve(data_dir: Path, workspace: Path, log: Path) -> Iterator[str]:
+def serve(data_dir: Path, workspace: Path, log: Path, *, timing: Path | None = None) -> Iterator[str]:
     """The app as ``make run`` starts it (``python -m components.serve``: no legacy pages/ mode, so the phone's first
-    direct link opens its page) on a free loopback port (output to ``log``); yields its URL once healthy."""
+    direct link opens its page) on a free loopback port (output to ``log``); yields its URL once healthy. With
+    ``timing``, the server times its script runs into that file (``components.workshop_timing``)."""
     port = _free_port()
     env = {**os.environ, "GTEC_DATA_DIR": str(data_dir), "GTEC_WORKSPACE": str(workspace)}
+    if timing is not None:
+        env["GTEC_RUN_TIMING"] = str(timing)
     cmd = [sys.executable, "-m", "components.serve", "--server.headless=true", f"--server.port={port}",
            "--server.address=127.0.0.1", "--browser.gatherUsageStats=false",
            "--server.fileWatcherType=none"]  # fmt: skip
@@ -305,28 +309,59 @@ def run_room(
     return LoadResult(s.code, len(committed), latencies, unseen, ok[0], refused, errors, wall or {}, matched)
 
 
-# Records every change of Streamlit's script state on the page, with the browser's clock (ms).
-_WATCH_RUNS = """() => {
-  window.__runs = [];
-  const app = document.querySelector("[data-testid='stApp']");
-  new MutationObserver(() => window.__runs.push([app.dataset.testScriptState, performance.now()]))
-    .observe(app, {attributes: true, attributeFilter: ['data-test-script-state']});
-}"""
-_RUN_MS = """() => {
-  const r = window.__runs, out = [];
-  for (let i = 0; i < r.length; i++) if (r[i][0] === 'running') {
-    const end = r.slice(i + 1).find(x => x[0] === 'notRunning');
-    if (end) out.push(end[1] - r[i][1]);
-  }
-  return out;
-}"""
+def read_runs(log: Path) -> list[dict]:
+    """The script runs the server timed so far (``components.workshop_timing``: one JSON line per run)."""
+    if not log.exists():
+        return []
+    return [json.loads(line) for line in log.read_text(encoding="utf-8").splitlines() if line.strip()]
 
 
-def participant_run_ms(browser, base_url: str, workspace: Path, *, ideas: int = 300, posts: int = 6) -> dict:
-    """Server run time of the participant page (phone, 390x844) after posting, in a room of 100 participants and
-    ``ideas`` ideas (a third in this phone's workshop), measured in the browser as the time Streamlit's script
-    state stays ``running`` after the tap. Returns medians: ``post`` (the posting fragment's run) and ``whole``
-    (the whole page re-running, the refresh button: what every post cost before the form became a fragment)."""
+def _next_run(log: Path, seen: int, *, fragment: bool, timeout_s: float = 120.0) -> tuple[dict, int]:
+    """The first run after the ``seen`` first ones that is (or is not) a fragment run, waited for in the log."""
+    deadline = time.monotonic() + timeout_s
+    while True:
+        runs = read_runs(log)
+        for k in range(seen, len(runs)):
+            if runs[k]["fragment"] == fragment and runs[k]["page"] == "workshop":
+                return runs[k], len(runs)
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"no {'fragment' if fragment else 'page'} run of the participant page was timed")
+        time.sleep(0.05)
+
+
+# Click a button and resolve with the browser-side time until ``text`` shows outside the text boxes (the posted idea
+# in the fragment's confirmation): a MutationObserver on the whole document, so a fragment's partial redraw counts.
+_CLICK_UNTIL_TEXT = """([label, text]) => new Promise((resolve, reject) => {
+  const texts = '[data-testid="stMarkdownContainer"], [data-testid="stCaptionContainer"]';
+  const shown = () => [...document.querySelectorAll(texts)]
+    .some(e => !e.closest('textarea') && e.textContent.includes(text));
+  const button = [...document.querySelectorAll('button')].find(b => b.textContent.trim() === label);
+  if (!button) return reject(new Error('no button ' + label));
+  const started = performance.now();
+  const watch = new MutationObserver(() => {
+    if (shown()) { watch.disconnect(); clearTimeout(timer); resolve(performance.now() - started); }
+  });
+  const timer = setTimeout(() => { watch.disconnect(); reject(new Error('not shown: ' + text)); }, 120000);
+  watch.observe(document.body, {childList: true, subtree: true, characterData: true});
+  button.click();
+})"""
+
+
+def _p95(values: list[float]) -> float:
+    return statistics.quantiles(values, n=20)[18] if len(values) >= 20 else max(values)
+
+
+def participant_run_ms(
+    browser, base_url: str, workspace: Path, timing_log: Path, *, ideas: int = 300, posts: int = 13
+) -> dict:
+    """Server time of the participant page (phone, 390x844) after posting, in a room of 100 participants and
+    ``ideas`` ideas (a third in this phone's workshop). The server must run with ``GTEC_RUN_TIMING=timing_log``
+    (:func:`serve` ``timing=``): each run's time is read from there, as the server's script runner measured it.
+
+    Returns ``post_ms`` / ``post_p95_ms`` (the posting fragment's server run after each tap, the first one left
+    out as warm-up), ``page_ms`` (the whole page re-running with its 100 cards, the refresh button: what every post
+    cost before the form became a fragment), and ``post_client_ms`` (tap -> the posted idea shown, in the
+    browser: network and drawing included, informative)."""
     ws = Workspace.open(workspace, keep_open=True)
     fac = auth.Actor("Animation charge (load-facilitator)", "facilitator")
     s = sessions.create_session(ws, fac, "Mesure téléphone", [sessions.TrackSpec(f"Atelier {i + 1}") for i in range(3)])
@@ -345,24 +380,32 @@ def participant_run_ms(browser, base_url: str, workspace: Path, *, ideas: int = 
     _idle(page, 90_000)
     _dismiss_dialog(page)
     page.locator("[class*='st-key-card_']").first.wait_for()
-
-    def timed(action) -> float:
-        page.evaluate(_WATCH_RUNS)
-        action()
-        page.wait_for_function("() => window.__runs.some(r => r[0] === 'notRunning')", timeout=180_000)
-        runs = page.evaluate(_RUN_MS)
-        return runs[0] if runs else float("nan")
-
     box = page.get_by_role("textbox", name=t("workshop.post.label", "fr"))
-    post_ms, whole_ms = [], []
+    submit, refresh = t("workshop.post.submit", "fr"), t("workshop.me.refresh", "fr")
+    post_ms, page_ms, client_ms = [], [], []
     for k in range(posts):
-        box.fill(f"Une idée de plus n° {k}")
-        post_ms.append(timed(lambda: page.get_by_role("button", name=t("workshop.post.submit", "fr")).click()))
-        page.get_by_text(f"Une idée de plus n° {k}").first.wait_for()
-        whole_ms.append(timed(lambda: page.get_by_role("button", name=t("workshop.me.refresh", "fr")).click()))
+        text = f"Une idée de plus n° {k:02d}"
+        box.fill(text)
+        seen = len(read_runs(timing_log))
+        client_ms.append(page.evaluate(_CLICK_UNTIL_TEXT, [submit, text]))
+        run, seen = _next_run(timing_log, seen, fragment=True)
+        post_ms.append(run["ms"])
+        page.get_by_role("button", name=refresh).click()
+        run, _ = _next_run(timing_log, seen, fragment=False)
+        page_ms.append(run["ms"])
+        _idle(page)
+        page.locator(f"[class*='st-key-card_'] >> text={text}").first.wait_for()
     ctx.close()
     with ws.read() as conn:
         stored = int(conn.scalar("SELECT COUNT(*) FROM workshop_contributions WHERE code = ?", (s.code,)))
     if stored != ideas + posts:
         raise RuntimeError(f"the phone's posts were not all stored ({stored} of {ideas + posts})")
-    return {"post": statistics.median(post_ms[1:]), "whole": statistics.median(whole_ms[1:]), "runs": post_ms}
+    post, client = post_ms[1:], client_ms[1:]
+    return {
+        "post_ms": statistics.median(post),
+        "post_p95_ms": _p95(post),
+        "page_ms": statistics.median(page_ms[1:]),
+        "post_client_ms": statistics.median(client),
+        "post_client_p95_ms": _p95(client),
+        "runs": post_ms,
+    }

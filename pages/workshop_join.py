@@ -6,11 +6,12 @@ page_guard()  # first: keep the page inside app.py (components/shell.py)
 
 import streamlit as st
 
-from components import session, workshop_participant, workshop_ui
+from components import session, workshop_participant, workshop_timing, workshop_ui
 from components.session import current_lang
 from gtec.core.i18n import t
 from gtec.workshops import contributions, participants, sessions
 
+workshop_timing.install_from_env()  # benchmark only (GTEC_RUN_TIMING): times the runs server-side
 lang = current_lang()
 workshop_ui.chrome("phone")
 workshop_ui.language_buttons(lang, key="workshop_lang")
