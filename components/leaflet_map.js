@@ -41,13 +41,13 @@ function geometry(url) {
   return GEO_CACHE.get(url);
 }
 
-function tooltipNode(name, alias, value) {
+function tooltipNode(name, alias, value, sep) {
   const box = document.createElement("div");
   const b = document.createElement("b");
   b.textContent = name;
   box.appendChild(b);
   box.appendChild(document.createElement("br"));
-  box.appendChild(document.createTextNode(alias + " : " + value));
+  box.appendChild(document.createTextNode(alias + (sep || ": ") + value));
   return box;
 }
 
@@ -177,7 +177,8 @@ async function setLayers(state, setTriggerValue) {
     onEachFeature: (f, layer) => {
       layer.bindTooltip(() => {
         const v = valueOf(state, f);
-        return tooltipNode(f.properties.name, state.data.alias, v && v[0] >= 0 ? v[1] : state.data.no_data);
+        return tooltipNode(f.properties.name, state.data.alias, v && v[0] >= 0 ? v[1] : state.data.no_data,
+          state.data.label_sep);
       }, { sticky: true, direction: "auto", className: "gtec-tooltip" }); // "auto": left of the pointer on the right half
       layer.on({
         mouseover: (e) => e.target.setStyle({ weight: 3, color: "#111111", fillOpacity: 0.95 }),

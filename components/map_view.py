@@ -251,6 +251,7 @@ def _labels(lang: str, alias: str, provenance: str, tiles: bool) -> dict:
     return {
         "alias": alias,
         "no_data": t("map.no_data", lang),
+        "label_sep": t("map.tooltip_sep", lang),  # " : " in French, ": " in English
         "provenance": provenance,
         "aria_label": t("map.aria_label", lang),
         "error_text": t("map.load_error", lang),

@@ -447,7 +447,7 @@ def standalone_map(
     if target:
         corners = [list(target[0]), list(target[1])]
         if text is not None:  # room for the header (top) and the legend (right)
-            m.fit_bounds(corners, padding_top_left=(10, 120), padding_bottom_right=(310, 10))
+            m.fit_bounds(corners, padding_top_left=(10, 170), padding_bottom_right=(310, 10))
         else:
             m.fit_bounds(corners)
     top = "12px"
