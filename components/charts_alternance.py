@@ -19,6 +19,7 @@ import streamlit as st
 
 from components.data import per_build, reference
 from components.figure_card import Figure, figure_cards
+from components.number_field import number_field
 from gtec.alternance import calculator, compare_view, comparison, costsplit, outcomes, summary
 from gtec.alternance.compare_view import eur, pct
 from gtec.core import chartstyle
@@ -73,8 +74,9 @@ def widget_label(p: Param, lang: str) -> str:
 def param_widget(p: Param, lang: str, container=None, optional: bool = False) -> object:
     """One widget for one parameter (key ``wbl_<name>``); returns its raw value for validation.
 
-    Number inputs carry no ``min_value``/``max_value``: Streamlit would silently refuse a value out of bounds
-    (red border, English hint, figures unchanged); the table's validation says what is wrong in FR/EN instead.
+    Decimal inputs are :func:`components.number_field.number_field` (the reader's decimal mark); int inputs stay
+    ``st.number_input`` (no decimal shown). Neither carries bounds: Streamlit would silently refuse a value out of
+    bounds (red border, English hint, figures unchanged); the table's validation says what is wrong in FR/EN.
     An optional input starts empty (``value=None``): no default figure exists for it."""
     target = container or st
     label, key, help_text = widget_label(p, lang), f"wbl_{p.name}", _source_line(p, lang)
@@ -99,9 +101,11 @@ def param_widget(p: Param, lang: str, container=None, optional: bool = False) ->
             persist_state="session", placeholder=placeholder,
         )  # fmt: skip
     decimals = 2 if (p.step or 1) < 0.1 else (1 if (p.step or 1) < 1 else 0)
-    return target.number_input(
-        label, value=None if optional else float(p.default), step=float(p.step or 1), format=f"%.{decimals}f",
-        key=key, help=help_text, persist_state="session", placeholder=placeholder,
+    # decimals in the reader's format ("1,18" in French, review G5); no bounds or step here: the table says
+    # what is out of range (number_field only refuses what is not a number, keeping the last value)
+    return number_field(
+        label, None if optional else float(p.default), lang, key=key, decimals=decimals, optional=optional,
+        help=help_text, placeholder=placeholder, container=target,
     )  # fmt: skip
 
 

@@ -7,6 +7,7 @@ import datetime as dt
 import streamlit as st
 
 from components import session, workshop_ui
+from components.number_field import field_ok, number_field
 from gtec.access import workshops as codes
 from gtec.core import auth
 from gtec.core.errors import UserError
@@ -43,9 +44,18 @@ def new_session_form(actor: auth.Actor, lang: str) -> None:
             MODERATIONS,
             format_func=lambda m: t(f"workshop.moderation.{m}", lang),
         )
-        hours = c6.number_input(
-            t("auth.workshops.hours", lang), 0.5, float(codes.MAX_WORKSHOP_HOURS), 8.0, step=0.5, format="%.1f"
-        )
+        hours = number_field(
+            t("auth.workshops.hours", lang),
+            8.0,
+            lang,
+            key="ws_new_hours",
+            min_value=0.5,
+            max_value=float(codes.MAX_WORKSHOP_HOURS),
+            step=0.5,
+            decimals=1,
+            container=c6,
+            in_form=True,
+        )  # fmt: skip  ("8,0" in French, review G5)
         st.markdown(f"**{t('workshop.console.tracks', lang, max=MAX_TRACKS)}**")
         specs = []
         for i in range(MAX_TRACKS):
@@ -69,7 +79,7 @@ def new_session_form(actor: auth.Actor, lang: str) -> None:
                     ),
                 )
             )
-        if st.form_submit_button(t("auth.workshops.create", lang), type="primary"):
+        if st.form_submit_button(t("auth.workshops.create", lang), type="primary") and field_ok("ws_new_hours"):
             if not any(s.title.strip() for s in specs):
                 specs = [sessions.TrackSpec(t("workshop.console.default_track", lang))]
             try:

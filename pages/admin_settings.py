@@ -7,6 +7,7 @@ page_guard()  # first: keep the page inside app.py (components/shell.py)
 import streamlit as st
 
 from components import session
+from components.number_field import number_field
 from components.session import current_actor, current_lang
 from gtec.access import settings
 from gtec.core.errors import UserError
@@ -22,17 +23,12 @@ values = settings.all_values(ws)
 for key, setting in settings.SETTINGS.items():
     if setting.kind is bool:
         chosen = st.toggle(t(setting.label_key, lang), value=bool(values[key]), help=t(setting.help_key, lang))
-    elif setting.kind is int:
-        chosen = int(
-            st.number_input(
-                t(setting.label_key, lang),
-                min_value=setting.minimum,
-                max_value=setting.maximum,
-                value=int(values[key]),
-                step=1,
-                help=t(setting.help_key, lang),
-            )
-        )
+    elif setting.kind is int:  # the shared number field: the reader's format, bounds said in FR/EN (review G5)
+        typed = number_field(
+            t(setting.label_key, lang), int(values[key]), lang, key=f"setting_{key}", min_value=setting.minimum,
+            max_value=setting.maximum, step=1, help=t(setting.help_key, lang),
+        )  # fmt: skip
+        chosen = int(typed) if typed is not None else values[key]
     else:  # no text setting is declared yet; it gets its own widget when one is
         continue
     if chosen != values[key]:

@@ -129,3 +129,22 @@ def parse_number(raw: object) -> float:
     if not math.isfinite(value):
         raise ValueError("not finite")
     return value
+
+
+def parse_typed(text: str, lang: str) -> float:
+    """A number typed by a reader in ``lang``'s format (the number inputs of the pages).
+
+    French: ``1,18``, ``1 234,5`` (any space between thousands), ``1234.5`` also read (a point is never a French
+    thousands mark when it is the only mark). English: ``1.18``, ``1,234.5``; a comma alone is read as a thousands
+    mark only when it groups three digits (``1,234`` is 1234 in English, 1.234 in French), otherwise as a decimal
+    mark, as :func:`parse_number` does. Raises ``ValueError`` like :func:`parse_number`.
+    """
+    if not isinstance(text, str):
+        return parse_number(text)
+    body = text.strip()
+    if choose(lang, fr=False, en=True) and "." not in body and "," in body:
+        digits = body.lstrip("+-\u2212")
+        groups = digits.split(",")
+        if groups[0].isdigit() and len(groups[0]) <= 3 and all(len(g) == 3 and g.isdigit() for g in groups[1:]):
+            body = body.replace(",", "")
+    return parse_number(body)

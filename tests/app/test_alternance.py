@@ -46,7 +46,7 @@ def test_changing_company_size_changes_the_shares(open_page):
 
 def test_entering_the_npec_turns_the_result_into_an_estimate(open_page):
     at = open_page("pages/alternance.py", "en")
-    at.number_input(key="wbl_npec_eur").set_value(9500.0).run()
+    at.text_input(key="wbl_npec_eur").input("9500").run()
     assert not [w for w in at.warning if "Illustrative value still in use" in w.value]
     assert _metrics(at, "Public and mutualised funding")[0] == "EUR 13,750"  # 5,000 aid + 9,500 - 750
 
@@ -65,8 +65,8 @@ def test_french_retention_has_no_uk_default_and_is_entered_by_the_territory(open
     label = "Cost per learner retained in the region"
     assert next(c.value for c in cards(at) if c.label == label) == "not computed"
     assert any("No published French statistic" in i.value for i in at.info)
-    assert at.number_input(key="wbl_territory_retention_pct").value is None
-    at.number_input(key="wbl_territory_retention_pct").set_value(80.0).run()
+    assert at.text_input(key="wbl_territory_retention_pct").value == ""
+    at.text_input(key="wbl_territory_retention_pct").input("80").run()
     assert next(c.value for c in cards(at) if c.label == label) == "EUR 50,811"  # 40,649 / 0.80
     assert not any("No published French statistic" in i.value for i in at.info)
 
