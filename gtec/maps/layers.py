@@ -67,6 +67,16 @@ class OfflineMap(folium.Map):
     default_css = LEAFLET_CSS
 
 
+class MetricScale(branca.element.MacroElement):
+    """Leaflet's scale bar in kilometres only (folium's ``control_scale`` adds miles as well)."""
+
+    _template = branca.element.Template(
+        "{% macro script(this, kwargs) %}"
+        "L.control.scale({imperial: false}).addTo({{ this._parent.get_name() }});"
+        "{% endmacro %}"
+    )
+
+
 def base_map(
     center: tuple[float, float] = FRANCE_CENTER,
     zoom: float = FRANCE_ZOOM,
@@ -81,7 +91,7 @@ def base_map(
         location=list(center),
         zoom_start=zoom,  # type: ignore[arg-type]  # fractional zoom (zoom_snap 0.25): Leaflet takes floats
         tiles="OpenStreetMap" if tiles else None,
-        control_scale=True,
+        control_scale=False,  # MetricScale below: kilometres only
         prefer_canvas=False,
         zoom_snap=0.25,
         height=height,
@@ -94,6 +104,7 @@ def base_map(
         ),
         name="gtec_style",
     )
+    MetricScale().add_to(m)
     return m
 
 

@@ -317,3 +317,12 @@ def test_unique_labels_disambiguate_homonyms():
     labels = table.unique_labels(["a", "b", "c"], ["Deux Vallées", "Deux Vallées", "Vannes"], ["45", "91", "56"])
     assert labels == {"a": "Deux Vallées (45)", "b": "Deux Vallées (91)", "c": "Vannes"}
     assert len(set(table.unique_labels(["a", "b"], ["X", "X"], ["1", "1"]).values())) == 2
+
+
+def test_exported_map_scale_bar_is_in_kilometres_only() -> None:
+    """The HTML export's scale bar shows kilometres, not miles as well (folium's control_scale adds both)."""
+    from gtec.maps.layers import base_map
+
+    html = base_map().get_root().render()
+    assert "L.control.scale({imperial: false})" in html
+    assert "L.control.scale()" not in html
