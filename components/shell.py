@@ -76,7 +76,21 @@ def uploader_css(lang: str, limit_mb: float) -> str:
     )
 
 
+def no_results_css(lang: str) -> str:
+    """The select boxes' built-in empty list ("No results" while typing text that matches no option; in a
+    multiselect also "You can only select up to N options": Streamlit takes no text for either) replaced by the
+    catalogue's words."""
+    empty = '[role="listbox"][data-empty="true"] [role="option"] > span'
+    single = f'[data-testid="stSelectboxVirtualDropdown"] {empty}'
+    multi = f'[data-testid="stMultiSelectDropdown"] {empty}'
+    return (
+        f"{single}, {multi} {{ font-size: 0; }}"
+        f" {single}::after {{ content: {_css_text(t('select.no_results', lang))}; font-size: 1rem; }}"
+        f" {multi}::after {{ content: {_css_text(t('select.no_options', lang))}; font-size: 1rem; }}"
+    )
+
+
 def builtin_text_style(lang: str) -> None:
     """Called by app.py on every run: Streamlit's built-in English texts that CSS can replace, in ``lang``."""
     limit = float(st.get_option("server.maxUploadSize") or 200)
-    st.html(f"<style>{uploader_css(lang, limit)}</style>")
+    st.html(f"<style>{uploader_css(lang, limit)} {no_results_css(lang)}</style>")
