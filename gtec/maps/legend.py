@@ -7,7 +7,7 @@ legend's HTML is escaped with :func:`gtec.core.text.html`.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from gtec.core import fmt
@@ -22,6 +22,13 @@ def auto_decimals(value: float) -> int:
     """Decimals for a value printed alone: none for large or whole numbers, 1 above 10, else 2."""
     v = float(value)
     return 0 if abs(v) >= 1000 or v.is_integer() else (1 if abs(v) >= 10 else 2)
+
+
+def shared_decimals(values: Iterable[float | None]) -> int | None:
+    """One number of decimals for values shown side by side (a profile's column: "6,00 %" beside "7,25 %", not
+    "6 %"): the most :func:`auto_decimals` gives any of them; None when there is no value."""
+    found = [float(v) for v in values if v is not None and math.isfinite(float(v))]
+    return max((auto_decimals(v) for v in found), default=None)
 
 
 def format_value(value: float | None, lang: str, decimals: int | None = None) -> str:

@@ -7,7 +7,7 @@ from collections.abc import Mapping, Sequence
 from gtec.core.i18n import pick, t
 from gtec.core.provenance import split_source_ids, weakest_status
 from gtec.core.text import md
-from gtec.maps.legend import format_value, with_unit
+from gtec.maps.legend import format_value, shared_decimals, with_unit
 from gtec.maps.queries import join_values, rate_available, series_sql
 from gtec.storage.reference import ReferenceConnection
 from gtec.territories.indicators import catalogue, comparison_chain, index_series
@@ -147,6 +147,7 @@ def profile_rows(df, chain: Sequence[str], names: Mapping[str, str], year: int, 
     A territory without a value at that year shows the "no data" text and no status (missing, never 0).
     """
     at_year = df[df["year"] == year].set_index("territory_id")
+    decimals = shared_decimals(float(at_year["value"][tid]) for tid in chain if tid in at_year.index)
     rows = []
     for tid in chain:
         found = tid in at_year.index
@@ -154,7 +155,7 @@ def profile_rows(df, chain: Sequence[str], names: Mapping[str, str], year: int, 
         rows.append(
             {
                 t("map.profile.col.level", lang): names.get(tid, tid),
-                t("map.profile.col.value", lang): with_unit(format_value(value, lang), unit, lang)
+                t("map.profile.col.value", lang): with_unit(format_value(value, lang, decimals), unit, lang)
                 if found
                 else format_value(None, lang),
                 t("map.col.status", lang): t(f"status.{at_year['status'][tid]}", lang) if found else "",

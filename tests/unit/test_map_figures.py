@@ -248,3 +248,18 @@ def test_level_table_hides_demonstration_values_unless_asked(tiny_store):
     shown = queries.level_table(conn, "pop", 2023, "departement", show_demo=True)
     assert shown["value"].notna().any()
     assert "pop" not in queries.indicators_for_level(conn, "departement", show_demo=False)
+
+
+def test_profile_rows_share_their_decimals():
+    """A profile's values side by side have one number of decimals ("6,00 %" beside "7,25 %", never "6 %")."""
+    df = pd.DataFrame(
+        {
+            "territory_id": ["A", "B", "C"],
+            "year": [2023, 2023, 2023],
+            "value": [6.0, 7.25, 12.5],
+            "status": ["official"] * 3,
+        }
+    )
+    rows = profile.profile_rows(df, ["A", "B", "C"], {}, 2023, "%", "fr")
+    values = [r[t("map.profile.col.value", "fr")] for r in rows]
+    assert values == ["6,00\u202f%", "7,25\u202f%", "12,50\u202f%"]
