@@ -20,6 +20,17 @@ _BUILD_LOCK = threading.Lock()
 _LANG_NAMES = {"fr": "Français", "en": "English"}
 
 
+_CLOSE_MENU, _CLOSED_MENU = "_gtec_lang_switches", "_gtec_menu_closed_after"
+#: Closes the phone's sidebar drawer (its own close button, so Streamlit keeps its state); NONCE makes each
+#: switch a new element, whose script runs again.
+_CLOSE_MENU_JS = """<script data-switch="NONCE">
+if (window.matchMedia("(max-width: 640px)").matches) {
+  const close = document.querySelector('[data-testid="stSidebarCollapseButton"] button');
+  if (close) close.click();
+}
+</script>"""
+
+
 def language_switch() -> str:
     """FR/EN switch in the sidebar; the choice is kept in the URL (``?lang=en``). Returns the language.
 
@@ -32,6 +43,7 @@ def language_switch() -> str:
 
     def on_change() -> None:
         st.session_state["lang"] = normalise_lang(st.session_state.get("lang_switch"))
+        st.session_state[_CLOSE_MENU] = st.session_state.get(_CLOSE_MENU, 0) + 1
 
     st.sidebar.segmented_control(
         "Langue / Language",
@@ -43,6 +55,12 @@ def language_switch() -> str:
         on_change=on_change,
         persist_state="session",
     )
+    if st.session_state.get(_CLOSE_MENU, 0) > st.session_state.get(_CLOSED_MENU, 0):
+        # On a phone the sidebar is a drawer over the page: after a language switch it stayed open over the page
+        # in the new language (review F3). The run after the switch closes it; wide screens keep their sidebar.
+        st.session_state[_CLOSED_MENU] = st.session_state[_CLOSE_MENU]
+        script = _CLOSE_MENU_JS.replace("NONCE", str(st.session_state[_CLOSE_MENU]))
+        st.sidebar.html(script, unsafe_allow_javascript=True)
     if lang == DEFAULT_LANG:
         st.query_params.pop("lang", None)
     else:
@@ -167,6 +185,9 @@ def ensure_workspace(lang: str) -> Workspace:
 #: Navigation entries wrap instead of ending in "…" (long French and English page names). Streamlit's English
 #: "Press Enter to apply" under inputs is hidden (it cannot be translated; inputs also apply on leaving the field).
 #: Pills and segmented controls wrap onto several rows instead of scrolling sideways (review S2).
+#: On a phone every touch target is 44 px or more (review F4): buttons, tabs, expanders, checkboxes, radio options
+#: and menu entries grow; the 17 px help "?" icons keep their size but get a 44 px hit area (a transparent
+#: ``::before`` 14 px around them: a larger icon would push the label onto a second line).
 _PAGE_CSS = """
 [data-testid="stMainBlockContainer"] { padding-top: 2.2rem; }
 [data-testid="stSidebarUserContent"] { padding-top: 1rem; }
@@ -185,6 +206,20 @@ _PAGE_CSS = """
 @media (max-width: 640px) { .st-key-gtec_intro { display: none; } h1 { font-size: 2rem !important; } }
 @media (max-width: 640px) { [data-testid="stExpandSidebarButton"], [data-testid="stSidebarCollapsedControl"] button
   { min-width: 44px; min-height: 44px; } }
+@media (max-width: 640px) {
+  [data-testid="stTooltipHoverTarget"] button { position: relative; }
+  [data-testid="stTooltipHoverTarget"] button::before { content: ""; position: absolute; inset: -14px; }
+  [data-testid="stSidebarCollapseButton"] button { min-width: 44px; min-height: 44px; }
+  [data-testid="stSidebarNav"] a { min-height: 44px; }
+  [data-testid="stMain"] button:not([data-testid="stTooltipHoverTarget"] button,
+    [data-testid="stElementToolbar"] button),
+  [data-testid="stSidebar"] [data-testid="stButtonGroup"] button { min-height: 44px; }
+  [data-testid="stTabs"] [role="tab"], [data-testid="stExpander"] summary { min-height: 44px; }
+  [data-testid="stSelectbox"] [role="group"], [data-testid="stMultiSelect"] [role="group"],
+  [data-testid="stTextInput"] input, [data-testid="stNumberInput"] input { min-height: 44px; }
+  [data-testid="stCheckbox"] label, [data-testid="stRadio"] [role="radiogroup"] label { min-height: 44px;
+    align-items: center; }
+}
 """
 
 #: Presentation mode: one block of large type for the back of a room (body 20 px, headings and cards larger,

@@ -135,6 +135,10 @@ def test_phone_menu_button_is_labelled_and_44_px(browser, app_server, lang):
     try:
         button = page.locator("[data-testid=stExpandSidebarButton]").first
         button.wait_for()
+        page.wait_for_function(  # the page's style block may arrive just after the button
+            "() => getComputedStyle(document.querySelector('[data-testid=stExpandSidebarButton]'), '::after')"
+            ".content !== 'none'"
+        )
         label = button.evaluate("b => getComputedStyle(b, '::after').content")
         assert t("menu.phone_label", lang) in label
         box = button.bounding_box()
@@ -142,5 +146,60 @@ def test_phone_menu_button_is_labelled_and_44_px(browser, app_server, lang):
         page.screenshot(path=str(SCREENSHOTS / f"screens_more_phone_menu_{lang}.png"))
         button.click()
         page.locator("[data-testid=stSidebarNav]").first.wait_for(state="visible")
+    finally:
+        context.close()
+
+
+#: Right edge of the sidebar drawer (0 or less when it is closed; the phone's drawer slides out to the left).
+DRAWER_JS = "() => document.querySelector('[data-testid=stSidebar]').getBoundingClientRect().right"
+
+
+def test_phone_language_switch_closes_the_drawer(browser, app_server):
+    """Review F3: on a phone, choosing English in the drawer gives the page in English, drawer closed."""
+    context, page = _open(browser, app_server, 390, 844, "/")
+    try:
+        page.locator("[data-testid=stExpandSidebarButton]").first.click()
+        page.wait_for_function(f"() => ({DRAWER_JS})() > 200")  # open over the page
+        page.locator("[data-testid=stSidebar] button", has_text="English").first.click()
+        page.wait_for_selector(IDLE)
+        page.wait_for_function(f"() => ({DRAWER_JS})() <= 1", timeout=15_000)
+        page.locator("[data-testid=stExpandSidebarButton]").first.wait_for()
+        assert t("menu.phone_label", "en") in page.locator("[data-testid=stExpandSidebarButton]").first.evaluate(
+            "b => getComputedStyle(b, '::after').content"
+        )
+        page.screenshot(path=str(SCREENSHOTS / "screens_more_phone_after_language.png"))
+    finally:
+        context.close()
+
+
+#: For the first help "?" in the page: does a tap 21 px left, right, above and below its centre reach it?
+HELP_HIT_JS = """() => {
+  const b = [...document.querySelectorAll('[data-testid=stMain] [data-testid=stTooltipHoverTarget] button')]
+    .find(e => e.getBoundingClientRect().width > 0); if (!b) return null; b.scrollIntoView({block: 'center'});
+  const r = b.getBoundingClientRect(), x = r.left + r.width / 2, y = r.top + r.height / 2;
+  return [[-21, 0], [21, 0], [0, -21], [0, 21]]
+    .map(([dx, dy]) => b.contains(document.elementFromPoint(x + dx, y + dy))); }"""
+
+#: Heights of the visible buttons of the page's main part (help icons aside).
+BUTTONS_JS = """() => [...document.querySelectorAll('[data-testid=stMain] button')]
+  .filter(b => b.getBoundingClientRect().height > 0 && !b.closest('[data-testid=stTooltipHoverTarget]')
+    && !b.closest('[data-testid=stElementToolbar]'))
+  .map(b => [b.innerText.trim().slice(0, 30) || b.getAttribute('aria-label') || b.getAttribute('data-testid'),
+    Math.round(b.getBoundingClientRect().height)])"""
+
+
+def test_phone_help_icons_and_buttons_are_44_px_targets(browser, app_server):
+    """Review F4: on a phone a help "?" takes a tap 21 px from its centre (44 px hit area); buttons and tabs are
+    44 px high."""
+    context, page = _open(browser, app_server, 390, 844, "/training")
+    try:
+        page.locator("[data-testid=stMain] [data-testid=stTooltipHoverTarget] button").first.wait_for()
+        assert page.evaluate(HELP_HIT_JS) == [True, True, True, True]
+        small = [b for b in page.evaluate(BUTTONS_JS) if b[1] < 44]
+        assert not small, small
+        boxes = page.locator("[data-testid=stMain] [data-testid=stSelectbox] [role=group]").evaluate_all(
+            "els => els.map(e => Math.round(e.getBoundingClientRect().height))"
+        )
+        assert boxes and min(boxes) >= 44, boxes
     finally:
         context.close()
