@@ -30,6 +30,21 @@ if (window.matchMedia("(max-width: 640px)").matches) {
 }
 </script>"""
 
+#: On a phone a page picked in the drawer opened under it, the drawer still covering it: a tap on a menu entry
+#: also closes the drawer (one listener per browser tab, set by the first run).
+_NAV_CLOSES_MENU_JS = """<script>
+(() => { if (window.gtecNavClosesMenu) return; window.gtecNavClosesMenu = true;
+  document.addEventListener("click", (event) => {
+    if (!window.matchMedia("(max-width: 640px)").matches) return;
+    if (!event.target.closest('[data-testid="stSidebarNav"] a')) return;
+    setTimeout(() => {
+      const close = document.querySelector('[data-testid="stSidebarCollapseButton"] button');
+      if (close) close.click();
+    }, 50);
+  }, true);
+})();
+</script>"""
+
 
 def language_switch() -> str:
     """FR/EN switch in the sidebar; the choice is kept in the URL (``?lang=en``). Returns the language.
@@ -55,6 +70,7 @@ def language_switch() -> str:
         on_change=on_change,
         persist_state="session",
     )
+    st.sidebar.html(_NAV_CLOSES_MENU_JS, unsafe_allow_javascript=True)
     if st.session_state.get(_CLOSE_MENU, 0) > st.session_state.get(_CLOSED_MENU, 0):
         # On a phone the sidebar is a drawer over the page: after a language switch it stayed open over the page
         # in the new language (review F3). The run after the switch closes it; wide screens keep their sidebar.

@@ -155,7 +155,8 @@ DRAWER_JS = "() => document.querySelector('[data-testid=stSidebar]').getBounding
 
 
 def test_phone_language_switch_closes_the_drawer(browser, app_server):
-    """Review F3: on a phone, choosing English in the drawer gives the page in English, drawer closed."""
+    """Review F3: on a phone, choosing English in the drawer gives the page in English, drawer closed; so does
+    picking a page in the drawer."""
     context, page = _open(browser, app_server, 390, 844, "/")
     try:
         page.locator("[data-testid=stExpandSidebarButton]").first.click()
@@ -168,6 +169,11 @@ def test_phone_language_switch_closes_the_drawer(browser, app_server):
             "b => getComputedStyle(b, '::after').content"
         )
         page.screenshot(path=str(SCREENSHOTS / "screens_more_phone_after_language.png"))
+        page.locator("[data-testid=stExpandSidebarButton]").first.click()  # a page picked in the drawer: closed too
+        page.wait_for_function(f"() => ({DRAWER_JS})() > 200")
+        page.locator("[data-testid=stSidebarNav] a[href$='/datasets']").click()
+        page.wait_for_url("**/datasets*")
+        page.wait_for_function(f"() => ({DRAWER_JS})() <= 1", timeout=15_000)
     finally:
         context.close()
 
