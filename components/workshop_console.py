@@ -37,7 +37,7 @@ def new_session_form(actor: auth.Actor, lang: str) -> None:
         day = c1.date_input(t("workshop.console.date", lang), value=dt.date.today(), format="DD/MM/YYYY")
         place = c2.text_input(t("workshop.console.place", lang), max_chars=120)
         room_lang = c3.selectbox(t("workshop.console.lang", lang), LANGS, format_func=_LANG_NAMES.__getitem__)
-        c4, c5, c6 = st.columns(3)
+        c4, c5, c6 = st.columns([1, 2, 1])  # the moderation choice is a sentence: never cut
         budget = c4.number_input(t("workshop.console.budget", lang), 1, MAX_VOTE_BUDGET, 5)
         mode = c5.selectbox(
             t("workshop.console.moderation", lang),

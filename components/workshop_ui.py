@@ -31,6 +31,8 @@ header[data-testid="stHeader"], [data-testid="stToolbar"] {display:none !importa
 .block-container {max-width: 100%; padding: .6rem 1.2rem}
 .stApp p, .stApp label, .stApp h1, .stApp h2, .stApp h3 {color:#fff}
 .stApp a, .stApp a p {color:#9fd3ff}
+/* notices keep their pale background: their text stays dark (white on pale blue could not be read) */
+.stApp [data-testid="stAlert"] p, .stApp [data-testid="stAlert"] li {color:#0b0b0b !important}
 /* view switch (1.67 marks the buttons data-variant, the chosen one data-selected): light buttons, the selected
    one yellow with black bold text, readable from the back of the room */
 [data-testid="stButtonGroup"] [data-variant='segmented_control'] {background:#f2f2f2 !important;

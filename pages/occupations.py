@@ -11,6 +11,7 @@ page_guard()  # first: keep the page inside app.py (components/shell.py)
 import streamlit as st
 
 from components import data
+from components.figure_card import Figure, figure_cards
 from components.provenance import badge
 from components.session import current_lang
 from components.session import intro as session_intro
@@ -19,6 +20,7 @@ from gtec.core import fmt
 from gtec.core.i18n import t
 from gtec.core.text import md
 from gtec.territories import occupations
+from gtec.territories.display import flag_text
 
 lang = current_lang()
 st.title(t("occ.title", lang))
@@ -36,11 +38,23 @@ if bassin_id != chosen:
 
 dep = data.territory(bassin["departement_id"]) if bassin.get("departement_id") else None
 st.subheader(t("occ.bassin_title", lang, name=md(bassin["name"]), code=md(bassin["code"])))
-st.markdown(occupations.totals_text(data.bmo_totals(bassin_id), lang))
-for scope_id in [d for d in (dep["id"] if dep else None, "FR") if d]:
-    scope = data.territory(scope_id)
-    totals = occupations.totals_text(data.bmo_totals(scope_id), lang)
-    st.caption(t("occ.scope_totals", lang, name=md(scope["name"]), totals=totals))
+# the bassin's headline as figure cards in the first screen (issue 11), the département and France beside each
+totals = data.bmo_totals(bassin_id)
+values = occupations.headline_values(totals, lang)
+scopes = [(data.territory(s)["name"], data.bmo_totals(s)) for s in (dep["id"] if dep else None, "FR") if s]
+others = [(name, occupations.headline_values(tot, lang)) for name, tot in scopes]
+flag = flag_text(totals.projects_flag, lang)
+bmo_source = data.sources().get(occupations.SOURCE_ID)
+figure_cards(
+    [
+        Figure(t(f"occ.kpi.{kind}", lang), values[i],
+               compare=" · ".join(t("occ.scope_totals", lang, name=name, totals=v[i]) for name, v in others),
+               note=t("occ.flag_note", lang, flag=flag) if flag and i == 0 else None,
+               sources=(bmo_source,) if bmo_source else ())
+        for i, kind in enumerate(("projects", "difficult", "seasonal"))
+    ],
+    lang, columns=3,
+)  # fmt: skip
 
 table = data.bmo_occupations(bassin_id)
 if table.empty:

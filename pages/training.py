@@ -39,13 +39,6 @@ offer_sources = (store.source_of(version), crosswalk.load().source) if version e
 bmo_sources = tuple(srcs[i] for i in (needs.BMO_SOURCE,) if i in srcs)
 
 st.markdown(f"### {md(base.name(territory_id))} · {base.base_year} → {settings.horizon}")
-if version is None:
-    st.info(t("training.no_offer", lang), icon=":material/school:")
-    training_ui.template_downloads(lang)
-    if not auth.can(actor, "training.import"):
-        st.caption(t("training.no_offer_reader", lang))
-elif analysis.offer.empty:
-    st.warning(t("training.no_offer_here", lang, version=version["number"]))
 entrants_note = (
     t("training.entrants_from_offer", lang, version=version["number"], producer=version["producer"])
     if analysis.use_offer and version
@@ -72,6 +65,14 @@ figure_cards(
     ],
     lang, columns=4,
 )  # fmt: skip
+# what is missing comes after the cards, so that the first screen holds the figures (issue 11)
+if version is None:
+    st.info(t("training.no_offer", lang), icon=":material/school:")
+    training_ui.template_downloads(lang)
+    if not auth.can(actor, "training.import"):
+        st.caption(t("training.no_offer_reader", lang))
+elif analysis.offer.empty:
+    st.warning(t("training.no_offer_here", lang, version=version["number"]))
 
 st.markdown(f"**{t('training.table_title', lang)}**")
 st.dataframe(

@@ -265,6 +265,17 @@ def describe(row: dict, compared: pd.DataFrame, scope_names: dict[str, str], lan
     return OccupationText(str(row["met_label"]), family, figures, " · ".join(parts))
 
 
+def headline_values(totals: Totals, lang: str) -> tuple[str, str, str]:
+    """A territory's three BMO headline values as cards show them: projects (their flag is said by
+    ``occ.flag_note``, as in :func:`totals_text`), share expected to be difficult, share seasonal;
+    ``occ.secret`` where a value is secret."""
+    return (
+        _count_text(totals.projects, False, lang),
+        _share_text(totals.difficult_share, lang),
+        _share_text(totals.seasonal_share, lang),
+    )
+
+
 def totals_text(totals: Totals, lang: str) -> str:
     """A bassin's, département's or France's BMO headline ("10 518 projets · 60,3 % jugés difficiles · 42,0 %
     saisonniers"), then, on a second Markdown line, the flag of the count in words when it has one."""

@@ -120,3 +120,14 @@ def test_search_and_card_text(bmo):
     card = occupations.describe(df.iloc[0].to_dict(), occupations.comparison(bmo, ["S1"], "D1"),
                                 {"departement": "Dép", "national": "France"}, "en")  # fmt: skip
     assert card.family == "Hospitality" and "Dép: 57.5%" in card.compare
+
+
+def test_headline_values_are_the_totals_line_in_three_parts():
+    """The occupations page's three cards (issue 11) say what the totals line said, in the reader's format."""
+    from gtec.territories.occupations import Totals, headline_values
+
+    totals = Totals("FR-BMO-5310", 10518.0, "min", 60.3, 42.0, "bmo")
+    assert headline_values(totals, "fr") == ("10\u202f518", "60,3\u202f%", "42,0\u202f%")
+    assert headline_values(totals, "en") == ("10,518", "60.3%", "42.0%")
+    missing = Totals("FR-BMO-1", None, None, None, 1.0, "bmo")
+    assert headline_values(missing, "en")[0] == headline_values(missing, "en")[1]  # the secret wording, twice
