@@ -216,17 +216,21 @@ def _reference_trend(territory_id: str, indicator_id: str, show_demo: bool) -> p
 
 
 def trend_candidates(territory_id: str, table: pd.DataFrame, show_demo: bool = False) -> list[str]:
-    """Indicators of a portrait worth a trend chart (custom territories: those with two years or more)."""
+    """Indicators of a portrait worth a trend chart (custom territories: those with two years or more). ``table`` is
+    the territory's portrait (:func:`portrait` with the same ``show_demo``)."""
     terr = territory(territory_id)
     if terr and terr["level"] == "custom":
         own = indicators.visible(reference(), _custom_values(tuple(terr["members"])), show_demo)
         years = own.dropna(subset=["value"]).groupby("indicator_id")["year"].nunique()
         return [i for i in table["indicator_id"] if years.get(i, 0) >= 2] if not table.empty else []
-    return _reference_trend_candidates(territory_id, table, show_demo)
+    return _reference_trend_candidates(territory_id, show_demo)
 
 
 @per_build()
-def _reference_trend_candidates(territory_id: str, table: pd.DataFrame, show_demo: bool) -> list[str]:
+def _reference_trend_candidates(territory_id: str, show_demo: bool) -> list[str]:
+    # keyed on the territory, not on its portrait table: the table is _reference_portrait(territory_id,
+    # show_demo) (what the page passes), and hashing a DataFrame for the cache key cost more than the lookup
+    table = _reference_portrait(territory_id, show_demo)
     return indicators.trend_candidates(reference(), territory_id, table, show_demo)
 
 
