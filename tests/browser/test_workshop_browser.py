@@ -3,6 +3,7 @@ wall and its consensus view update by themselves; the session closes and the rep
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
@@ -163,8 +164,9 @@ def test_projector_and_three_phones(browser, app_server, browser_workspace, wait
         wall.get_by_text(t("workshop.wall.view_wall", "fr"), exact=True).click()
         wait_idle(wall)
         wall.wait_for_timeout(3000)  # one more refresh cycle drawn
-        DOCS_IMG.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copy(screenshot(wall, "workshop_wall_fr"), DOCS_IMG)
+        shot = screenshot(wall, "workshop_wall_fr")
+        if os.environ.get("GTEC_UPDATE_DOCS_IMG"):  # the README's picture, refreshed on request only
+            shutil.copy(shot, DOCS_IMG)
         assert wall.locator("[data-testid='stException']").count() == 0
 
         # Close from the console and produce the report.
