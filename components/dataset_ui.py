@@ -108,8 +108,10 @@ def ordered(items: list[dict]) -> list[dict]:
     return sorted(items, key=lambda i: (rank.get(i["status"], 9), _KIND_ORDER.get(i["kind"], 9), i["title"].casefold()))
 
 
-def show_table(items: list[dict], lang: str) -> None:
-    """The catalogue as a plain-text table (``st.dataframe`` cells are not Markdown), the title column wide."""
+def show_table(items: list[dict], lang: str) -> int | None:
+    """The catalogue as a plain-text table (``st.dataframe`` cells are not Markdown), the title column wide.
+    Returns the position of the row the reader ticked (None: none): the table is the picker, as a select box
+    would cut the long titles (up to 120 characters) on a phone and on a projector."""
     col = lambda name: t(f"datasets.col.{name}", lang)  # noqa: E731
     frame = pd.DataFrame(
         {
@@ -126,7 +128,12 @@ def show_table(items: list[dict], lang: str) -> None:
         }
     )
     config = {col("title"): st.column_config.TextColumn(width="large")}
-    st.dataframe(frame, hide_index=True, width="stretch", height=420, column_config=config)
+    event = st.dataframe(
+        frame, hide_index=True, width="stretch", height=420, column_config=config, key="ds_table",
+        on_select="rerun", selection_mode="single-row",
+    )  # fmt: skip
+    rows = event.selection.rows if event is not None else []
+    return rows[0] if rows and rows[0] < len(items) else None
 
 
 def show_details(item: dict, lang: str) -> None:

@@ -25,14 +25,9 @@ chosen = st.pills(
 )  # fmt: skip
 shown = [i for i in items if i["status"] in (chosen or statuses)]
 st.caption(t("datasets.count", lang, n=len(shown), total=len(items)))
-dataset_ui.show_table(shown, lang)
+picked = dataset_ui.show_table(shown, lang)
 
-by_key = {i["key"]: i for i in shown}
-if st.session_state.get("ds_pick") not in by_key:
-    st.session_state["ds_pick"] = next(iter(by_key), None)
-key = st.selectbox(
-    t("datasets.pick", lang), list(by_key), key="ds_pick", persist_state="session",
-    format_func=lambda k: by_key[k]["title"], placeholder=t("widget.choose", lang),
-)  # fmt: skip
-if key:
-    dataset_ui.show_details(by_key[key], lang)
+if shown:  # the table is the picker (a select box cut the long titles); the first dataset until a row is ticked
+    st.markdown(f"#### {t('datasets.pick', lang)}")
+    st.caption(t("datasets.pick_help", lang))
+    dataset_ui.show_details(shown[picked or 0], lang)
