@@ -67,11 +67,26 @@ def join_form(lang: str) -> None:
                 st.rerun()
 
 
+#: The fragment of the phase line and the dots left: a tap on a card reruns it with the card (``st.rerun(keys)``).
+STATUS_KEY = "workshop_status"
+
+
 def header(s: Session, me: Participant, lang: str) -> None:
-    """Session title, phase, tokens left and timer."""
+    """Session title and question, then the phase line (phase, dots left, timer) as its own fragment."""
     st.subheader(md(s.title))
     if s.question:
         st.caption(md(s.question))
+    status(s.code, me.id, lang)
+
+
+@st.fragment(key=STATUS_KEY)
+def status(code: str, participant_id: int, lang: str) -> None:
+    """Phase, dots left and timer, read again at each run: a card's tap reruns this line and the card only."""
+    ws = session.workspace()
+    s = sessions.get_session(ws, code)
+    me = participants.get_participant(ws, participant_id) if s is not None else None
+    if s is None or me is None:
+        return
     parts = [t("workshop.me.phase", lang, phase=t(f"workshop.phase.{s.phase}", lang))]
     if s.phase == "vote":
         parts.append(t("workshop.me.tokens", lang, left=s.vote_budget - me.votes_used, total=s.vote_budget))
@@ -134,17 +149,52 @@ def post_form(me: Participant, lang: str) -> None:
                 st.caption(md(posted.text, multiline=True))
 
 
-def _act(fn, lang: str) -> None:
+_TAPPED = "workshop_tapped"
+
+
+def _tap(me: Participant, contribution_id: int, what: str) -> None:
+    """A card's button (callback): the dot, its removal or a reaction, then a rerun of that card and the status line.
+
+    Only the card's fragment and the phase line rerun (``st.rerun`` with their keys), not the page and its other
+    cards. A refused tap (budget spent, phase closed, ...) leaves its message for the card to show.
+    """
+    ws = session.workspace()
     try:
-        fn()
+        if what == "vote":
+            contributions.vote(ws, me, contribution_id)
+        elif what == "unvote":
+            contributions.unvote(ws, me, contribution_id)
+        else:
+            contributions.react(ws, me, contribution_id, what)
     except (UserError, auth.PermissionDenied) as error:
-        st.session_state["workshop_flash"] = error
-    st.rerun()
+        st.session_state[f"workshop_flash_{contribution_id}"] = error
+    st.session_state[_TAPPED] = contribution_id
+    st.rerun([STATUS_KEY, _card_key(contribution_id)])
+
+
+def _card_key(contribution_id: int) -> str:
+    return f"workshop_card_{contribution_id}"
 
 
 def card(s: Session, me: Participant, c: Contribution, done: dict, lang: str) -> None:
-    """One contribution: its text (escaped), its dots, my dot and my reaction, with large buttons."""
+    """One contribution as its own fragment (keyed by its id): a tap on it reruns this card, not the list."""
+    st.fragment(_card, key=_card_key(c.id))(s, me, c, done, lang)
+
+
+def _card(s: Session, me: Participant, c: Contribution, done: dict, lang: str) -> None:
+    """One contribution: its text (escaped), its dots, my dot and my reaction, with large buttons.
+
+    Drawn with the page's data on a full run; when the card's fragment reruns alone (after a tap), its dots, my
+    dot, my reaction and the phase are read again.
+    """
     ws = session.workspace()
+    if st.session_state.get(_TAPPED) == c.id:  # this card's fragment reruns after a tap: read it again
+        del st.session_state[_TAPPED]
+        fresh = sessions.get_session(ws, s.code)
+        s = fresh if fresh is not None else s
+        found = [x for x in contributions.list_contributions(ws, s.code, track_id=c.track_id) if x.id == c.id]
+        c = found[0] if found else c
+        done = contributions.mine(ws, me)
     with st.container(border=True, key=f"card_{c.id}"):
         st.markdown(md(c.text, multiline=True))
         mine = c.participant_id == me.id
@@ -152,26 +202,31 @@ def card(s: Session, me: Participant, c: Contribution, done: dict, lang: str) ->
         marks += [t("workshop.card.yours", lang)] if mine else []
         marks += [t("workshop.wall.by_facilitator", lang)] if c.by_facilitator else []
         st.caption(" · ".join(marks))
+        error = st.session_state.pop(f"workshop_flash_{c.id}", None)
+        if error is not None:
+            workshop_ui.show_error(error, lang)
         if s.phase == "vote":
             voted = c.id in done["votes"]
             label = t("workshop.card.unvote", lang) if voted else t("workshop.card.vote", lang)
-            if st.button(label, key=f"vote_{c.id}", type="secondary" if voted else "primary", use_container_width=True):
-                action = contributions.unvote if voted else contributions.vote
-                _act(lambda: action(ws, me, c.id), lang)
+            st.button(
+                label,
+                key=f"vote_{c.id}",
+                type="secondary" if voted else "primary",
+                use_container_width=True,
+                on_click=_tap,
+                args=(me, c.id, "unvote" if voted else "vote"),
+            )
         if s.phase in ("contribute", "vote") and not mine:
             current = done["reactions"].get(c.id)
             cols = st.columns(3)
             for col, reaction in zip(cols, ("agree", "disagree", "pass"), strict=True):
                 chosen = current == reaction
                 text = ("✓ " if chosen else "") + t(f"workshop.reaction.{reaction}", lang)
-                if col.button(
-                    text, key=f"{reaction}_{c.id}", type="primary" if chosen else "secondary", use_container_width=True
-                ):
-                    _act(lambda r=reaction: contributions.react(ws, me, c.id, r), lang)
-
-
-def flash(lang: str) -> None:
-    """The message of the last refused action (kept across the rerun that refreshed the list)."""
-    error = st.session_state.pop("workshop_flash", None)
-    if error is not None:
-        workshop_ui.show_error(error, lang)
+                col.button(
+                    text,
+                    key=f"{reaction}_{c.id}",
+                    type="primary" if chosen else "secondary",
+                    use_container_width=True,
+                    on_click=_tap,
+                    args=(me, c.id, reaction),
+                )

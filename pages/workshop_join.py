@@ -29,7 +29,6 @@ current = sessions.get_session(ws, me.code)
 assert current is not None  # a participant row always belongs to a session
 st.query_params["code"] = current.code
 workshop_participant.header(current, me, lang)
-workshop_participant.flash(lang)
 me = workshop_participant.choose_track(current, me, lang)
 if current.phase == "contribute":
     workshop_participant.post_form(me, lang)

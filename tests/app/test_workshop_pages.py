@@ -88,6 +88,34 @@ def test_participant_votes_and_disagrees_and_closed_session_refuses(open_page, w
     assert t("workshop.card.vote", "en") not in [b.label for b in at.button]
 
 
+def test_vote_updates_the_counter_and_a_dot_beyond_the_budget_is_refused(open_page, ws):
+    s = _session(ws, vote_budget=1)
+    sessions.set_phase(ws, FAC, s.code, "contribute")
+    _, author = participants.join(ws, s.code, "company", "Zoé", s.tracks[0].id, browser="a")
+    first = contributions.post(ws, author, "Des visites d'usines")
+    contributions.post(ws, author, "Un forum des métiers")
+    token, me = participants.join(ws, s.code, "institution", "", s.tracks[0].id, browser="b")
+    sessions.set_phase(ws, FAC, s.code, "vote")
+    at = _participant_page(open_page, s.code, token, lang="en")
+    assert any(t("workshop.me.tokens", "en", left=1, total=1) in i.value for i in at.info)
+    at.button(key=f"vote_{first.id}").click()
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert any(t("workshop.me.tokens", "en", left=0, total=1) in i.value for i in at.info)
+    assert at.button(key=f"vote_{first.id}").label == t("workshop.card.unvote", "en")
+    # the tap reran the card and the status line only (AppTest keeps the elements of that run): not the list
+    assert [b.key for b in at.button] == [f"{k}_{first.id}" for k in ("vote", "agree", "disagree", "pass")]
+    assert not any(m.value.startswith("####") for m in at.markdown)
+    at.run()  # the whole page (the refresh button, a reload): the other card is back
+    other = next(b for b in at.button if (b.key or "").startswith("vote_") and b.key != f"vote_{first.id}")
+    other.click()
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert t("workshop.error.no_tokens", "en") in [e.value for e in at.error]
+    assert contributions.mine(ws, me)["votes"] == {first.id: ""}
+    assert any(t("workshop.me.tokens", "en", left=0, total=1) in i.value for i in at.info)
+
+
 def test_unknown_token_asks_to_join_again(open_page, ws):
     s = _session(ws)
     at = _participant_page(open_page, s.code, "forged-token")
