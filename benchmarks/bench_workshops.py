@@ -12,6 +12,8 @@
   the server's script runner measured it (``components.workshop_timing``). The time the browser sees (tap -> idea
   shown) is in the note. Baseline: the whole participant page re-running with its 100 cards (what a post cost
   before).
+- ``participant_vote_rerun_ms`` (informative): the same phone in the vote phase, server time of the run after a
+  dot or reaction tap (the card's fragment and the dots-left line), against the whole page re-running.
 - ``wall_latency_p95_s``: a real server on loopback, a real projector page in chromium, 100 simulated participants
   posting through the real write path (``benchmarks/workshop_load.py``): p95 of commit -> text on the projector.
   Baseline: the same measure with 10 participants (an almost idle server), so the ratio shows what the load costs.
@@ -232,6 +234,15 @@ def run(context: dict) -> dict:
             f"network and drawing included) median {phone['post_client_ms']:.0f} ms, p95 "
             f"{phone['post_client_p95_ms']:.0f} ms; baseline = the whole page re-running with its 100 cards (refresh "
             f"button, server time); load average {phone['load']:.1f} on {os.cpu_count()} cores",
+        ),
+        "participant_vote_rerun_ms": entry(
+            phone["vote_ms"], "ms", phone["vote_page_ms"],
+            note="informative (no target): server time of the participant page after a dot or reaction tap, same "
+            "phone and room as participant_rerun_ms, vote phase; median of 8 taps (5 dots, 3 'agree') of the run "
+            "the server's script runner spent on the tapped card's fragment and the dots-left line (one run per "
+            f"tap, components.workshop_timing), p95 {phone['vote_p95_ms']:.1f} ms; baseline = the whole page "
+            "re-running with its 100 cards in the vote phase (refresh button, one run), which every tap cost before "
+            f"the cards became fragments; load average {phone['load']:.1f} on {os.cpu_count()} cores",
         ),
         "wall_latency_p95_s": entry(latency, "s", latency_idle, 3, note=latency_note),
     }  # fmt: skip

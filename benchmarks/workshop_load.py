@@ -352,7 +352,7 @@ def _p95(values: list[float]) -> float:
 
 
 def participant_run_ms(
-    browser, base_url: str, workspace: Path, timing_log: Path, *, ideas: int = 300, posts: int = 13
+    browser, base_url: str, workspace: Path, timing_log: Path, *, ideas: int = 300, posts: int = 13, taps: int = 9
 ) -> dict:
     """Server time of the participant page (phone, 390x844) after posting, in a room of 100 participants and
     ``ideas`` ideas (a third in this phone's workshop). The server must run with ``GTEC_RUN_TIMING=timing_log``
@@ -395,6 +395,24 @@ def participant_run_ms(
         page_ms.append(run["ms"])
         _idle(page)
         page.locator(f"[class*='st-key-card_'] >> text={text}").first.wait_for()
+    sessions.set_phase(ws, fac, s.code, "vote")
+    vote, unvote, agree = (t(f"workshop.{k}", "fr") for k in ("card.vote", "card.unvote", "reaction.agree"))
+    seen = len(read_runs(timing_log))
+    page.get_by_role("button", name=refresh).click()
+    vote_page, seen = _next_run(timing_log, seen, fragment=False)
+    cards = page.locator("[class*='st-key-card_']")
+    cards.first.get_by_role("button", name=vote).wait_for()
+    budget, vote_ms = 5, []
+    for k in range(taps):
+        card = cards.nth(k)
+        label, done = (vote, unvote) if k < budget else (agree, "✓ " + agree)
+        seen = len(read_runs(timing_log))
+        card.get_by_role("button", name=label, exact=True).click()
+        run, seen = _next_run(timing_log, seen, fragment=True)
+        vote_ms.append(run["ms"])
+        card.get_by_role("button", name=done, exact=True).wait_for()
+    left = t("workshop.me.tokens", "fr", left=0, total=budget)
+    page.locator("[data-testid='stAlert']", has_text=left).wait_for()  # the dots-left line followed the taps
     ctx.close()
     with ws.read() as conn:
         stored = int(conn.scalar("SELECT COUNT(*) FROM workshop_contributions WHERE code = ?", (s.code,)))
@@ -408,4 +426,8 @@ def participant_run_ms(
         "post_client_ms": statistics.median(client),
         "post_client_p95_ms": _p95(client),
         "runs": post_ms,
+        "vote_ms": statistics.median(vote_ms[1:]),
+        "vote_p95_ms": _p95(vote_ms[1:]),
+        "vote_page_ms": vote_page["ms"],
+        "vote_runs": vote_ms,
     }
