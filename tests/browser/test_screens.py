@@ -4,10 +4,10 @@ and a 390x844 phone, in French and English.
 Fails when a card or metric label/value, a navigation entry, a select box or a button has its text cut
 (``scrollWidth > clientWidth``), when the first screen holds no figure, chart or map, when one of Streamlit's
 English strings shows on a French page, or when an internal label ("generator v1", "[M]"...) shows anywhere.
-Screenshots of the first screen go to tests/browser/screenshots/screens_*.png. Bounded: one page per page and
-view, no interaction (about 2-3 s a screen). The staff pages are walked too, signed in as an admin, in French on
-the projector and in English on the phone (cut text, internal labels, English on French pages; their first screen
-is a tool, not a figure).
+Screenshots of the first screen go to tests/browser/screenshots/screens_*.png. Bounded: one test per page, view
+and language (``-k fr-projector`` runs one view), no interaction (about 2-5 s a screen). The staff pages are
+walked too, signed in as an admin, in French on the projector and in English on the phone (cut text, internal
+labels, English on French pages; their first screen is a tool, not a figure).
 """
 
 from __future__ import annotations
@@ -99,26 +99,41 @@ def _url(base: str, spec, lang: str, flag: str) -> str:
     return f"{base}/{'' if spec.default else spec.url_path}" + (f"?{query}" if query else "")
 
 
+@pytest.fixture(scope="module")
+def screen_contexts(browser, app_server):
+    """One browser context per view and language, shared by that view's pages (each page is its own test, so
+    the walk stays inside pytest's per-test timeout on a loaded machine)."""
+    made: dict[tuple[str, str], object] = {}
+
+    def get(view: str, lang: str):
+        if (view, lang) not in made:
+            width, height, _ = VIEWS[view]
+            context = browser.new_context(viewport={"width": width, "height": height}, locale=f"{lang}-FR")
+            context.route(
+                "**/*",
+                lambda r: r.continue_() if r.request.url.startswith((app_server, "data:", "blob:")) else r.abort(),
+            )
+            page = context.new_page()
+            page.set_default_timeout(60_000)
+            made[(view, lang)] = page
+        return made[(view, lang)]
+
+    yield get
+    for page in made.values():
+        page.context.close()
+
+
 @pytest.mark.parametrize("view", list(VIEWS))
 @pytest.mark.parametrize("lang", ["fr", "en"])
-def test_public_screens(browser, app_server, lang, view):
-    width, height, flag = VIEWS[view]
-    context = browser.new_context(viewport={"width": width, "height": height}, locale=f"{lang}-FR")
-    context.route(
-        "**/*", lambda r: r.continue_() if r.request.url.startswith((app_server, "data:", "blob:")) else r.abort()
-    )
-    page = context.new_page()
-    page.set_default_timeout(60_000)
-    problems: list[str] = []
+@pytest.mark.parametrize("spec", PUBLIC, ids=[p.url_path for p in PUBLIC])
+def test_public_screens(screen_contexts, app_server, spec, lang, view):
+    _, height, flag = VIEWS[view]
+    page = screen_contexts(view, lang)
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    try:
-        for spec in PUBLIC:
-            page.goto(_url(app_server, spec, lang, flag))
-            page.wait_for_selector(IDLE)
-            need = "figure" if spec.url_path in FIGURE_PAGES else ("notice" if spec.url_path in ENTERED_PAGES else "")
-            problems += _check(page, spec.url_path, f"{view}_{lang}", lang, height, need)
-    finally:
-        context.close()
+    page.goto(_url(app_server, spec, lang, flag))
+    page.wait_for_selector(IDLE)
+    need = "figure" if spec.url_path in FIGURE_PAGES else ("notice" if spec.url_path in ENTERED_PAGES else "")
+    problems = _check(page, spec.url_path, f"{view}_{lang}", lang, height, need)
     assert not problems, "\n".join(problems)
 
 
