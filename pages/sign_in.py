@@ -50,7 +50,7 @@ with workshop_col:
     with st.form("join_workshop"):
         code = st.text_input(
             t("auth.workshop.code", lang), max_chars=12, placeholder=t("auth.workshop.placeholder", lang),
-            autocomplete="off", key=auth_ui.CODE_KEY,
+            autocomplete="off", key=auth_ui.CODE_KEY, persist_state="session",
         )  # fmt: skip
         joined = st.form_submit_button(t("auth.workshop.join", lang), type="primary")
     if joined:

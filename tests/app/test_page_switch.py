@@ -16,7 +16,7 @@ STATEFUL = {
 
 def test_leaving_the_scenario_page_and_coming_back_keeps_every_setting(open_page):
     at = open_page("pages/scenarios.py")
-    at.slider(key="sc_growth_adjust").set_value(0.5).run()
+    at.select_slider(key="sc_growth_adjust").set_value(0.5).run()  # a decimal driver: a select-slider
     at.slider(key="sc_ecology").set_value(40).run()
     at.segmented_control(key="sc_horizon").set_value(2035).run()
     assert not at.exception and not at.error
@@ -26,7 +26,7 @@ def test_leaving_the_scenario_page_and_coming_back_keeps_every_setting(open_page
         at.switch_page("pages/scenarios.py").run()
         assert not at.exception, [e.value for e in at.exception]
         assert not at.error, [e.value for e in at.error]
-        assert at.slider(key="sc_growth_adjust").value == 0.5
+        assert at.select_slider(key="sc_growth_adjust").value == 0.5
         assert at.slider(key="sc_ecology").value == 40
         assert at.segmented_control(key="sc_horizon").value == 2035
         untouched = at.slider(key="sc_retention").value
