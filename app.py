@@ -25,14 +25,11 @@ actor = session.current_actor()
 sections: dict[str, list] = {}
 by_path: dict[str, st.Page] = {}
 for spec in pages_for(actor):
-    # The default page is served at "/" but still reserves a pathname: it takes an unused one, so that its own
-    # name ("/portrait", in links and bookmarks) can be the hidden alias below instead of a "Page not found".
-    url_path = f"{spec.url_path}-home" if spec.default else spec.url_path
-    page = st.Page(spec.path, title=t(spec.title_key, lang), icon=spec.icon, url_path=url_path, default=spec.default)
+    page = st.Page(
+        spec.path, title=t(spec.title_key, lang), icon=spec.icon, url_path=spec.url_path, default=spec.default
+    )
     by_path[spec.path] = page
     sections.setdefault(t(spec.section_key, lang), []).append(page)
-    if spec.default:
-        sections[t(spec.section_key, lang)].append(shell.alias_page(page, spec.url_path))
 
 navigation = st.navigation(sections, expanded=True)  # every page visible: no "View more" behind which admin pages hide
 deep_link, deep_params = shell.pending_deep_link()

@@ -50,16 +50,6 @@ def page_guard() -> None:
     st.switch_page(str(Path(__file__).resolve().parents[1] / "app.py"), query_params=params)
 
 
-def alias_page(target: st.Page, url_path: str) -> st.Page:
-    """A hidden page at ``/<url_path>`` that opens ``target`` with the same query parameters: the default page is
-    served at "/" only, and its own name otherwise gets Streamlit's English "Page not found" notice."""
-
-    def _open_target() -> None:
-        st.switch_page(target, query_params=st.query_params.to_dict())
-
-    return st.Page(_open_target, title=target.title, url_path=url_path, visibility="hidden")
-
-
 def pending_deep_link() -> tuple[str, dict[str, str]] | tuple[None, None]:
     """The page file a guarded direct link asked for, with its query parameters (consumed once)."""
     return st.session_state.pop(DEEP_LINK, (None, None))

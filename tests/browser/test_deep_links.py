@@ -55,16 +55,3 @@ def test_a_scanned_join_link_opens_the_join_page_first_time_on_a_fresh_server(
         assert page.locator("[role='dialog']").count() == 0
         assert t("auth.error.code_unknown", "fr") in body  # the code from the link was read and checked
         context.close()
-
-
-def test_the_home_pages_own_name_opens_it_without_page_not_found(page, app_server, wait_idle):
-    """The portrait is the default page, served at "/": a link or bookmark to /portrait (its name everywhere else)
-    opens it with its parameters, not Streamlit's English "Page not found" notice over the home page."""
-    page.goto(f"{app_server}/portrait?territory=FR-DEP-56")
-    wait_idle(page, timeout=90_000)
-    page.get_by_role("heading", name="Morbihan").first.wait_for(timeout=60_000)
-    body = page.inner_text("body")
-    assert "Page not found" not in body
-    assert page.locator("[role='dialog']").count() == 0
-    assert t("portrait.title", "fr") in body
-    assert "territory=FR-DEP-56" in page.url
