@@ -155,7 +155,12 @@ async def _page_bytes(port: int, page: str, query: str) -> bytes:
             received += raw
             fwd = ForwardMsg()
             fwd.ParseFromString(raw)
-            if fwd.WhichOneof("type") == "script_finished":
+            # a run that ends early for a rerun (the shell's page switch, a query-parameter update) is followed by
+            # the run that draws the page: wait for the one that finishes
+            if (
+                fwd.WhichOneof("type") == "script_finished"
+                and fwd.script_finished != ForwardMsg.FINISHED_EARLY_FOR_RERUN
+            ):
                 return received
 
 
