@@ -26,10 +26,16 @@ settings, scenario_name = training_ui.scenario_settings(lang, base.base_year)
 if not base.coverage(territory_id)[0]:
     st.info(t("training.no_scenario_data", lang))
     st.stop()
-use_offer = st.toggle(
-    t("training.use_offer", lang), value=True, key="tr_use_offer", persist_state="session",
-    help=t("training.use_offer_help", lang),
-)  # fmt: skip
+if store.current_version(session.workspace()) is None:  # nothing imported: the switch shows off and cannot move
+    use_offer = st.toggle(
+        t("training.use_offer", lang), value=False, disabled=True, key="tr_use_offer_none", persist_state="session",
+        help=t("training.use_offer_help", lang),
+    )  # fmt: skip
+else:
+    use_offer = st.toggle(
+        t("training.use_offer", lang), value=True, key="tr_use_offer", persist_state="session",
+        help=t("training.use_offer_help", lang),
+    )  # fmt: skip
 analysis = service.analyse(data.reference(), session.workspace(), base, territory_id, settings, use_offer=use_offer)
 version = analysis.version
 srcs = data.sources()

@@ -65,6 +65,8 @@ def test_the_page_without_an_offer_says_what_is_missing_and_how_to_add_it(ready,
     assert set(table[t("training.col.assessment", "fr")]) == {t("training.class.no_offer", "fr")}
     assert set(table[t("training.col.output", "fr")]) == {"–"}  # missing, not zero
     assert (table[t("training.col.openings", "fr")] != "–").all()
+    switch = at.toggle(key="tr_use_offer_none")  # no offer to use: the switch shows off and cannot be moved
+    assert switch.value is False and switch.proto.disabled
     en = _ok(open_page(PAGE, "en"))
     assert en.title[0].value == t("training.title", "en")
     assert any(i.value == t("training.no_offer", "en") for i in en.info)
