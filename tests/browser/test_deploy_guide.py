@@ -15,6 +15,7 @@ it) and, for the PostgreSQL run, when ``GTEC_TEST_PG_URL`` is not set (``.ci/pos
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import os
 import re
 import shutil
@@ -174,5 +175,7 @@ def test_a_write_is_seen_by_every_process(deployment):
     finally:
         ref.close()
     for port in deployment["ports"]:
-        shown = asyncio.run(_page_bytes(port, "portrait", f"territory={territory_id}"))
+        # in a thread of its own: the browser tests' Playwright (sync API) keeps an event loop running in this one
+        with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+            shown = pool.submit(asyncio.run, _page_bytes(port, "portrait", f"territory={territory_id}")).result()
         assert name.encode() in shown, f"process {port} does not show the territory saved in the workspace"
