@@ -4,7 +4,10 @@ basin builder's member box never adds what was not picked when Enter is pressed 
 
 from __future__ import annotations
 
+import contextlib
+
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from gtec.core.i18n import t
 from tests.browser.conftest import SCREENSHOTS
@@ -97,6 +100,10 @@ def test_navigation_entries_wrap_inside_the_sidebar_and_no_press_enter(browser, 
     context, page = _open(browser, app_server, 1280, 720, f"/alternance-ktp?lang={lang}")
     try:
         page.locator("[data-testid=stSidebarNav] a").first.wait_for()
+        # the wrapping rules come with the page's style, drawn a moment after the menu on a busy machine: give them
+        # a few seconds before reading what is cut
+        with contextlib.suppress(PlaywrightTimeout):
+            page.wait_for_function(f"() => ({NAV_JS})().length === 0", timeout=15_000)
         assert page.evaluate(NAV_JS) == []
         page.keyboard.press("Escape")  # a "page not found" notice may cover a deep link (review G7)
         page.get_by_role("tab").nth(1).click()  # the calculator's tab holds the number inputs
