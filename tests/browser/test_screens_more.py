@@ -207,6 +207,13 @@ def test_phone_help_icons_and_buttons_are_44_px_targets(browser, app_server):
     context, page = _open(browser, app_server, 390, 844, "/training")
     try:
         page.locator("[data-testid=stMain] [data-testid=stTooltipHoverTarget] button").first.wait_for()
+        # the phone rules come with the page's style, drawn a moment after the widgets on a busy machine
+        with contextlib.suppress(PlaywrightTimeout):
+            page.wait_for_function(
+                f"() => {{ const hit = ({HELP_HIT_JS})(); return !!hit && hit.every(Boolean)"
+                f" && ({BUTTONS_JS})().every(b => b[1] >= 44); }}",
+                timeout=15_000,
+            )
         assert page.evaluate(HELP_HIT_JS) == [True, True, True, True]
         small = [b for b in page.evaluate(BUTTONS_JS) if b[1] < 44]
         assert not small, small
