@@ -217,6 +217,7 @@ def test_phone_help_icons_and_buttons_are_44_px_targets(browser, app_server):
         assert page.evaluate(HELP_HIT_JS) == [True, True, True, True]
         small = [b for b in page.evaluate(BUTTONS_JS) if b[1] < 44]
         assert not small, small
+        page.locator("[data-testid=stMain] [data-testid=stSelectbox] [role=group]").first.wait_for()
         boxes = page.locator("[data-testid=stMain] [data-testid=stSelectbox] [role=group]").evaluate_all(
             "els => els.map(e => Math.round(e.getBoundingClientRect().height))"
         )
