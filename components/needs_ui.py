@@ -219,6 +219,7 @@ def matrix_view(ws: Workspace, actor: auth.Actor, lang: str) -> None:
         file_name=f"needs-matrix-{survey.id}.csv",
         mime="text/csv",
         icon=":material/download:",
+        on_click="ignore",
     )
     if auth.can(actor, "roadmap.edit"):
         cell_to_action(ws, actor, survey, cells, lang)
@@ -429,6 +430,7 @@ def survey_admin(ws: Workspace, actor: auth.Actor, survey: surveys.Survey, lang:
                     links.to_csv(index=False).encode("utf-8"),
                     file_name=f"survey-{survey.id}-links.csv",
                     mime="text/csv",
+                    on_click="ignore",
                 )
                 st.caption(t("needs.manage.links_once", lang))
     left, right = st.columns(2)
@@ -438,6 +440,7 @@ def survey_admin(ws: Workspace, actor: auth.Actor, survey: surveys.Survey, lang:
         file_name=f"survey-{survey.id}-template.csv",
         mime="text/csv",
         key=f"needs_tcsv_{survey.id}",
+        on_click="ignore",
     )
     right.download_button(
         t("needs.manage.template_xlsx", lang),
@@ -445,6 +448,7 @@ def survey_admin(ws: Workspace, actor: auth.Actor, survey: surveys.Survey, lang:
         file_name=f"survey-{survey.id}-template.xlsx",
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         key=f"needs_txlsx_{survey.id}",
+        on_click="ignore",
     )
     import_block(ws, actor, survey, lang)
 

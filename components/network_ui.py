@@ -358,12 +358,14 @@ def _person_requests(ws: Workspace, actor: auth.Actor, lang: str, people: list[d
             contacts.export_json(payload),
             file_name=f"contact-{chosen}.json",
             mime="application/json",
+            on_click="ignore",
         )
         a.download_button(
             t("network.contact.csv", lang),
             contacts.export_csv(payload),
             file_name=f"contact-{chosen}.csv",
             mime="text/csv",
+            on_click="ignore",
         )
     sure = b.checkbox(t("network.contact.erase_confirm", lang), key=f"net_erase_sure_{chosen}", persist_state="session")
     if b.button(t("network.contact.erase", lang), key="net_erase", disabled=not sure, type="primary"):

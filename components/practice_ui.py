@@ -395,6 +395,7 @@ def document_download(ws, actor: auth.Actor, doc_id: int, lang: str, *, store_di
         mime="application/octet-stream",
         key=f"space_dl_{doc_id}",
         icon=":material/download:",
+        on_click="ignore",
     )
 
 

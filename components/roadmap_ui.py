@@ -106,6 +106,7 @@ def downloads(rows: list[dict], lang: str) -> None:
         mime="text/csv",
         icon=":material/download:",
         key=P + "dl_csv",
+        on_click="ignore",
     )
     html = printable.to_html(rows, lang, dt.date.today().isoformat())
     b.download_button(
@@ -115,6 +116,7 @@ def downloads(rows: list[dict], lang: str) -> None:
         mime="text/html",
         icon=":material/print:",
         key=P + "dl_html",
+        on_click="ignore",
     )
 
 

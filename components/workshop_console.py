@@ -194,6 +194,8 @@ def report_downloads(actor: auth.Actor, s: Session, lang: str) -> None:
         return
     stem = f"atelier-{s.code}"
     cols = st.columns(3)
-    cols[0].download_button("HTML", report.to_html(data).encode("utf-8"), f"{stem}.html", "text/html")
-    cols[1].download_button("PDF", report.to_pdf(data), f"{stem}.pdf", "application/pdf")
-    cols[2].download_button("CSV", report.to_csv(data), f"{stem}.csv", "text/csv")
+    cols[0].download_button(
+        "HTML", report.to_html(data).encode("utf-8"), f"{stem}.html", "text/html", on_click="ignore"
+    )
+    cols[1].download_button("PDF", report.to_pdf(data), f"{stem}.pdf", "application/pdf", on_click="ignore")
+    cols[2].download_button("CSV", report.to_csv(data), f"{stem}.csv", "text/csv", on_click="ignore")

@@ -89,11 +89,11 @@ with tab_export:
     left.download_button(
         t("alternance.export.compare_csv", lang),
         to_safe_csv_bytes(compare_view.csv_frame(data, found, lang), lang),
-        file_name="alternance_ktp_comparison.csv", mime="text/csv", icon=":material/table:",
+        file_name="alternance_ktp_comparison.csv", mime="text/csv", icon=":material/table:", on_click="ignore",
     )  # fmt: skip
     left.download_button(
         t("alternance.export.split_csv", lang), to_safe_csv_bytes(ca.split_table(year_splits, lang), lang),
-        file_name="alternance_ktp_cost_split.csv", mime="text/csv", icon=":material/table:",
+        file_name="alternance_ktp_cost_split.csv", mime="text/csv", icon=":material/table:", on_click="ignore",
     )  # fmt: skip
     lines = ca.export_lines("illustrative" if illustrative else "estimate", ca.page_source_ids(data), lang)
     sens_title = t("alternance_page.chart.sens_title", lang, metric=t(f"alternance.metric.{metric}", lang))
@@ -102,13 +102,16 @@ with tab_export:
     # Images and the summary are made when their button is clicked (vl-convert takes about a second).
     for key, spec, name in (("split", split_spec, "cost_split"), ("sens", sens_spec, "sensitivity")):
         right.download_button(t(f"alternance.export.{key}_png", lang), lambda spec=spec: ca.png_cached(spec),
-                              file_name=f"{name}.png", mime="image/png", icon=":material/image:")  # fmt: skip
+                              file_name=f"{name}.png", mime="image/png", icon=":material/image:",
+                              on_click="ignore")  # fmt: skip
         right.download_button(t(f"alternance.export.{key}_svg", lang), lambda spec=spec: ca.svg_cached(spec),
-                              file_name=f"{name}.svg", mime="image/svg+xml", icon=":material/image:")  # fmt: skip
+                              file_name=f"{name}.svg", mime="image/svg+xml", icon=":material/image:",
+                              on_click="ignore")  # fmt: skip
     right.download_button(
         t("alternance.export.summary", lang),
         lambda: ca.summary_page(data, inputs, illustrative, year_splits, results, ca.png_cached(split_spec), lang),
         file_name="alternance_ktp_summary.html", mime="text/html", icon=":material/print:", type="primary",
+        on_click="ignore",  # no rerun: a rerun revokes the callable the click is about to run
     )  # fmt: skip
     right.caption(t("alternance_page.export.summary_help", lang))
     st.caption(

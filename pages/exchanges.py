@@ -136,4 +136,5 @@ st.download_button(
     file_name=f"exchange_{chosen}.html",
     mime="text/html",
     icon=":material/print:",
+    on_click="ignore",
 )

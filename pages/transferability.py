@@ -97,7 +97,7 @@ frame = matrix_view.matrix_frame(rows, lang, seed_vintage=assessment.vintage_tex
 c1, c2 = st.columns(2)
 c1.download_button(
     t("alternance.matrix.export_csv", lang), ("\ufeff" + to_safe_csv(frame, lang)).encode("utf-8"),
-    file_name="transferability_matrix.csv", mime="text/csv", icon=":material/table:",
+    file_name="transferability_matrix.csv", mime="text/csv", icon=":material/table:", on_click="ignore",
 )  # fmt: skip
 summary = printable.printable_html(
     t("alternance.matrix.title", lang),
@@ -107,7 +107,7 @@ summary = printable.printable_html(
 )  # fmt: skip
 c2.download_button(
     t("alternance.matrix.export_html", lang), summary.encode("utf-8"),
-    file_name="transferability_matrix.html", mime="text/html", icon=":material/print:",
+    file_name="transferability_matrix.html", mime="text/html", icon=":material/print:", on_click="ignore",
 )  # fmt: skip
 
 with st.expander(t("alternance.matrix.history", lang)):
