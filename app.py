@@ -14,6 +14,7 @@ st.set_page_config(
 )
 
 guards.protect_server_caches()  # no client may clear the caches every user shares
+guards.localise_page_not_found()  # an unknown or forbidden page is said in the reader's language
 legacy_first_run = shell.mark_shell()
 lang = session.language_switch()
 session.page_style(lang)
@@ -38,6 +39,7 @@ if deep_link in by_path:  # a direct link that reached a page before app.py ran 
 elif legacy_first_run:
     st.switch_page(navigation, query_params=st.query_params.to_dict())
 auth_ui.sidebar_status(lang)  # after st.navigation: it links to the sign-in page
+shell.page_not_found_notice(actor, lang)
 session.sidebar_footer(lang)
 try:
     navigation.run()

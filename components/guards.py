@@ -28,3 +28,28 @@ def protect_server_caches() -> None:
 
     AppSession._handle_clear_cache_request = _handle_clear_cache_request  # type: ignore[method-assign]
     setattr(AppSession, _FLAG, True)
+
+
+#: Session key where the patched navigation leaves the page name a URL asked for and no registered page has.
+NOT_FOUND_KEY = "_gtec_page_not_found"
+_NOT_FOUND_FLAG = "_gtec_not_found_patched"
+
+
+def localise_page_not_found() -> None:
+    """Idempotent: ``st.navigation`` no longer sends the browser Streamlit's English "Page not found … Running the
+    app's main page" dialog (its text is in the browser code, in English only). It leaves the asked name in the
+    session instead, and :func:`components.shell.page_not_found_notice` says it in the reader's language: the
+    home page's own name (``/portrait``) shows the home page silently, a page the role may not use says so."""
+    from streamlit.commands import navigation
+
+    if getattr(navigation, _NOT_FOUND_FLAG, False):
+        return
+
+    def _record(ctx) -> None:  # same signature as streamlit.commands.navigation.send_page_not_found
+        try:
+            ctx.session_state[NOT_FOUND_KEY] = str(ctx.pages_manager.intended_page_name or "")
+        except Exception:  # never worse than Streamlit's own: the home page runs either way
+            log.warning("could not record a page not found", exc_info=True)
+
+    navigation.send_page_not_found = _record  # type: ignore[assignment]
+    setattr(navigation, _NOT_FOUND_FLAG, True)

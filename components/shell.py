@@ -94,3 +94,33 @@ def builtin_text_style(lang: str) -> None:
     """Called by app.py on every run: Streamlit's built-in English texts that CSS can replace, in ``lang``."""
     limit = float(st.get_option("server.maxUploadSize") or 200)
     st.html(f"<style>{uploader_css(lang, limit)} {no_results_css(lang)}</style>")
+
+
+def page_not_found_notice(actor, lang: str) -> None:
+    """After ``st.navigation``: if the URL named a page that is not registered for this visitor (see
+    :func:`components.guards.localise_page_not_found`), say so in ``lang`` above the home page it got instead.
+
+    The home page's own name (``/portrait``, e.g. from a bookmark) says nothing: that page is what shows. A page
+    the visitor's role may not use is named by its title, with the way to sign in for an anonymous visitor; any
+    other name is quoted as text, never as markup."""
+    from components.guards import NOT_FOUND_KEY
+    from components.registry import PAGES
+    from gtec.core import auth
+    from gtec.core.text import md
+
+    asked = st.session_state.pop(NOT_FOUND_KEY, None)
+    if asked is None:
+        return
+    asked = asked.strip("/")
+    spec = next((p for p in PAGES if p.url_path == asked), None)
+    if spec is not None and spec.default:
+        return
+    if spec is None:
+        st.warning(t("nav.not_found", lang, name=md(asked[:80])), icon=":material/travel_explore:")
+        return
+    title = md(t(spec.title_key, lang))
+    if actor == auth.ANONYMOUS:
+        st.warning(t("nav.needs_sign_in", lang, title=title), icon=":material/lock:")
+        st.page_link("pages/sign_in.py", label=t("nav.sign_in", lang), icon=":material/login:")
+    else:
+        st.warning(t("nav.not_for_role", lang, title=title), icon=":material/lock:")

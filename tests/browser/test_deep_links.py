@@ -55,3 +55,42 @@ def test_a_scanned_join_link_opens_the_join_page_first_time_on_a_fresh_server(
         assert page.locator("[role='dialog']").count() == 0
         assert t("auth.error.code_unknown", "fr") in body  # the code from the link was read and checked
         context.close()
+
+
+def _open(page, url: str) -> str:
+    page.goto(url)
+    page.wait_for_selector("[data-testid='stApp'][data-test-script-state='notRunning']", timeout=60_000)
+    page.locator("[data-testid='stMain'] h1").first.wait_for(timeout=60_000)
+    page.wait_for_timeout(1000)  # Streamlit's own dialog, when sent, comes with the navigation message
+    return page.inner_text("[data-testid='stMain']")
+
+
+def test_unknown_forbidden_and_home_page_names_are_said_in_the_readers_language(page, app_server):
+    """No Streamlit 'Page not found … Running the app's main page' dialog (English only): the home page's own name
+    opens it with the link's parameters; a page the role may not use says so, with the way to sign in; an unknown
+    name is quoted as text (screens review G4)."""
+    main = _open(page, f"{app_server}/portrait?territory=FR-DEP-56")
+    assert page.locator("[role='dialog']").count() == 0
+    assert "Morbihan" in main and t("portrait.title", "fr") in main
+    assert "n'existe pas" not in main
+
+    main = _open(page, f"{app_server}/workshops")
+    assert page.locator("[role='dialog']").count() == 0
+    title = t("nav.admin_workshops", "fr")
+    assert t("nav.needs_sign_in", "fr", title=title) in main
+    assert (
+        page.locator("[data-testid='stMain'] [data-testid='stPageLink']")
+        .filter(has_text=t("nav.sign_in", "fr"))
+        .count()
+        == 1
+    )
+
+    main = _open(page, f"{app_server}/workshops?lang=en")
+    assert t("nav.needs_sign_in", "en", title=t("nav.admin_workshops", "en")) in main
+    assert "Page not found" not in page.inner_text("body")
+
+    main = _open(page, f"{app_server}/nope%3Cb%3E*x*")
+    assert page.locator("[role='dialog']").count() == 0
+    assert "nope<b>*x*" in main  # the asked name as text: no bold, no markup
+    assert page.locator("[data-testid='stMain'] [data-testid='stAlert'] b, [data-testid='stAlert'] em").count() == 0
+    assert t("portrait.title", "fr") in main
