@@ -130,6 +130,17 @@ class Source:
     def status_label(self, lang: str) -> str:
         return t(f"status.{self.status}", lang)
 
+    def cited(self, lang: str) -> str:
+        """``Title (vintage)``, the vintage left out when the title already names it: "INSEE, base comparateur
+        de territoires 2022 (recensement 2018)" with vintage "recensement 2018 (RP 2018)" is not followed by
+        "(recensement 2018 (RP 2018))" again."""
+        title = self.title(lang)
+        vintage = self.vintage_text(lang)
+        head = vintage.split(" (")[0].strip()
+        if not head or head.casefold() in title.casefold():
+            return title
+        return f"{title} ({vintage})"
+
     def short(self, lang: str) -> str:
         """One line: ``Title (publisher), vintage 2024, official``."""
         vintage = f"{t('provenance.vintage', lang)} {self.vintage_text(lang)}"

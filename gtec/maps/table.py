@@ -39,7 +39,7 @@ def export_table(
             parts = []
             for sid in ids.split(" + "):
                 src = sources.get(sid)
-                parts.append(f"{src.title(lang)} ({src.vintage_text(lang)})" if src else sid)
+                parts.append(src.cited(lang) if src else sid)
             memo[ids] = " + ".join(parts)
         return memo[ids]
 

@@ -438,7 +438,7 @@ def comparison_rows(table: pd.DataFrame, cat: dict[str, dict], sources: dict, la
                 t("portrait.col.status", lang): display.status_text(src.status, lang),
                 t("portrait.col.national_status", lang): display.status_text(nat_src.status, lang) if nat_src else "",
                 t("portrait.col.note", lang): display.flag_text(r.flag, lang),
-                t("portrait.col.source", lang): f"{src.title(lang)} ({src.vintage_text(lang)})",
+                t("portrait.col.source", lang): src.cited(lang),
             }
         )
     return rows

@@ -26,3 +26,16 @@ from gtec.core.provenance import vintage_text
 def test_vintage_in_the_readers_language(raw: str, fr: str, en: str) -> None:
     assert vintage_text(raw, "fr") == fr
     assert vintage_text(raw, "en") == en
+
+
+def test_a_citation_does_not_repeat_a_vintage_its_title_already_names():
+    from gtec.core.provenance import Source
+
+    census = Source("rp", "INSEE, base comparateur 2022 (recensement 2018)", "INSEE, comparison base 2022 (2018 census)",
+                    "INSEE", "", "", "recensement 2018 (RP 2018)", "official", "", "")  # fmt: skip
+    assert census.cited("fr") == "INSEE, base comparateur 2022 (recensement 2018)"
+    assert census.cited("en") == "INSEE, comparison base 2022 (2018 census)"
+    bmo = Source("bmo", "Enquête BMO", "BMO survey", "France Travail", "", "", "2025", "official", "", "")
+    assert bmo.cited("fr") == "Enquête BMO (2025)"
+    undated = Source("x", "Titre", "Title", "GTEC", "", "", None, "illustrative", "", "")
+    assert undated.cited("en") == "Title"
