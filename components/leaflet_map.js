@@ -117,8 +117,11 @@ function fitHeight(state) {
 }
 
 function fitView(state) {
+  // the source line sits in the bottom right corner over the map: the view keeps clear of it, so no territory
+  // (Corsica, the Belgian coast) opens hidden under it
   const d = state.data;
-  if (d.bounds) state.map.fitBounds(d.bounds, { animate: false, padding: [4, 4] });
+  const below = state.provenance && d.provenance ? state.provenance.offsetHeight + 8 : 4;
+  if (d.bounds) state.map.fitBounds(d.bounds, { animate: false, paddingTopLeft: [4, 4], paddingBottomRight: [4, below] });
   else state.map.setView(d.view[0], d.view[1], { animate: false });
 }
 
@@ -238,12 +241,12 @@ export default function (component) {
         window.addEventListener("resize", () => fitHeight(state));
       }
       fitHeight(state);
+      setProvenance(state); // before the view: its height is kept clear
       const view = JSON.stringify([data.view, data.bounds]);
       if (view !== state.view) { // a new level: its own view; otherwise the user's zoom is kept
         state.view = view;
         fitView(state);
       }
-      setProvenance(state);
       setBand(state);
       setDemo(state);
       setTiles(state);

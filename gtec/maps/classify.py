@@ -154,9 +154,16 @@ def assign_classes(values: Iterable[float | None], edges: Sequence[float]) -> li
 
 
 def decimals_for(edges: Sequence[float]) -> int:
-    """Decimals needed so that distinct class edges print distinctly (0 to 3)."""
+    """Decimals needed so that distinct class edges print distinctly (0 to 3), and no more than the edges have:
+    quantile edges of rates published with one decimal read "5,7 – 6,5", not "5,70 – 6,50"."""
     if len(edges) < 2:
         return 0
+    needed = _spacing_decimals(edges)
+    exact = next((d for d in range(4) if all(abs(e - round(e, d)) < 1e-9 for e in edges)), None)
+    return needed if exact is None else min(needed, exact)
+
+
+def _spacing_decimals(edges: Sequence[float]) -> int:
     step = min((b - a) for a, b in itertools.pairwise(edges) if b > a) if len(set(edges)) > 1 else 1
     span = max(abs(edges[0]), abs(edges[-1]))
     if step >= 10 or span >= 1000:

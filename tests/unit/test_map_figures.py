@@ -263,3 +263,17 @@ def test_profile_rows_share_their_decimals():
     rows = profile.profile_rows(df, ["A", "B", "C"], {}, 2023, "%", "fr")
     values = [r[t("map.profile.col.value", "fr")] for r in rows]
     assert values == ["6,00\u202f%", "7,25\u202f%", "12,50\u202f%"]
+
+
+def test_class_edges_print_with_no_more_decimals_than_they_have():
+    """Quantile edges of rates published with one decimal read "5,7 – 6,5", never "5,70 – 6,50"; edges that need
+    more keep what makes them distinct."""
+    from gtec.maps.classify import classify, decimals_for
+
+    rates = [round(3.3 + 0.1 * i, 1) for i in range(101)]  # quantile edges fall on published values
+    c = classify(rates, "quantiles", 5, "blues", "fr")
+    assert c.decimals == 1
+    assert all(len(part.split(",")[-1]) == 1 for e in c.entries for part in e.label.split(" – ")), c.entries
+    assert decimals_for([0.25, 0.5, 0.75]) == 2
+    assert decimals_for([1.0, 2.0, 3.0]) == 0
+    assert decimals_for([0.1234, 0.1236]) == 3

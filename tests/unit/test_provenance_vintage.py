@@ -31,8 +31,8 @@ def test_vintage_in_the_readers_language(raw: str, fr: str, en: str) -> None:
 def test_a_citation_does_not_repeat_a_vintage_its_title_already_names():
     from gtec.core.provenance import Source
 
-    census = Source("rp", "INSEE, base comparateur 2022 (recensement 2018)", "INSEE, comparison base 2022 (2018 census)",
-                    "INSEE", "", "", "recensement 2018 (RP 2018)", "official", "", "")  # fmt: skip
+    fr, en = "INSEE, base comparateur 2022 (recensement 2018)", "INSEE, comparison base 2022 (2018 census)"
+    census = Source("rp", fr, en, "INSEE", "", "", "recensement 2018 (RP 2018)", "official", "", "")
     assert census.cited("fr") == "INSEE, base comparateur 2022 (recensement 2018)"
     assert census.cited("en") == "INSEE, comparison base 2022 (2018 census)"
     bmo = Source("bmo", "Enquête BMO", "BMO survey", "France Travail", "", "", "2025", "official", "", "")
