@@ -118,10 +118,17 @@ def _mapping_form(draft: drafts.Draft, lang: str) -> Mapping | None:
     with st.form("imp_mapping_form", border=True):
         st.markdown(f"**{t('datasets.imports.mapping_title', lang)}**")
         c1, c2, c3 = st.columns(3)
-        code = c1.selectbox(t("datasets.imports.code", lang), labels, key="imp_code", persist_state="session")
+        code = c1.selectbox(
+            t("datasets.imports.code", lang),
+            labels,
+            key="imp_code",
+            persist_state="session",
+            placeholder=t("widget.choose", lang),
+        )
         level = c2.selectbox(
             t("datasets.imports.level", lang), drafts.LEVELS, key="imp_level", persist_state="session",
             format_func=lambda v: t(f"level.{v}", lang) if v else t("datasets.imports.level_auto", lang),
+            placeholder=t("widget.choose", lang),
         )  # fmt: skip
         indicator = c3.text_input(
             t("datasets.imports.indicator", lang), key="imp_indicator", persist_state="session",
@@ -139,7 +146,7 @@ def _mapping_form(draft: drafts.Draft, lang: str) -> Mapping | None:
         period = c5.text_input(t("datasets.imports.period", lang), key="imp_period", persist_state="session")
         period_col = c6.selectbox(
             t("datasets.imports.period_column", lang), ["", *labels], key="imp_period_col", persist_state="session",
-            format_func=lambda v: v or t("datasets.imports.none", lang),
+            format_func=lambda v: v or t("datasets.imports.none", lang), placeholder=t("widget.choose", lang),
         )  # fmt: skip
         c7, c8, c9, c10 = st.columns([2, 2, 1, 1])
         agg = c7.radio(
@@ -148,7 +155,7 @@ def _mapping_form(draft: drafts.Draft, lang: str) -> Mapping | None:
         )  # fmt: skip
         weight = c8.selectbox(
             t("datasets.imports.weight", lang), drafts.WEIGHTS, key="imp_weight", persist_state="session",
-            format_func=lambda i: _indicator_label(i, lang),
+            format_func=lambda i: _indicator_label(i, lang), placeholder=t("widget.choose", lang),
         )  # fmt: skip
         low = c9.text_input(t("datasets.imports.min", lang), key="imp_min", persist_state="session")
         high = c10.text_input(t("datasets.imports.max", lang), key="imp_max", persist_state="session")
@@ -275,7 +282,7 @@ def versions_step(ws: Workspace, actor: Actor, lang: str) -> None:
         st.session_state["imp_ds"] = found[0]["id"]
     ds_id = st.selectbox(
         t("datasets.versions.dataset", lang), list(by_id), key="imp_ds", persist_state="session",
-        format_func=lambda i: by_id[i]["name"],
+        format_func=lambda i: by_id[i]["name"], placeholder=t("widget.choose", lang),
     )  # fmt: skip
     ds = by_id[ds_id]
     history = store.versions(ws, ds_id)

@@ -65,8 +65,20 @@ def layer_step(ws: Workspace, actor: Actor, lang: str) -> None:
           crs=md(info.crs or t("datasets.imports.none", lang)), layer=md(info.layer))
     )  # fmt: skip
     c1, c2 = st.columns(2)
-    code = c1.selectbox(t("datasets.layers.code", lang), info.fields, key="lay_code", persist_state="session")
-    label = c2.selectbox(t("datasets.layers.name_field", lang), info.fields, key="lay_label", persist_state="session")
+    code = c1.selectbox(
+        t("datasets.layers.code", lang),
+        info.fields,
+        key="lay_code",
+        persist_state="session",
+        placeholder=t("widget.choose", lang),
+    )
+    label = c2.selectbox(
+        t("datasets.layers.name_field", lang),
+        info.fields,
+        key="lay_label",
+        persist_state="session",
+        placeholder=t("widget.choose", lang),
+    )
     key = (draft.sha256, code, label)
     prepared = (st.session_state.get("lay_prepared") or (None, None))[1]
     if (st.session_state.get("lay_prepared") or (None,))[0] != key:
@@ -153,7 +165,7 @@ def layer_versions_step(ws: Workspace, actor: Actor, lang: str) -> None:
         st.session_state["lay_pick"] = found[0]["id"]
     layer = st.selectbox(
         t("datasets.layers.pick", lang), list(by_id), key="lay_pick", persist_state="session",
-        format_func=lambda i: by_id[i]["name"],
+        format_func=lambda i: by_id[i]["name"], placeholder=t("widget.choose", lang),
     )  # fmt: skip
     row = by_id[layer]
     history = layers.layer_versions(ws, layer)

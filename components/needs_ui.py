@@ -167,6 +167,7 @@ def pick_survey(ws: Workspace, kind: str, lang: str, key: str) -> surveys.Survey
         format_func=lambda i: by_id[i].title,
         key=key,
         persist_state="session",
+        placeholder=t("widget.choose", lang),
     )
     return by_id.get(chosen) if chosen is not None else found[0]
 
@@ -246,6 +247,7 @@ def cell_to_action(ws: Workspace, actor: auth.Actor, survey: surveys.Survey, cel
         ),
         key="needs_cell_pick",
         persist_state="session",
+        placeholder=t("widget.choose", lang),
     )
     if st.button(t("needs.matrix.create_action", lang), icon=":material/add_task:", key="needs_cell_create"):
         group, theme = str(chosen).split(":")
@@ -335,12 +337,14 @@ def create_forms(ws: Workspace, actor: auth.Actor, lang: str) -> None:
             list(bank.GROUPS),
             default=list(bank.GROUPS),
             format_func=lambda g: t(f"needs.group.{g}", lang),
+            placeholder=t("widget.choose", lang),
         )
         themes = st.multiselect(
             t("needs.manage.themes", lang),
             list(bank.THEMES),
             default=list(bank.THEMES),
             format_func=lambda th: t(f"needs.theme.{th}", lang),
+            placeholder=t("widget.choose", lang),
         )
         mode = st.radio(t("needs.manage.mode", lang), surveys.MODES, format_func=lambda m: t(f"needs.mode.{m}", lang))
         if st.form_submit_button(t("needs.manage.create", lang), type="primary"):
@@ -354,7 +358,11 @@ def create_forms(ws: Workspace, actor: auth.Actor, lang: str) -> None:
         places = dict(workshop_ui.territory_choices())
         default = list(places).index("FR-BASIN-VANNES") if "FR-BASIN-VANNES" in places else 0
         territory = st.selectbox(
-            t("needs.manage.territory", lang), list(places), index=default, format_func=lambda p: places.get(p, p)
+            t("needs.manage.territory", lang),
+            list(places),
+            index=default,
+            format_func=lambda p: places.get(p, p),
+            placeholder=t("widget.choose", lang),
         )
         mode = st.radio(
             t("needs.manage.mode_company", lang), surveys.MODES, format_func=lambda m: t(f"needs.mode.{m}", lang)
@@ -509,5 +517,6 @@ def manage(ws: Workspace, actor: auth.Actor, lang: str) -> None:
         key="needs_manage_pick",
         persist_state="session",
         format_func=lambda i: f"{by_id[i].title} · {t(f'needs.kind.{by_id[i].kind}', lang)}",
+        placeholder=t("widget.choose", lang),
     )
     survey_admin(ws, actor, by_id.get(chosen, found[0]), lang)

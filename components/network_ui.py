@@ -101,12 +101,16 @@ def organisation_form(ws: Workspace, actor: auth.Actor, lang: str) -> None:
         )
         a, b = st.columns(2)
         org_type = a.selectbox(
-            t("network.field.type", lang), vocab.ORG_TYPES, format_func=lambda c: t(f"network.org_type.{c}", lang)
+            t("network.field.type", lang),
+            vocab.ORG_TYPES,
+            format_func=lambda c: t(f"network.org_type.{c}", lang),
+            placeholder=t("widget.choose", lang),
         )
         country = b.selectbox(
             t("network.field.country", lang),
             vocab.COUNTRIES,
             format_func=lambda c: t(f"network.country.{c.lower()}", lang),
+            placeholder=t("widget.choose", lang),
         )
         siren = a.text_input(t("network.field.siren", lang), help=t("network.field.siren_help", lang))
         other_id = b.text_input(t("network.field.other_id", lang))
@@ -115,6 +119,7 @@ def organisation_form(ws: Workspace, actor: auth.Actor, lang: str) -> None:
             t("network.field.size", lang),
             ["", *vocab.SIZES],
             format_func=lambda c: t(f"network.size.{c}", lang) if c else "–",
+            placeholder=t("widget.choose", lang),
         )
         if st.form_submit_button(t("network.org.save", lang), type="primary"):
             try:
@@ -141,6 +146,7 @@ def organisation_edit(ws: Workspace, actor: auth.Actor, lang: str, orgs: list[di
             format_func=labels.__getitem__,
             key="net_edit_org",
             persist_state="session",
+            placeholder=t("widget.choose", lang),
         )
         org = next(o for o in orgs if o["id"] == chosen)
         with st.form(f"net_org_edit_{chosen}_{org['version']}"):
@@ -151,12 +157,14 @@ def organisation_edit(ws: Workspace, actor: auth.Actor, lang: str, orgs: list[di
                 vocab.ORG_TYPES,
                 index=vocab.ORG_TYPES.index(org["org_type"]),
                 format_func=lambda c: t(f"network.org_type.{c}", lang),
+                placeholder=t("widget.choose", lang),
             )
             country = b.selectbox(
                 t("network.field.country", lang),
                 vocab.COUNTRIES,
                 index=vocab.COUNTRIES.index(org["country"]),
                 format_func=lambda c: t(f"network.country.{c.lower()}", lang),
+                placeholder=t("widget.choose", lang),
             )
             siren = a.text_input(t("network.field.siren", lang), value=org["siren"])
             other_id = b.text_input(t("network.field.other_id", lang), value=org["other_id"])
@@ -167,6 +175,7 @@ def organisation_edit(ws: Workspace, actor: auth.Actor, lang: str, orgs: list[di
                 sizes,
                 index=sizes.index(org["size"]) if org["size"] in sizes else 0,
                 format_func=lambda c: t(f"network.size.{c}", lang) if c else "–",
+                placeholder=t("widget.choose", lang),
             )
             if st.form_submit_button(t("network.org.update", lang)):
                 draft = organisations.OrganisationDraft(
@@ -253,6 +262,7 @@ def collaborations_block(ws: Workspace, actor: auth.Actor, lang: str, orgs: list
             t("network.field.collab_type", lang),
             vocab.COLLAB_TYPES,
             format_func=lambda c: t(f"network.collab_type.{c}", lang),
+            placeholder=t("widget.choose", lang),
         )
         title = b.text_input(t("network.field.title", lang), max_chars=interactions.MAX_TITLE)
         parties = st.multiselect(
@@ -317,11 +327,17 @@ def _contact_form(ws: Workspace, actor: auth.Actor, lang: str, orgs: list[dict[s
         name = a.text_input(t("network.field.person", lang), max_chars=contacts.MAX_NAME)
         role = b.text_input(t("network.field.role", lang), max_chars=contacts.MAX_ROLE)
         email = a.text_input(t("network.field.email", lang), max_chars=contacts.MAX_EMAIL)
-        org = b.selectbox(t("network.field.organisation", lang), list(labels), format_func=labels.__getitem__)
+        org = b.selectbox(
+            t("network.field.organisation", lang),
+            list(labels),
+            format_func=labels.__getitem__,
+            placeholder=t("widget.choose", lang),
+        )
         basis = a.selectbox(
             t("network.field.basis", lang),
             vocab.LEGAL_BASES,
             format_func=lambda c: t(f"network.legal_basis.{c}", lang),
+            placeholder=t("widget.choose", lang),
         )
         consent = b.date_input(t("network.field.consent", lang), value=None, format="DD/MM/YYYY")
         if st.form_submit_button(t("network.contact.save", lang), type="primary"):
@@ -344,6 +360,7 @@ def _person_requests(ws: Workspace, actor: auth.Actor, lang: str, people: list[d
         format_func=names.__getitem__,
         key="net_person",
         persist_state="session",
+        placeholder=t("widget.choose", lang),
     )
     a, b = st.columns(2)
     if a.button(t("network.contact.export", lang), key="net_export"):
@@ -426,6 +443,7 @@ def interaction_form(ws: Workspace, actor: auth.Actor, lang: str, orgs: list[dic
             t("network.field.interaction_type", lang),
             vocab.INTERACTION_TYPES,
             format_func=lambda c: t(f"network.interaction_type.{c}", lang),
+            placeholder=t("widget.choose", lang),
         )
         chosen = st.multiselect(
             t("network.field.organisations", lang),

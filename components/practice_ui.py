@@ -161,11 +161,11 @@ def practice_form(
         values["country"] = a.selectbox(
             t("practices.field.country", lang), library.COUNTRIES, index=library.COUNTRIES.index(s.country),
             format_func=lambda c: t(f"practices.country.{c.lower()}", lang), key=k("country"), persist_state="session",
-        )  # fmt: skip
+         placeholder=t("widget.choose", lang))  # fmt: skip
         values["theme"] = b.selectbox(
             t("practices.field.theme", lang), library.THEMES, index=library.THEMES.index(s.theme),
             format_func=lambda c: t(f"practices.theme.{c}", lang), key=k("theme"), persist_state="session",
-        )  # fmt: skip
+         placeholder=t("widget.choose", lang))  # fmt: skip
         values["territory_id"] = a.text_input(
             t("practices.field.territory", lang), s.territory_id, help=t("practices.territory_help", lang),
             key=k("territory"), persist_state="session",
@@ -175,14 +175,14 @@ def practice_form(
                 t("practices.field.stakeholders", lang), library.STAKEHOLDERS, default=list(s.stakeholders),
                 format_func=lambda x: t(f"practices.stakeholder.{x}", lang), key=k("stakeholders"),
                 persist_state="session",
-            )
+             placeholder=t("widget.choose", lang))
         )  # fmt: skip
         values["families"] = tuple(
             a.multiselect(
                 t("practices.field.families", lang), list(family_labels),
                 default=[f for f in s.families if f in family_labels], format_func=lambda f: family_labels.get(f, f),
                 key=k("families"), persist_state="session",
-            )
+             placeholder=t("widget.choose", lang))
         )  # fmt: skip
         for name in ("results", "conditions", "barriers", "sources"):
             values[name] = st.text_area(
@@ -200,7 +200,7 @@ def practice_form(
             t("practices.field.indicator", lang), options,
             index=options.index(s.indicator_id) if s.indicator_id in options else 0,
             format_func=lambda i: indicator_labels.get(i, "—"), key=k("indicator"), persist_state="session",
-        )  # fmt: skip
+         placeholder=t("widget.choose", lang))  # fmt: skip
         years = []
         for col, name, label in ((i2, "indicator_before", "before"), (i3, "indicator_after", "after")):
             stored = getattr(s, name)

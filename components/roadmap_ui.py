@@ -149,6 +149,7 @@ def action_form(ws: Workspace, actor: auth.Actor, lang: str, row: dict | None = 
             index=actions.GROUPS.index(d.group_code) if d else 0,
             key=k("group"),
             persist_state="session",
+            placeholder=t("widget.choose", lang),
         )
         status = b.selectbox(
             t("roadmap.col.status", lang),
@@ -157,6 +158,7 @@ def action_form(ws: Workspace, actor: auth.Actor, lang: str, row: dict | None = 
             index=actions.STATUSES.index(d.status) if d else 0,
             key=k("status"),
             persist_state="session",
+            placeholder=t("widget.choose", lang),
         )
         org_ids = [None, *orgs]
         org = a.selectbox(
@@ -166,6 +168,7 @@ def action_form(ws: Workspace, actor: auth.Actor, lang: str, row: dict | None = 
             index=org_ids.index(d.owner_org_id) if d and d.owner_org_id in org_ids else 0,
             key=k("org"),
             persist_state="session",
+            placeholder=t("widget.choose", lang),
         )
         owner = b.text_input(
             t("roadmap.col.owner_name", lang),
@@ -182,6 +185,7 @@ def action_form(ws: Workspace, actor: auth.Actor, lang: str, row: dict | None = 
             index=terr_ids.index(d.territory_id) if d and d.territory_id in terr_ids else 0,
             key=k("territory"),
             persist_state="session",
+            placeholder=t("widget.choose", lang),
         )
         today = dt.date.today()
         start = a.date_input(
@@ -287,6 +291,7 @@ def from_origin(ws: Workspace, actor: auth.Actor, lang: str) -> None:
         format_func=lambda r: by_ref[r].label,
         key=P + "origin_item",
         persist_state="session",
+        placeholder=t("widget.choose", lang),
     )
     if ref and st.button(t("roadmap.origin.create", lang), type="primary", key=P + "origin_create"):
         try:
@@ -308,6 +313,7 @@ def edit_existing(ws: Workspace, actor: auth.Actor, rows: list[dict], lang: str)
         key=P + "edit_pick",
         persist_state="session",
         format_func=lambda i: f"{i} · {by_id[i]['title']}",
+        placeholder=t("widget.choose", lang),
     )
     if chosen in by_id:
         action_form(ws, actor, lang, by_id[chosen])

@@ -36,13 +36,19 @@ def new_session_form(actor: auth.Actor, lang: str) -> None:
         c1, c2, c3 = st.columns(3)
         day = c1.date_input(t("workshop.console.date", lang), value=dt.date.today(), format="DD/MM/YYYY")
         place = c2.text_input(t("workshop.console.place", lang), max_chars=120)
-        room_lang = c3.selectbox(t("workshop.console.lang", lang), LANGS, format_func=_LANG_NAMES.__getitem__)
+        room_lang = c3.selectbox(
+            t("workshop.console.lang", lang),
+            LANGS,
+            format_func=_LANG_NAMES.__getitem__,
+            placeholder=t("widget.choose", lang),
+        )
         c4, c5, c6 = st.columns([1, 2, 1])  # the moderation choice is a sentence: never cut
         budget = c4.number_input(t("workshop.console.budget", lang), 1, MAX_VOTE_BUDGET, 5)
         mode = c5.selectbox(
             t("workshop.console.moderation", lang),
             MODERATIONS,
             format_func=lambda m: t(f"workshop.moderation.{m}", lang),
+            placeholder=t("widget.choose", lang),
         )
         hours = number_field(
             t("auth.workshops.hours", lang),
@@ -115,7 +121,8 @@ def facilitator_post(actor: auth.Actor, s: Session, lang: str) -> None:
         track = st.selectbox(
             t("workshop.console.post_track", lang),
             [tr.id for tr in s.tracks],
-            format_func=lambda i: s.track(i).title,  # type: ignore[union-attr]
+            format_func=lambda i: s.track(i).title,
+            placeholder=t("widget.choose", lang),  # type: ignore[union-attr]
         )
         text = st.text_area(t("workshop.post.label", lang), max_chars=MAX_TEXT, height=100)
         if st.form_submit_button(t("workshop.console.post_submit", lang), type="primary") and _try(
@@ -172,8 +179,18 @@ def moderation_queue(actor: auth.Actor, s: Session, lang: str) -> None:
     if len(live) >= 2:
         with st.expander(t("workshop.console.merge", lang)):
             names = {c.id: f"{c.uid} · {c.text[:80]}" for c in live}
-            source = st.selectbox(t("workshop.console.merge_source", lang), list(names), format_func=names.get)
-            target = st.selectbox(t("workshop.console.merge_target", lang), list(names), format_func=names.get)
+            source = st.selectbox(
+                t("workshop.console.merge_source", lang),
+                list(names),
+                format_func=names.get,
+                placeholder=t("widget.choose", lang),
+            )
+            target = st.selectbox(
+                t("workshop.console.merge_target", lang),
+                list(names),
+                format_func=names.get,
+                placeholder=t("widget.choose", lang),
+            )
             if st.button(t("workshop.console.merge_do", lang)) and _try(
                 lambda: moderation.merge(ws, actor, s.code, int(source), int(target)), lang
             ):

@@ -106,7 +106,8 @@ def choose_track(s: Session, me: Participant, lang: str) -> Participant:
         t("workshop.join.track", lang),
         ids,
         index=current,
-        format_func=lambda i: s.track(i).title,  # type: ignore[union-attr]
+        format_func=lambda i: s.track(i).title,
+        placeholder=t("widget.choose", lang),  # type: ignore[union-attr]
     )
     if picked != me.track_id:
         try:
@@ -133,11 +134,17 @@ def post_form(me: Participant, lang: str) -> None:
         if linked:
             families = dict(workshop_ui.family_choices(lang))
             family = st.selectbox(
-                t("workshop.post.family", lang), [None, *families], format_func=lambda f: families.get(f, "—")
+                t("workshop.post.family", lang),
+                [None, *families],
+                format_func=lambda f: families.get(f, "—"),
+                placeholder=t("widget.choose", lang),
             )
             places = dict(workshop_ui.territory_choices())
             territory = st.selectbox(
-                t("workshop.post.territory", lang), [None, *places], format_func=lambda p: places.get(p, "—")
+                t("workshop.post.territory", lang),
+                [None, *places],
+                format_func=lambda p: places.get(p, "—"),
+                placeholder=t("widget.choose", lang),
             )
         if st.form_submit_button(t("workshop.post.submit", lang), type="primary", use_container_width=True):
             try:

@@ -64,7 +64,10 @@ with add_tab, st.form("add_user", clear_on_submit=False):
     username = left.text_input(t("auth.users.col.username", lang), max_chars=64)
     display = right.text_input(t("auth.users.display_name", lang), max_chars=80)
     role = left.selectbox(
-        t("auth.users.col.role", lang), accounts.ACCOUNT_ROLES, format_func=lambda r: auth_ui.role_label(r, lang)
+        t("auth.users.col.role", lang),
+        accounts.ACCOUNT_ROLES,
+        format_func=lambda r: auth_ui.role_label(r, lang),
+        placeholder=t("widget.choose", lang),
     )
     left, right = st.columns(2)
     password = left.text_input(t("auth.staff.password", lang), type="password", autocomplete="new-password")
@@ -80,7 +83,13 @@ with edit_tab:
         st.info(t("auth.users.empty", lang))
     else:
         names = [a.username for a in people]
-        chosen = st.selectbox(t("auth.users.pick", lang), names, key="auth_users_pick", persist_state="session")
+        chosen = st.selectbox(
+            t("auth.users.pick", lang),
+            names,
+            key="auth_users_pick",
+            persist_state="session",
+            placeholder=t("widget.choose", lang),
+        )
         account = next(a for a in people if a.username == chosen)
         me = st.session_state.get("auth_username")
         role_col, state_col = st.columns(2)
@@ -92,6 +101,7 @@ with edit_tab:
                 format_func=lambda r: auth_ui.role_label(r, lang),
                 key=f"auth_users_role_{chosen}",
                 persist_state="session",
+                placeholder=t("widget.choose", lang),
             )
             if st.button(t("auth.users.save_role", lang), disabled=new_role == account.role):
                 attempt(accounts.set_role, chosen, new_role)

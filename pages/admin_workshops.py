@@ -45,6 +45,7 @@ code = st.selectbox(
     list(choices),
     index=list(choices).index(wanted) if wanted in choices else 0,
     format_func=choices.get,
+    placeholder=t("widget.choose", lang),
 )
 current = sessions.get_session(ws, code)
 if current is None:

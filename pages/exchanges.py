@@ -44,6 +44,7 @@ with st.expander(t("exchange.new", lang), expanded=not exchanges.list_exchanges(
         format_func=lambda i: (
             "—" if i is None else next(practice_ui.text_in(p, "title", lang)[0] for p in practices if p["id"] == i)
         ),
+        placeholder=t("widget.choose", lang),
     )
     challenge = st.text_area(t("exchange.field.challenge", lang), max_chars=exchanges.MAX_TEXT)
     a, b = st.columns(2)
@@ -52,6 +53,7 @@ with st.expander(t("exchange.new", lang), expanded=not exchanges.list_exchanges(
         t("exchange.field.host_country", lang),
         countries,
         format_func=lambda c: t(f"practices.country.{c.lower()}", lang),
+        placeholder=t("widget.choose", lang),
     )
     peers_text = st.text_area(t("exchange.field.peers", lang), help=t("exchange.peers_help", lang))
     if st.form_submit_button(t("exchange.create", lang), type="primary"):
@@ -83,6 +85,7 @@ chosen = st.selectbox(
     key="exchange_pick",
     persist_state="session",
     format_func=lambda i: next(e["title"] for e in listed if e["id"] == i),
+    placeholder=t("widget.choose", lang),
 )
 ex = exchanges.load_exchange(ws, chosen)
 st.subheader(md(ex["title"]))

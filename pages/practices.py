@@ -41,6 +41,7 @@ countries = c1.multiselect(
     key="practice_f_country",
     persist_state="session",
     format_func=lambda c: t(f"practices.country.{c.lower()}", lang),
+    placeholder=t("widget.choose", lang),
 )
 themes = c2.multiselect(
     t("practices.field.theme", lang),
@@ -48,6 +49,7 @@ themes = c2.multiselect(
     key="practice_f_theme",
     persist_state="session",
     format_func=lambda c: t(f"practices.theme.{c}", lang),
+    placeholder=t("widget.choose", lang),
 )
 statuses = c3.multiselect(
     t("practices.field.status", lang),
@@ -55,6 +57,7 @@ statuses = c3.multiselect(
     key="practice_f_status",
     persist_state="session",
     format_func=lambda c: t(f"practices.status.{c}", lang),
+    placeholder=t("widget.choose", lang),
 )
 fams = c4.multiselect(
     t("practices.field.families", lang),
@@ -62,6 +65,7 @@ fams = c4.multiselect(
     key="practice_f_family",
     persist_state="session",
     format_func=lambda f: family_labels.get(f, f),
+    placeholder=t("widget.choose", lang),
 )
 filters = library.Filters(tuple(countries), tuple(themes), tuple(statuses), tuple(fams))
 found = library.find_practices(ws, query, filters, actor=actor)

@@ -57,6 +57,7 @@ chosen = st.selectbox(
     key="space_pick",
     persist_state="session",
     format_func=lambda i: next(s["name"] for s in mine if s["id"] == i),
+    placeholder=t("widget.choose", lang),
 )
 try:
     content = space.open_space(ws, actor, chosen)

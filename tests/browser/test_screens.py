@@ -64,6 +64,7 @@ DRAWER_OPEN_JS = "() => document.querySelector('[data-testid=stSidebar]').getBou
 VIEWS = {"projector": (1280, 720, ""), "present": (1280, 720, "present=1"), "phone": (390, 844, "")}
 ENGLISH_ON_FRENCH = (
     "Choose an option",
+    "Choose options",
     "Press Enter to apply",
     "matches",
     "Select all",
