@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import threading
 from pathlib import Path
@@ -206,6 +207,8 @@ def ensure_workspace(lang: str) -> Workspace:
 #: ``::before`` 14 px around them: a larger icon would push the label onto a second line).
 _PAGE_CSS = """
 [data-testid="stMainBlockContainer"] { padding-top: 2.2rem; }
+.stElementContainer:has(> .stHtml > style:first-child + script:last-child),
+.stElementContainer:has(> .stHtml > script:only-child) { display: none; }
 [data-testid="stSidebarUserContent"] { padding-top: 1rem; }
 [data-testid="stSidebarNav"] a span { white-space: normal; overflow: visible; text-overflow: clip; line-height: 1.25; }
 [data-testid="stSidebarNav"] a { height: auto; min-height: 2rem; }
@@ -287,7 +290,11 @@ def page_style(lang: str = DEFAULT_LANG) -> None:
 
     on = presentation_switch(lang)
     st.set_page_config(initial_sidebar_state="collapsed" if on else "auto")
-    st.html("<style>" + _PAGE_CSS + CARD_CSS + (_PRESENT_CSS if on else "") + _menu_css(lang) + "</style>")
+    css = "<style>" + _PAGE_CSS + CARD_CSS + (_PRESENT_CSS if on else "") + _menu_css(lang) + "</style>"
+    # the document's language follows the page's (Streamlit's index.html says "en"): screen readers and the
+    # browser's hyphenation and translation offers then read French as French (WCAG 3.1.1)
+    html_lang = "<script>document.documentElement.lang = " + json.dumps("fr" if lang == "fr" else "en") + ";</script>"
+    st.html(css + html_lang, unsafe_allow_javascript=True)
 
 
 def _menu_css(lang: str) -> str:

@@ -39,3 +39,22 @@ def test_empty_select_list_speaks_the_readers_language(page, app_server, wait_id
     assert shown is not None
     assert shown["own"] == "0px"  # Streamlit's English words are not drawn
     assert shown["after"] == '"' + t(key, lang) + '"'
+
+
+def test_the_documents_language_follows_the_page(page, app_server, wait_idle):
+    """Streamlit's index.html says lang="en": a screen reader read the French pages with English pronunciation
+    (WCAG 3.1.1). The document's language is the page's, and follows the sidebar's language switch."""
+    page.goto(f"{app_server}/map")
+    wait_idle(page, timeout=90_000)
+    page.wait_for_function("() => document.documentElement.lang === 'fr'", timeout=30_000)
+    page.locator("[data-testid=stSidebar]").get_by_text("English", exact=True).click()
+    page.wait_for_function("() => document.documentElement.lang === 'en'", timeout=30_000)
+    wait_idle(page)
+    page.goto(f"{app_server}/?lang=fr")
+    page.wait_for_function("() => document.documentElement.lang === 'fr'", timeout=30_000)
+    # the element that carries the script takes no room above the title
+    gap = page.evaluate(
+        "() => [...document.querySelectorAll('.stElementContainer')].filter(e => e.querySelector('.stHtml script'))"
+        ".map(e => getComputedStyle(e).display)"
+    )
+    assert gap and set(gap) == {"none"}, gap
