@@ -15,8 +15,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import pandas as pd
-
 from gtec.alternance import calculator
 from gtec.build import curated
 from gtec.core import auth
@@ -168,36 +166,6 @@ def comparison(bundle: Bundle, lang: str) -> list[tuple[str, dict[str, Cell]]]:
             cells[system] = Cell(tuple(entries), range_text)
         out.append((label, cells))
     return out
-
-
-def comparison_frame(bundle: Bundle, lang: str) -> pd.DataFrame:
-    """The comparison in long form (one row per sourced entry, plus one per missing cell) for CSV export."""
-    records: list[dict[str, Any]] = []
-    labels = {r["id"]: pick(r, "label", lang) for r in bundle.indicators}
-    for ind in bundle.indicators:
-        for system in COMPARED_SYSTEMS:
-            facts = [f for f in bundle.facts if f["indicator"] == ind["id"] and f["system"] == system]
-            if not facts:
-                records.append({"indicator": labels[ind["id"]], "system": t(f"alternance.system.{system}", lang)})
-            for f in facts:
-                s = bundle.sources[f["source_id"]]
-                records.append(
-                    {
-                        "indicator": labels[ind["id"]],
-                        "system": t(f"alternance.system.{system}", lang),
-                        "value_low": f["value_low"],
-                        "value_high": f["value_high"],
-                        "unit": pick(f, "unit", lang) or None,
-                        "text": public_text(pick(f, "text", lang)) or None,
-                        "source": s.title(lang),
-                        "publisher": s.publisher,
-                        "vintage": s.vintage_text(lang),
-                        "status": t(f"status.{s.status}", lang),
-                        "url": s.url or None,
-                    }
-                )
-    columns = ["indicator", "system", "value_low", "value_high", "unit", "text", "source", "publisher", "vintage"]
-    return pd.DataFrame.from_records(records, columns=[*columns, "status", "url"])
 
 
 def _status_chip(status: str, lang: str) -> str:

@@ -121,3 +121,24 @@ def test_charts_use_the_shared_defaults_no_zero_legend_and_one_scale(bundle):
     assert "vconcat" not in sens and "hconcat" not in sens  # both systems on one euro scale
     assert sens["config"]["locale"]["number"]["decimal"] == ","
     assert {r.system for r in rows} == {"fr_appr", "uk_ktp"}
+
+
+def test_comparison_csv_keeps_provenance_and_neutralises_formulas(bundle, texts):
+    import dataclasses
+    import io
+
+    import pandas as pd
+
+    from gtec.core.i18n import t
+
+    col = {c: t(f"alternance_page.csv.{c}", "en") for c in ("source", "vintage", "status", "value_low", "system")}
+    found = compare_view.localised_sources(bundle, texts, "en")
+    df = compare_view.csv_frame(bundle, found, "en")
+    assert set(col.values()) <= set(df.columns)
+    missing = df[df[col["system"]] == "Work-based learning (Belgium)"]
+    assert len(missing) == len(bundle.indicators) and missing[col["value_low"]].isna().all()
+    evil = dict(bundle.facts[0], text_en='=HYPERLINK("http://x")')
+    hacked = dataclasses.replace(bundle, facts=(evil, *bundle.facts[1:]))
+    back = pd.read_csv(io.StringIO(to_safe_csv(compare_view.csv_frame(hacked, found, "en"))))
+    text = back[t("alternance_page.csv.text", "en")].dropna()
+    assert text.str.startswith("'=HYPERLINK").any() and not text.str.startswith("=").any()
