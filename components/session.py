@@ -293,7 +293,7 @@ def page_style(lang: str = DEFAULT_LANG) -> None:
     css = "<style>" + _PAGE_CSS + CARD_CSS + (_PRESENT_CSS if on else "") + _menu_css(lang) + "</style>"
     # the document's language follows the page's (Streamlit's index.html says "en"): screen readers and the
     # browser's hyphenation and translation offers then read French as French (WCAG 3.1.1)
-    html_lang = "<script>document.documentElement.lang = " + json.dumps("fr" if lang == "fr" else "en") + ";</script>"
+    html_lang = "<script>document.documentElement.lang = " + json.dumps(normalise_lang(lang)) + ";</script>"
     st.html(css + html_lang, unsafe_allow_javascript=True)
 
 
