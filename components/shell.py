@@ -14,8 +14,12 @@ from pathlib import Path
 
 import streamlit as st
 
+from components.guards import NOT_FOUND_KEY
+from components.registry import PAGES
+from gtec.core import auth
 from gtec.core.fmt import number
 from gtec.core.i18n import t
+from gtec.core.text import md
 
 SHELL_FLAG = "_gtec_shell"
 DEEP_LINK = "_gtec_deep_link"
@@ -96,18 +100,13 @@ def builtin_text_style(lang: str) -> None:
     st.html(f"<style>{uploader_css(lang, limit)} {no_results_css(lang)}</style>")
 
 
-def page_not_found_notice(actor, lang: str) -> None:
+def page_not_found_notice(actor: auth.Actor, lang: str) -> None:
     """After ``st.navigation``: if the URL named a page that is not registered for this visitor (see
     :func:`components.guards.localise_page_not_found`), say so in ``lang`` above the home page it got instead.
 
     The home page's own name (``/portrait``, e.g. from a bookmark) says nothing: that page is what shows. A page
     the visitor's role may not use is named by its title, with the way to sign in for an anonymous visitor; any
     other name is quoted as text, never as markup."""
-    from components.guards import NOT_FOUND_KEY
-    from components.registry import PAGES
-    from gtec.core import auth
-    from gtec.core.text import md
-
     asked = st.session_state.pop(NOT_FOUND_KEY, None)
     if asked is None:
         return
